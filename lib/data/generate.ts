@@ -1,0 +1,128 @@
+/**
+ * Builds the competition files from the recipe: `train_data.csv` (pixels +
+ * label), `test_data.csv` (pixels) and `test_solution.csv` (`Id,Category`).
+ *
+ * Pixels are written column-major with three decimals, like the original
+ * files' layout. Each file is written atomically, and existing data is left
+ * alone unless `force` is set, so a user's real competition files are never
+ * overwritten by accident.
+ *
+ * @module
+ */
+
+import { DATA_FILES, dataDir } from "./paths.ts";
+import { IMAGE_SIZE, PIXELS } from "./dataset.ts";
+import { loadMnist, type MnistDigits } from "./mnist.ts";
+import { drawSplits, noiseSeed, noisyImages, RECIPE_DEFAULTS, type RecipeOptions } from "./recipe.ts";
+import { createRandom } from "../util/random.ts";
+import { exists, writeAll, writeAtomic } from "../util/fs.ts";
+import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { join } from "node:path";
+
+/** Options of {@linkcode generateData}. */
+export interface GenerateOptions extends RecipeOptions {
+  /** Target directory (default: {@linkcode dataDir}). */
+  dir?: string;
+  /** Rebuild even when the files exist. */
+  force?: boolean;
+  /** Progress display (default: auto). */
+  progress?: ProgressOptions["mode"];
+}
+
+/** What {@linkcode generateData} did. */
+export interface GenerateResult {
+  /** True when files were written, false when existing data was kept. */
+  written: boolean;
+  files: string[];
+  seconds: number;
+}
+
+/** Byte strings of every value k/1000 for k = 0..1000, trimmed ("0", "0.5", "0.125", "1"). */
+const VALUE_BYTES: Uint8Array[] = Array.from({ length: 1001 }, (_, k) => {
+  const s = k === 0 ? "0" : k === 1000 ? "1" : ("0." + String(k).padStart(3, "0")).replace(/0+$/, "");
+  return new TextEncoder().encode(s);
+});
+
+/** File column c holds upright pixel COLUMN_MAJOR[c] (the files are column-major). */
+const COLUMN_MAJOR = Uint16Array.from(
+  { length: PIXELS },
+  (_, c) => (c % IMAGE_SIZE) * IMAGE_SIZE + Math.floor(c / IMAGE_SIZE),
+);
+
+/** Formats one upright image as a CSV row (column-major), with an optional label, into `buf` at `off`. */
+export function encodeRow(image: Float32Array, label: number | null, buf: Uint8Array, off: number): number {
+  for (let c = 0; c < PIXELS; c++) {
+    const bytes = VALUE_BYTES[Math.round(image[COLUMN_MAJOR[c]] * 1000)];
+    buf.set(bytes, off);
+    off += bytes.length;
+    buf[off++] = c === PIXELS - 1 && label === null ? 10 : 44; // "\n" or ","
+  }
+  if (label !== null) {
+    buf[off++] = 48 + label;
+    buf[off++] = 10;
+  }
+  return off;
+}
+
+const MAX_ROW_BYTES = PIXELS * 6 + 4;
+
+async function writeImages(
+  path: string,
+  rows: Iterable<{ image: Float32Array; label: number }>,
+  withLabels: boolean,
+  onRow: () => void,
+): Promise<void> {
+  await writeAtomic(path, async (file) => {
+    const buf = new Uint8Array(4 << 20);
+    let off = 0;
+    for (const { image, label } of rows) {
+      if (off + MAX_ROW_BYTES > buf.length) {
+        await writeAll(file, buf.subarray(0, off));
+        off = 0;
+      }
+      off = encodeRow(image, withLabels ? label : null, buf, off);
+      onRow();
+    }
+    await writeAll(file, buf.subarray(0, off));
+  });
+}
+
+/**
+ * Runs the recipe and writes the three files (or keeps existing data).
+ *
+ * @throws when only some of the competition files are present and `force` is not set
+ */
+export async function generateData(options: GenerateOptions = {}): Promise<GenerateResult> {
+  const t0 = performance.now();
+  const dir = dataDir(options.dir);
+  const paths = {
+    train: join(dir, DATA_FILES.train),
+    test: join(dir, DATA_FILES.test),
+    solution: join(dir, DATA_FILES.solution),
+  };
+  const present = { train: await exists(paths.train), test: await exists(paths.test) };
+  if (!options.force && (present.train || present.test)) {
+    if (present.train && present.test) {
+      return { written: false, files: [paths.train, paths.test], seconds: (performance.now() - t0) / 1000 };
+    }
+    const have = present.train ? DATA_FILES.train : DATA_FILES.test;
+    const missing = present.train ? DATA_FILES.test : DATA_FILES.train;
+    throw new Error(`${dir} has ${have} but not ${missing}; pass --force to rebuild both from the recipe`);
+  }
+  const mnist: MnistDigits = await loadMnist();
+  const settings = { ...RECIPE_DEFAULTS, ...options };
+  const draw = drawSplits(mnist.labels, settings);
+  const rng = createRandom(noiseSeed(settings.seed));
+  const bar = createProgress({
+    total: draw.train.length + draw.test.length,
+    label: "building data",
+    unit: "img",
+    mode: options.progress,
+  });
+  await writeImages(paths.train, noisyImages(mnist, draw.train, rng), true, () => bar.tick());
+  await writeImages(paths.test, noisyImages(mnist, draw.test, rng), false, () => bar.tick());
+  const solution = ["Id,Category", ...Array.from(draw.test, (i, id) => `${id},${mnist.labels[i]}`)].join("\n") + "\n";
+  await writeAtomic(paths.solution, (f) => writeAll(f, new TextEncoder().encode(solution)));
+  bar.finish();
+  return { written: true, files: [paths.train, paths.test, paths.solution], seconds: (performance.now() - t0) / 1000 };
+}

@@ -1,0 +1,97 @@
+/**
+ * The noisy-digits recipe of the data card (`shared/DATA.md`), in memory:
+ * a seeded, class-balanced, non-overlapping draw of training and test digits
+ * from MNIST, scaled to [0, 1], with every pixel replaced by
+ * `max(digit, u)`, `u ~ Uniform[0, 1]`.
+ *
+ * Writing the result as CSV lives in `generate.ts`.
+ *
+ * @module
+ */
+
+import { NUM_CLASSES, PIXELS } from "./dataset.ts";
+import type { MnistDigits } from "./mnist.ts";
+import { createRandom, proportionalCounts, shuffleInPlace } from "../util/random.ts";
+
+/** Options of the recipe. */
+export interface RecipeOptions {
+  /** Seed of every draw (default 2020). */
+  seed?: number;
+  /** Number of training digits (default 12,000). */
+  trainCount?: number;
+  /** Number of test digits (default 50,000). */
+  testCount?: number;
+}
+
+/** Default recipe settings (the competition's sizes). */
+export const RECIPE_DEFAULTS: Required<RecipeOptions> = { seed: 2020, trainCount: 12_000, testCount: 50_000 };
+
+/** Which MNIST digits go to each split. */
+export interface RecipeDraw {
+  /** Indices into the 70,000 MNIST digits, in file order. */
+  train: Uint32Array;
+  test: Uint32Array;
+}
+
+/**
+ * Draws the training and test digits: within each class a seeded shuffle,
+ * then each split takes its share of that class, so both splits keep MNIST's
+ * class proportions and never share a digit. The final order is shuffled.
+ */
+export function drawSplits(labels: Uint8Array, options: RecipeOptions = {}): RecipeDraw {
+  const { seed, trainCount, testCount } = { ...RECIPE_DEFAULTS, ...options };
+  if (trainCount + testCount > labels.length) {
+    throw new RangeError(`recipe: ${trainCount} + ${testCount} digits requested, only ${labels.length} available`);
+  }
+  const rng = createRandom(seed);
+  const byClass: number[][] = Array.from({ length: NUM_CLASSES }, () => []);
+  labels.forEach((l, i) => byClass[l].push(i));
+  const sizes = byClass.map((c) => c.length);
+  const trainPer = proportionalCounts(sizes, trainCount);
+  const testPer = proportionalCounts(sizes, testCount);
+  const train: number[] = [], test: number[] = [];
+  byClass.forEach((members, c) => {
+    shuffleInPlace(members, rng);
+    train.push(...members.slice(0, trainPer[c]));
+    test.push(...members.slice(trainPer[c], trainPer[c] + testPer[c]));
+  });
+  return {
+    train: Uint32Array.from(shuffleInPlace(train, rng)),
+    test: Uint32Array.from(shuffleInPlace(test, rng)),
+  };
+}
+
+/**
+ * Makes one noisy image: `out[p] = max(digit[p] / 255, u)`, upright
+ * row-major. `rng` supplies the uniform noise, one draw per pixel.
+ */
+export function noisyImage(
+  digit: Uint8Array,
+  rng: { next(): number },
+  out: Float32Array = new Float32Array(PIXELS),
+): Float32Array {
+  for (let p = 0; p < PIXELS; p++) {
+    const u = rng.next();
+    const v = digit[p] / 255;
+    out[p] = v > u ? v : u;
+  }
+  return out;
+}
+
+/** Seed of the noise stream, derived from the recipe seed. */
+export function noiseSeed(seed: number): number {
+  return (seed * 2654435761 + 0x9e3779b9) >>> 0;
+}
+
+/** Iterates the noisy images of one split (train first, then test, share one noise stream). */
+export function* noisyImages(
+  mnist: MnistDigits,
+  indices: Uint32Array,
+  rng: { next(): number },
+): Generator<{ image: Float32Array; label: number; source: number }> {
+  const out = new Float32Array(PIXELS);
+  for (const i of indices) {
+    noisyImage(mnist.images.subarray(i * PIXELS, (i + 1) * PIXELS), rng, out);
+    yield { image: out, label: mnist.labels[i], source: i };
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * Figures: Observable Plot rendered in Deno against a `linkedom` document,
+ * kept as SVG text that displays inline in a notebook and saves to
+ * `outputs/figures/`.
+ *
+ * @module
+ */
+
+import { parseHTML } from "linkedom";
+import { join } from "node:path";
+import { outputsDir } from "../data/paths.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+
+/** A rendered figure. Displays itself as SVG when it is a cell's last value. */
+export interface Figure {
+  /** Stable name, used as the file name when saved. */
+  readonly name: string;
+  /** The SVG markup. */
+  readonly svg: string;
+  /** Path it was saved to, if saved. */
+  readonly path?: string;
+  /** Writes `<outputs>/figures/<name>.svg` (or `dir/<name>.svg`) and returns the path. */
+  save(dir?: string): Promise<string>;
+}
+
+/** A fresh DOM document for Plot's `document` option. */
+export function createDocument(): Document {
+  const { document } = parseHTML("<!DOCTYPE html><html><head></head><body></body></html>");
+  return document as unknown as Document;
+}
+
+/**
+ * Serialises what `Plot.plot` returned to standalone SVG text. When Plot
+ * wrapped the chart in a `<figure>` (because of a title), the title is drawn
+ * as SVG text above the chart so the result is still a single SVG.
+ */
+export function toSvg(node: Element): string {
+  const withNs = (svg: string) =>
+    svg.includes('xmlns="http://www.w3.org/2000/svg"')
+      ? svg
+      : svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"');
+  if (node.tagName.toLowerCase() === "svg") return withNs(node.outerHTML);
+  const charts = Array.from(node.querySelectorAll("svg"));
+  const chart = charts[charts.length - 1];
+  if (!chart) throw new Error("toSvg: no <svg> in the rendered figure");
+  const title = node.querySelector("h2")?.textContent ?? "";
+  const width = Number(chart.getAttribute("width") ?? 640);
+  const height = Number(chart.getAttribute("height") ?? 400);
+  const offset = title ? 28 : 0;
+  const escaped = title.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  chart.setAttribute("y", String(offset));
+  return withNs(
+    `<svg width="${width}" height="${height + offset}" viewBox="0 0 ${width} ${height + offset}" font-family="system-ui, sans-serif">` +
+      (title ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escaped}</text>` : "") +
+      `${chart.outerHTML}</svg>`,
+  );
+}
+
+/** Wraps SVG text as a {@linkcode Figure}. */
+export function createFigure(name: string, svg: string): Figure {
+  const figure = {
+    name,
+    svg,
+    path: undefined as string | undefined,
+    async save(dir?: string): Promise<string> {
+      const path = join(dir ?? join(outputsDir(), "figures"), `${name}.svg`);
+      await writeFileAtomic(path, svg);
+      figure.path = path;
+      return path;
+    },
+    [Symbol.for("Jupyter.display")]() {
+      return { "image/svg+xml": svg };
+    },
+  };
+  return figure;
+}
