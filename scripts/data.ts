@@ -20,9 +20,11 @@ const { values } = parseArgs({
 });
 
 if (values.help) {
-  console.log("usage: deno task data [--force] [--data-dir DIR] [--seed N]\n" +
-    "Builds train_data.csv, test_data.csv and test_solution.csv in the data directory\n" +
-    "(default: $NOISY_DIGITS_DATA or data/). Existing files are kept unless --force.");
+  console.log(
+    "usage: deno task data [--force] [--data-dir DIR] [--seed N]\n" +
+      "Builds train_data.csv, test_data.csv and test_solution.csv in the data directory\n" +
+      "(default: $NOISY_DIGITS_DATA or data/). Existing files are kept unless --force.",
+  );
   Deno.exit(0);
 }
 const seed = values.seed === undefined ? undefined : Number(values.seed);

@@ -12,7 +12,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { writeAtomic, writeAll } from "../util/fs.ts";
+import { writeAll, writeAtomic } from "../util/fs.ts";
 
 const MAGIC = "NDCACHE1";
 

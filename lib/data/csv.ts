@@ -214,7 +214,9 @@ export class MatrixParser {
           file,
           line,
           0,
-          `expected ${columns} columns${this.#spec.hasLabels ? ` (${pixelColumns} pixels and a label)` : " of pixels"}, found ${col}` +
+          `expected ${columns} columns${
+            this.#spec.hasLabels ? ` (${pixelColumns} pixels and a label)` : " of pixels"
+          }, found ${col}` +
             (truncated ? " - the file looks truncated" : ""),
         );
       }
@@ -228,7 +230,12 @@ export class MatrixParser {
   finish(): ParsedMatrix {
     const rows = this.#rows;
     if (rows === 0) {
-      throw new DataFormatError(this.#spec.file, 0, 0, `empty file: expected rows of ${this.#columns} comma-separated numbers`);
+      throw new DataFormatError(
+        this.#spec.file,
+        0,
+        0,
+        `empty file: expected rows of ${this.#columns} comma-separated numbers`,
+      );
     }
     return {
       rows,

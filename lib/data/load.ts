@@ -9,7 +9,7 @@
 import { createDataset, type Dataset, IMAGE_SIZE, NUM_CLASSES, PIXELS } from "./dataset.ts";
 import { DataFormatError, parseCsvRecords, parseMatrixFile } from "./csv.ts";
 import { cacheDirFor, readCache, sourceIdentity, writeCache } from "./cache.ts";
-import { dataFile, DATA_FILES } from "./paths.ts";
+import { DATA_FILES, dataFile } from "./paths.ts";
 import { basename } from "node:path";
 
 /** Options of the loaders. */
@@ -53,7 +53,12 @@ export async function loadCsvDataset(
     id = await sourceIdentity(path);
   } catch (e) {
     if (e instanceof Deno.errors.NotFound) {
-      throw new DataFormatError(path, 0, 0, "file not found - run `deno task data` to build the data set, or copy the competition files there");
+      throw new DataFormatError(
+        path,
+        0,
+        0,
+        "file not found - run `deno task data` to build the data set, or copy the competition files there",
+      );
     }
     throw e;
   }
@@ -121,7 +126,9 @@ export async function loadLabelsCsv(path: string): Promise<Uint8Array> {
   records.forEach((r, k) => {
     const line = k + 2;
     const id = Number(r.Id), cat = Number(r.Category);
-    if (!Number.isInteger(id) || id !== k) throw new DataFormatError(path, line, 1, `expected Id ${k}, found "${r.Id}"`);
+    if (!Number.isInteger(id) || id !== k) {
+      throw new DataFormatError(path, line, 1, `expected Id ${k}, found "${r.Id}"`);
+    }
     if (!Number.isInteger(cat) || cat < 0 || cat >= NUM_CLASSES) {
       throw new DataFormatError(path, line, 2, `expected a Category 0-9, found "${r.Category}"`);
     }

@@ -44,7 +44,10 @@ export function stratifiedIndices(
     holdout.push(...members.slice(0, holdoutPer[c]));
     train.push(...members.slice(holdoutPer[c]));
   });
-  return { train: Uint32Array.from(shuffleInPlace(train, rng)), holdout: Uint32Array.from(shuffleInPlace(holdout, rng)) };
+  return {
+    train: Uint32Array.from(shuffleInPlace(train, rng)),
+    holdout: Uint32Array.from(shuffleInPlace(holdout, rng)),
+  };
 }
 
 /**

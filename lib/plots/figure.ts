@@ -50,7 +50,9 @@ export function toSvg(node: Element): string {
   const escaped = title.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   chart.setAttribute("y", String(offset));
   return withNs(
-    `<svg width="${width}" height="${height + offset}" viewBox="0 0 ${width} ${height + offset}" font-family="system-ui, sans-serif">` +
+    `<svg width="${width}" height="${height + offset}" viewBox="0 0 ${width} ${
+      height + offset
+    }" font-family="system-ui, sans-serif">` +
       (title ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escaped}</text>` : "") +
       `${chart.outerHTML}</svg>`,
   );

@@ -1,0 +1,38 @@
+/**
+ * `deno task bench [suite…]`: runs the benchmark suites in one process,
+ * prints one table and writes `outputs/bench.json`.
+ *
+ * @module
+ */
+
+import type { BenchEntry, BenchSuite } from "./bench/types.ts";
+import { loadSuite } from "./bench/load.ts";
+import { outputPath } from "../lib/data/paths.ts";
+import { writeFileAtomic } from "../lib/util/fs.ts";
+
+const SUITES: BenchSuite[] = [
+  loadSuite,
+];
+
+const wanted = Deno.args.filter((a) => !a.startsWith("-"));
+const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
+if (unknown.length) {
+  console.error(`unknown suite(s): ${unknown.join(", ")}; available: ${SUITES.map((s) => s.name).join(", ")}`);
+  Deno.exit(2);
+}
+const entries: BenchEntry[] = [];
+for (const suite of SUITES) {
+  if (wanted.length && !wanted.includes(suite.name)) continue;
+  console.error(`running bench suite "${suite.name}"…`);
+  entries.push(...await suite.run());
+}
+const rows = entries.map((e) => [e.name, String(e.value), e.unit, e.target ?? "", e.note ?? ""]);
+const head = ["figure", "value", "unit", "target", "note"];
+const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (r: string[]) => r.map((c, i) => (i === 1 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ");
+console.log(line(head));
+console.log(widths.map((w) => "-".repeat(w)).join("  "));
+rows.forEach((r) => console.log(line(r)));
+const path = outputPath("bench.json");
+await writeFileAtomic(path, JSON.stringify({ date: new Date().toISOString(), entries }, null, 2) + "\n");
+console.log(`\nwrote ${path}`);

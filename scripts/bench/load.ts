@@ -1,0 +1,76 @@
+/**
+ * Bench suite for data loading: both CSVs parsed cold (cache cleared) and
+ * served from the cache, plus the general-purpose CSV parsers measured on
+ * the training file for comparison.
+ *
+ * @module
+ */
+
+import type { BenchEntry, BenchSuite } from "./types.ts";
+import { type LoadInfo, loadTest, loadTrain } from "../../lib/data/load.ts";
+import { cacheDirFor } from "../../lib/data/cache.ts";
+import { dataFile } from "../../lib/data/paths.ts";
+import { generateData } from "../../lib/data/generate.ts";
+import { csvParseRows } from "d3-dsv";
+import Papa from "papaparse";
+import { parse as csvParseSync } from "csv-parse/sync";
+
+async function timeIt(fn: () => unknown | Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return (performance.now() - t0) / 1000;
+}
+
+/** Data-loading figures. */
+export const loadSuite: BenchSuite = {
+  name: "load",
+  async run(): Promise<BenchEntry[]> {
+    const t0 = performance.now();
+    const gen = await generateData({ progress: "silent" });
+    const genSeconds = (performance.now() - t0) / 1000;
+    const entries: BenchEntry[] = [];
+    if (gen.written) {
+      entries.push({ name: "data: deno task data (build)", value: +genSeconds.toFixed(2), unit: "s", target: "<= 60" });
+    }
+    await Deno.remove(cacheDirFor(dataFile("train")), { recursive: true }).catch(() => {});
+    const cold = [{}, {}] as Partial<LoadInfo>[];
+    await loadTrain({}, cold[0]);
+    await loadTest({}, cold[1]);
+    const warm = [{}, {}] as Partial<LoadInfo>[];
+    await loadTrain({}, warm[0]);
+    await loadTest({}, warm[1]);
+    const sum = (xs: Partial<LoadInfo>[]) => xs.reduce((s, x) => s + (x.seconds ?? 0), 0);
+    entries.push(
+      { name: "load: train_data.csv cold", value: +cold[0].seconds!.toFixed(3), unit: "s" },
+      { name: "load: test_data.csv cold", value: +cold[1].seconds!.toFixed(3), unit: "s" },
+      { name: "load: both CSVs cold", value: +sum(cold).toFixed(3), unit: "s", target: "<= 3" },
+      { name: "load: both from cache", value: +sum(warm).toFixed(3), unit: "s", target: "<= 0.5" },
+    );
+    // General-purpose parsers on the training file (12,000 x 785), cells converted to numbers.
+    const text = await Deno.readTextFile(dataFile("train"));
+    const toNumbers = (rows: string[][]) => {
+      const out = new Float32Array(rows.length * 785);
+      rows.forEach((r, i) => r.forEach((c, j) => (out[i * 785 + j] = +c)));
+      return out;
+    };
+    entries.push(
+      {
+        name: "csv parser: d3-dsv csvParseRows, train",
+        value: +(await timeIt(() => toNumbers(csvParseRows(text)))).toFixed(3),
+        unit: "s",
+      },
+      {
+        name: "csv parser: papaparse, train",
+        value: +(await timeIt(() => toNumbers(Papa.parse<string[]>(text, { skipEmptyLines: true }).data))).toFixed(3),
+        unit: "s",
+      },
+      {
+        name: "csv parser: csv-parse/sync, train",
+        value: +(await timeIt(() => toNumbers(csvParseSync(text) as string[][]))).toFixed(3),
+        unit: "s",
+      },
+      { name: "csv parser: ours (streaming, cold), train", value: +cold[0].seconds!.toFixed(3), unit: "s" },
+    );
+    return entries;
+  },
+};

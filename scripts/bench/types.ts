@@ -1,0 +1,24 @@
+/**
+ * Shared shape of benchmark figures: every suite returns entries and
+ * `deno task bench` prints them side by side and writes `outputs/bench.json`.
+ *
+ * @module
+ */
+
+/** One measured figure. */
+export interface BenchEntry {
+  /** Suite-qualified name, e.g. "load/train_data.csv cold". */
+  name: string;
+  value: number | string;
+  /** Unit, e.g. "s", "img/s", "accuracy". */
+  unit: string;
+  /** Optional target and whether it is met, for the table. */
+  target?: string;
+  note?: string;
+}
+
+/** A bench suite: a named async function producing entries. */
+export interface BenchSuite {
+  name: string;
+  run(): Promise<BenchEntry[]>;
+}
