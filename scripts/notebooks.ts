@@ -13,7 +13,7 @@ import { join } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { activeProfile, PROFILES } from "../lib/notebook/profile.ts";
-import { ensureKernel, JUPYTER_PYTHON } from "./jupyter_env.ts";
+import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { formatDuration } from "../lib/notebook/progress.ts";
 
 const { values, positionals } = parseArgs({
@@ -42,25 +42,22 @@ const built = await generateData({ dir: data });
 if (built.written) console.log(`built the data set in ${data} (${built.seconds.toFixed(1)} s)`);
 
 const dir = join(REPO_ROOT, "notebooks");
-const all = [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ipynb")).map((e) => e.name).sort();
+const all = listNotebooks(dir);
 const chosen = positionals.length ? all.filter((n) => positionals.some((p) => n.startsWith(p) || n === p)) : all;
 if (chosen.length === 0) {
   console.error(`no notebook matches ${positionals.join(", ")} in ${dir}`);
   Deno.exit(2);
 }
-const outDir = join(outputsDir(), "notebooks");
 console.log(`running ${chosen.length} notebook(s) with profile "${profile}", data from ${data}`);
 const t0 = performance.now();
 for (const name of chosen) {
-  const args = [join(REPO_ROOT, "scripts", "execute_notebook.py"), join(dir, name), join(outDir, name)];
-  if (values["no-rerun"]) args.push("--no-rerun");
-  const status = await new Deno.Command(JUPYTER_PYTHON, {
-    args,
-    env: { NOTEBOOK_PROFILE: profile, NOISY_DIGITS_DATA: data, NOISY_DIGITS_OUTPUTS: outputsDir() },
-    stdout: "inherit",
-    stderr: "inherit",
-  }).spawn().status;
-  if (!status.success) {
+  const { ok } = await runNotebook(join(dir, name), {
+    profile,
+    dataDir: data,
+    outputsDir: outputsDir(),
+    rerun: !values["no-rerun"],
+  });
+  if (!ok) {
     console.error(`notebook ${name} failed; stopping`);
     Deno.exit(1);
   }
