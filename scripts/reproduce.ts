@@ -36,7 +36,9 @@ const started = new Date();
 await ensureKernel();
 const gen = await generateData({ dir: data });
 steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
-for (const stale of ["results", "figures"]) await Deno.remove(join(outputs, stale), { recursive: true }).catch(() => {});
+for (const stale of ["results", "figures"]) {
+  await Deno.remove(join(outputs, stale), { recursive: true }).catch(() => {});
+}
 
 const dir = join(REPO_ROOT, "notebooks");
 let failed = false;
