@@ -123,7 +123,7 @@ export function killPid(pid: number, signal: Deno.Signal = "SIGTERM"): boolean {
 
 /** Waits for `done` at most `ms` milliseconds; true when it settled in time. */
 export async function within(done: Promise<unknown>, ms: number): Promise<boolean> {
-  let timer = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<false>((resolve) => timer = setTimeout(() => resolve(false), ms));
   const result = await Promise.race([done.then(() => true, () => true), timeout]);
   clearTimeout(timer);
@@ -183,7 +183,9 @@ export async function startJupyter(options: StartJupyterOptions): Promise<Jupyte
       if (!exitedEarly) {
         try {
           const kernels = await (await api("/api/kernels")).json() as { id: string }[];
-          await Promise.all(kernels.map((k) => api(`/api/kernels/${k.id}`, { method: "DELETE" }).then((r) => r.body?.cancel())));
+          await Promise.all(
+            kernels.map((k) => api(`/api/kernels/${k.id}`, { method: "DELETE" }).then((r) => r.body?.cancel())),
+          );
         } catch {
           // the server is not answering; stopping it below still ends its kernels' parent
         }

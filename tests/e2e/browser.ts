@@ -43,13 +43,14 @@ export interface LaunchedBrowser {
 
 /** Reads Chromium's stderr until it prints its DevTools WebSocket URL. */
 async function devtoolsUrl(stderr: ReadableStream<Uint8Array>, timeoutMs: number): Promise<string> {
-  const reader = stderr.pipeThrough(new TextDecoderStream()).getReader();
+  const reader = stderr.getReader();
+  const decoder = new TextDecoder();
   let seen = "";
   const found = (async () => {
     while (true) {
       const { value, done } = await reader.read();
       if (done) throw new Error(`chromium exited before it listened:\n${seen.slice(-2000)}`);
-      seen += value;
+      seen += decoder.decode(value, { stream: true });
       const match = seen.match(/DevTools listening on (ws:\/\/\S+)/);
       if (match) return match[1];
     }

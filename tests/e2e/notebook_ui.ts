@@ -162,7 +162,10 @@ async function shoot(page: Page, name: string, cellIndex?: number) {
 
 const firstLine = (source: string) => source.split("\n").find((l) => l.trim() && !l.startsWith("//")) ?? "";
 const sha = async (path: string) =>
-  Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(path))), (b) => b.toString(16).padStart(2, "0"))
+  Array.from(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", await Deno.readFile(path))),
+    (b) => b.toString(16).padStart(2, "0"),
+  )
     .join("");
 
 /** Notebook 01: Run All from the menu, errors, figures, then one middle cell again. */
