@@ -112,8 +112,11 @@ function readCells(page: Page): Promise<CellInfo[]> {
 async function openNotebook(page: Page, server: JupyterServer, path: string) {
   await page.goto(server.urlFor(`/notebooks/${path}`), { waitUntil: "domcontentloaded" });
   await page.waitForFunction(
-    // deno-lint-ignore no-explicit-any
-    () => (globalThis as any).Jupyter?.notebook?._fully_loaded === true,
+    () => {
+      // deno-lint-ignore no-explicit-any
+      const nb = (globalThis as any).Jupyter?.notebook;
+      return nb?._fully_loaded === true && nb.kernel?.is_connected?.() === true;
+    },
     null,
     { timeout: 60_000 },
   );
