@@ -304,6 +304,9 @@ async function jupyterNotebookVersion(): Promise<string> {
 // ---- main ------------------------------------------------------------------------------------------------------
 
 await Deno.mkdir(outDir, { recursive: true });
+for (const entry of Deno.readDirSync(outDir)) {
+  if (entry.isFile) await Deno.remove(join(outDir, entry.name)); // screenshots of an earlier run
+}
 let server: JupyterServer | null = null;
 let chromium: LaunchedBrowser | null = null;
 let cleaned = false;
