@@ -152,7 +152,13 @@ export function transformBatch(
 }
 
 /** Draws the random {@linkcode AffineParams} of `count` images for batch `step`. */
-export function drawParams(options: AugmentOptions, count: number, step: number, width = 28, height = 28): AffineParams[] {
+export function drawParams(
+  options: AugmentOptions,
+  count: number,
+  step: number,
+  width = 28,
+  height = 28,
+): AffineParams[] {
   const rng = createRandom(mixSeed(options.seed ?? 42, step));
   const uniform = (r: number) => (r > 0 ? (2 * rng.next() - 1) * r : 0);
   const rot = options.rotationRange ?? 0, wsr = options.widthShiftRange ?? 0;
