@@ -9,6 +9,8 @@ import {
   REPORT_AUGMENTATION,
   transformBatch,
 } from "../lib/train/augment.ts";
+import { createDataset } from "../lib/data/dataset.ts";
+import { augmentedDigits, describeParams } from "../lib/plots/augmented.ts";
 
 await initBackend();
 
@@ -138,4 +140,20 @@ Deno.test("augment: no tensor leaks, input left intact", () => {
   assert.throws(() => transformBatch(x, [{}]), /1 parameter sets for 8 images/);
   assert.equal(tf.memory().numTensors, before);
   x.dispose();
+});
+
+Deno.test("augmentedDigits: one row per digit (original + versions), mirrored versions captioned in red", async () => {
+  const ds = createDataset(Float32Array.from({ length: 3 * 784 }, (_, i) => (i % 97) / 97), {
+    labels: Uint8Array.from([1, 2, 3]),
+  });
+  const before = tf.memory().numTensors;
+  const fig = await augmentedDigits(ds, { ...REPORT_AUGMENTATION, seed: 4 }, { versions: 4 });
+  assert.equal(tf.memory().numTensors, before);
+  const svg = fig.svg;
+  assert.equal(svg.match(/<image/g)?.length, 3 * 5);
+  assert.equal(svg.match(/\(original\)/g)?.length, 3);
+  const flips = drawParams({ ...REPORT_AUGMENTATION, seed: 4 }, 12, 0).filter((p) => p.flip).length;
+  assert.equal(svg.match(/ flip</g)?.length ?? 0, flips);
+  assert.equal(describeParams({}), "same");
+  assert.equal(describeParams({ rotation: -12.2, shiftX: 3, shiftY: -1, flip: true }), "-12° (3,-1) flip");
 });

@@ -87,8 +87,10 @@ export const REPORT_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
 
 /**
  * Settings that keep a digit a digit: small rotation and shift, mild zoom, no
- * mirror (a mirrored 2, 3, 7 or 9 is not that digit), and noise brought in
- * where the frame moves, like the data's background.
+ * mirror (a mirrored 2, 3, 7 or 9 is not that digit), noise brought in
+ * where the frame moves, like the data's background, and nearest-pixel
+ * resampling: bilinear resampling averages neighbouring noise pixels, so the
+ * augmented images would be visibly smoother than the real ones.
  */
 export const DIGIT_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
   rotationRange: 10,
@@ -97,6 +99,7 @@ export const DIGIT_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
   zoomRange: 0.1,
   horizontalFlip: false,
   fillMode: "noise",
+  interpolation: "nearest",
 });
 
 /**
