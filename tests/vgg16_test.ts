@@ -9,7 +9,7 @@ import {
   toVggInput,
   VGG16_BASE_PARAMS,
 } from "../lib/models/vgg16.ts";
-import { cachedFeatures, extractFeatures, fingerprint } from "../lib/models/features.ts";
+import { cachedFeatures, extractFeatures, fingerprint, weightsFingerprint } from "../lib/models/features.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
 await initBackend();
@@ -170,4 +170,29 @@ Deno.test("vgg16: features are cached on disk per (weights, data set) and re-rea
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("features: the weights fingerprint follows the weight values", () => {
+  const small = (seed: number) => {
+    const m = tf.sequential();
+    m.add(tf.layers.dense({ inputShape: [4], units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed }) }));
+    return m;
+  };
+  const a = small(1), b = small(1), c = small(2);
+  assert.equal(weightsFingerprint(a), weightsFingerprint(b));
+  assert.notEqual(weightsFingerprint(a), weightsFingerprint(c));
+  const kernel = a.layers[0].getWeights();
+  a.layers[0].setWeights([tf.add(kernel[0], 1e-3), kernel[1]]);
+  assert.notEqual(weightsFingerprint(a), weightsFingerprint(b));
+  assert.equal(fingerprint(new Uint8Array([1, 2, 3, 4, 5])), fingerprint(new Uint8Array([1, 2, 3, 4, 5])));
+  assert.notEqual(fingerprint(new Uint8Array([1, 2, 3, 4, 5])), fingerprint(new Uint8Array([1, 2, 3, 4, 6])));
+});
+
+Deno.test("vgg16: toVggInput resize mode reads column-major data upright", () => {
+  const rows = noisyDataset(1);
+  const cols = createDataset(new Float32Array(784), { pixelOrder: "column-major" });
+  for (let r = 0; r < 28; r++) for (let c = 0; c < 28; c++) cols.pixels[c * 28 + r] = rows.pixels[r * 28 + c];
+  const a = toVggInput(rows, { mode: "resize" }), b = toVggInput(cols, { mode: "resize" });
+  assert.deepEqual(Array.from(a.dataSync()), Array.from(b.dataSync()));
+  tf.dispose([a, b]);
 });

@@ -111,6 +111,10 @@ export function buildVggHead(options: VggHeadOptions = {}): tf.Sequential {
   return model;
 }
 
+/** How the report trained its VGG16 head (section 6.2): categorical cross-entropy, SGD at a learning rate of 1e-4. */
+export const REPORT_VGG_TRAINING: Readonly<{ loss: string; optimizer: "sgd"; learningRate: number }> = Object
+  .freeze({ loss: "categoricalCrossentropy", optimizer: "sgd", learningRate: 1e-4 });
+
 /** Options of {@linkcode toVggInput}. */
 export interface VggInputOptions {
   /**
@@ -161,7 +165,8 @@ export function toVggInput(ds: Dataset, options: VggInputOptions = {}): tf.Tenso
       }
       x = tf.tensor4d(out, [count, size, size, 1]);
     } else {
-      const pixels = ds.pixels.subarray(start * h * w, (start + count) * h * w);
+      const pixels = new Float32Array(count * h * w);
+      for (let n = 0; n < count; n++) pixels.set(imageAt(ds, start + n), n * h * w);
       x = tf.image.resizeBilinear(tf.tensor4d(pixels, [count, h, w, 1]), [32, 32]);
     }
     const rgb = tf.tile(x, [1, 1, 1, 3]);
