@@ -89,6 +89,8 @@ Deno.test("vgg16: toVggInput pads 2 px each side, repeats the channel, applies c
   const raw = toVggInput(ds, { preprocess: "none", padValue: 0 });
   assert.equal(raw.dataSync()[(2 * 32 + 2) * 3 + 1], ds.pixels[0]);
   assert.equal(raw.dataSync()[0], 0);
+  const unscaled = toVggInput(ds, { preprocess: "caffe-unscaled" }).dataSync();
+  assert.ok(Math.abs(unscaled[(2 * 32 + 2) * 3 + 2] - (ds.pixels[0] - IMAGENET_BGR_MEANS[2])) < 1e-4);
   const resized = toVggInput(ds, { mode: "resize", preprocess: "none" });
   assert.deepEqual(resized.shape, [2, 32, 32, 3]);
   tf.dispose([x, raw, resized]);

@@ -129,9 +129,13 @@ export interface VggInputOptions {
    * Input scaling (default "caffe", what Keras' `vgg16.preprocess_input` does
    * and ImageNet weights expect): pixels scaled to 0-255, then the ImageNet
    * channel means (B, G, R: 103.939, 116.779, 123.68) subtracted. "none"
-   * keeps [0, 1].
+   * keeps [0, 1]. "caffe-unscaled" subtracts the means from [0, 1] pixels
+   * without scaling, which is what `preprocess_input` does to data already
+   * divided by 255: every input is then about -110 give or take 1, so all
+   * images look almost alike to the base (a likely cause of the report's
+   * below-chance score, to check in notebook 05).
    */
-  preprocess?: "caffe" | "none";
+  preprocess?: "caffe" | "caffe-unscaled" | "none";
   /** First image (default 0). */
   start?: number;
   /** Number of images (default: to the end). */
@@ -170,9 +174,11 @@ export function toVggInput(ds: Dataset, options: VggInputOptions = {}): tf.Tenso
       x = tf.image.resizeBilinear(tf.tensor4d(pixels, [count, h, w, 1]), [32, 32]);
     }
     const rgb = tf.tile(x, [1, 1, 1, 3]);
-    if ((options.preprocess ?? "caffe") === "none") return rgb as tf.Tensor4D;
+    const preprocess = options.preprocess ?? "caffe";
+    if (preprocess === "none") return rgb as tf.Tensor4D;
     // Grey in all three channels: the RGB -> BGR swap changes nothing, only the means' order matters.
-    return tf.sub(tf.mul(rgb, 255), tf.tensor1d(IMAGENET_BGR_MEANS as unknown as number[])) as tf.Tensor4D;
+    const scaled = preprocess === "caffe" ? tf.mul(rgb, 255) : rgb;
+    return tf.sub(scaled, tf.tensor1d(IMAGENET_BGR_MEANS as unknown as number[])) as tf.Tensor4D;
   });
 }
 
