@@ -116,3 +116,22 @@ Deno.test("fused conv2d (linear, which calls the backprop kernels directly) trai
   const got = await grads("wasm");
   ref.forEach((r, i) => close(got[i], r, `fused grad ${i}`));
 });
+
+Deno.test("the Tile-free batch-norm gradient equals the stock one", async () => {
+  const { installFastConvGradients } = await import("../lib/train/kernels/register.ts");
+  const t = await initBackend({ backend: "cpu" });
+  const rnd = createRandom(11);
+  const fill = (shape: number[]) =>
+    t.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rnd.next() * 2 - 0.5), shape);
+  const x = fill([3, 4, 5, 6]), dy = fill([3, 4, 5, 6]);
+  const mean = fill([6]), variance = t.abs(fill([6])), offset = fill([6]), scale = fill([6]);
+  const f = (xx: tf.Tensor, m: tf.Tensor, v: tf.Tensor, o: tf.Tensor, s: tf.Tensor) =>
+    t.sum(t.mul(t.batchNorm(xx, m, v, o, s, 1e-3), dy));
+  const run = () => t.grads(f)([x, mean, variance, offset, scale]).map((g) => Float32Array.from(g.dataSync()));
+  installFastConvGradients(false);
+  const ref = run();
+  installFastConvGradients(true);
+  const got = run();
+  ref.forEach((r, i) => close(got[i], r, `batchNorm grad ${i}`));
+  t.dispose([x, dy, mean, variance, offset, scale]);
+});

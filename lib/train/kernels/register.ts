@@ -2,12 +2,14 @@
  * Installs the fast convolution gradients on the wasm backend: kernels
  * `Conv2DBackpropFilter` (missing from stock wasm) and `Conv2DBackpropInput`
  * (slow in stock wasm) re-expressed through XNNPACK's forward `Conv2D`, plus a
- * `Conv2D` gradient that also handles dilations (stock tfjs refuses them).
+ * `Conv2D` gradient that also handles dilations (stock tfjs refuses them),
+ * and a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 
 type Shape4 = [number, number, number, number];
@@ -21,6 +23,7 @@ interface WasmLike {
 
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
+let stockBatchNorm: tf.GradConfig | undefined;
 let installed = false;
 
 /** Runs `compute` with tf ops and copies its result into a fresh wasm output buffer. */
@@ -108,12 +111,17 @@ export function installFastConvGradients(enabled = true): void {
     tf.registerKernel(filterKernel);
     if (stockGradient) tf.unregisterGradient("Conv2D");
     tf.registerGradient(conv2dGradient);
+    stockBatchNorm ??= tf.getGradient("FusedBatchNorm");
+    if (stockBatchNorm) tf.unregisterGradient("FusedBatchNorm");
+    tf.registerGradient(fusedBatchNormGradient);
   } else {
     tf.unregisterKernel("Conv2DBackpropInput", "wasm");
     tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
     if (stockInput) tf.registerKernel(stockInput);
     tf.unregisterGradient("Conv2D");
     if (stockGradient) tf.registerGradient(stockGradient);
+    tf.unregisterGradient("FusedBatchNorm");
+    if (stockBatchNorm) tf.registerGradient(stockBatchNorm);
   }
   installed = enabled;
 }

@@ -1,0 +1,12 @@
+import { initBackend } from "./lib/train/backend.ts";
+import { alternativeCnn } from "./lib/models/cnn.ts";
+import { fit, formatLogs } from "./lib/train/fit.ts";
+import { loadTrain } from "./lib/data/load.ts";
+import { stratifiedSplit } from "./lib/data/split.ts";
+import { head } from "./lib/data/dataset.ts";
+const tf = await initBackend();
+const { train, holdout } = stratifiedSplit(await loadTrain());
+const model = alternativeCnn({ seed: 1 });
+const before = tf.memory().numTensors;
+const h = await fit(model, train, { epochs: 1, stepsPerEpoch: 8, validation: head(holdout, 500), progress: "log", onEpochEnd: (l) => console.log(formatLogs(l)) });
+console.log(tf.memory().numTensors - before);

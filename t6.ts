@@ -1,0 +1,18 @@
+import { initBackend } from "./lib/train/backend.ts";
+import { alternativeCnn } from "./lib/models/cnn.ts";
+import { categoricalCrossentropy } from "./lib/train/fit.ts";
+const tf = await initBackend();
+const model = alternativeCnn({ seed: 1 });
+const opt = tf.train.adam(1e-3);
+const x = tf.randomUniform([64, 28, 28, 1]); const y = tf.oneHot(tf.randomUniform([64], 0, 10, "int32"), 10) as any;
+const step = () => tf.tidy(() => { opt.minimize(() => categoricalCrossentropy(y, model.apply(x, { training: true }) as any), false); });
+step();
+const prof = await tf.profile(() => step());
+const agg = new Map<string, number>();
+for (const k of prof.kernels) agg.set(k.name, (agg.get(k.name) ?? 0) + (k.kernelTimeMs as number));
+const tot = [...agg.values()].reduce((a, b) => a + b, 0);
+console.log("total kernel ms", tot.toFixed(0));
+console.log([...agg.entries()].sort((a, b) => b[1] - a[1]).slice(0, 25).map(([k, v]) => `${k} ${v.toFixed(0)}`).join("\n"));
+let t = performance.now(); step(); console.log("step ms", performance.now() - t);
+t = performance.now(); tf.tidy(() => model.predict(x)); console.log("predict ms", performance.now() - t);
+for (const k of prof.kernels) if (["Tile","Sum","Conv2D","Mean","Multiply"].includes(k.name) && (k.kernelTimeMs as number) > 5) console.log(k.name, (k.kernelTimeMs as number).toFixed(0), JSON.stringify(k.inputShapes), JSON.stringify(k.outputShapes));
