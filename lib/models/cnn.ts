@@ -128,7 +128,8 @@ export interface ParamCounts {
 
 /** Counts a model's parameters, Keras-style. */
 export function countParams(model: tf.LayersModel): ParamCounts {
-  const sum = (ws: tf.LayerVariable[]) => ws.reduce((s, w) => s + w.shape.reduce((a, b) => a * (b ?? 1), 1), 0);
+  const sum = (ws: tf.LayerVariable[]) =>
+    ws.reduce((s, w) => s + (w.shape as (number | null)[]).reduce((a: number, b) => a * (b ?? 1), 1), 0);
   const trainable = sum(model.trainableWeights);
   const nonTrainable = sum(model.nonTrainableWeights);
   return { total: trainable + nonTrainable, trainable, nonTrainable };
