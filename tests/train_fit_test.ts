@@ -103,7 +103,7 @@ Deno.test("fit learns a toy task, calls the transform hook, and leaks no tensors
     epochs: 6,
     batchSize: 16,
     optimizer: { name: "adam", learningRate: 0.01 },
-    schedule: cosine({ peak: 0.02 }),
+    schedule: cosine({ peak: 0.005 }),
     labelSmoothing: 0.05,
     validation: val,
     progress: "silent",
@@ -179,4 +179,24 @@ Deno.test("save/load round-trips a model through files, predictions identical", 
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+});
+
+Deno.test("data-parallel fit with a worker gives the full-batch gradient and leaks no tensors", async () => {
+  await initBackend();
+  const train = toySet(64, 5), val = toySet(30, 6);
+  const model = tinyModel();
+  model.predict(tf.zeros([1, 28, 28, 1]));
+  const before = tf.memory().numTensors;
+  const history = await fit(model, train, {
+    epochs: 4,
+    batchSize: 16,
+    workers: 1,
+    optimizer: { name: "adam", learningRate: 0.005 },
+    validation: val,
+    progress: "silent",
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(history.loss[3] < history.loss[0], `loss ${history.loss}`);
+  assert.ok(history.valAccuracy[3] >= 0.5, `val accuracy ${history.valAccuracy}`);
+  model.dispose();
 });

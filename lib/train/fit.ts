@@ -32,9 +32,13 @@ import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
 import { exists, writeFileAtomic } from "../util/fs.ts";
 import { copyWeights, loadModel, loadOptimizer, saveModel, saveOptimizer } from "./io.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
-import { evaluate } from "./predict.ts";
+import { evaluate, evaluateParallel } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
 import { batchTensors } from "./tensors.ts";
+import { batchGradients, trainableVariables } from "./step.ts";
+import { createWorkerPool, type WorkerPool } from "./parallel.ts";
+
+export { categoricalCrossentropy } from "./step.ts";
 
 /** Where a batch is in training, passed to the transform hook. */
 export interface BatchContext {
@@ -84,6 +88,11 @@ export interface FitOptions {
   progress?: ProgressOptions["mode"];
   /** Print one line per epoch to the console (default false). */
   verbose?: boolean;
+  /**
+   * Extra model replicas in workers for data parallelism (default 0: main
+   * thread only); `defaultWorkers()` from `parallel.ts` uses every core.
+   */
+  workers?: number;
   /** Called after every epoch with its logs. */
   onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
 }
@@ -129,11 +138,6 @@ function pushLogs(h: History, l: EpochLogs): void {
   h.valAccuracy.push(l.valAccuracy ?? NaN);
   h.lr.push(l.lr);
   h.seconds.push(l.seconds);
-}
-
-/** Keras' categorical cross-entropy on probabilities (clipped at 1e-7), averaged over the batch. */
-export function categoricalCrossentropy(yTrue: tf.Tensor2D, probs: tf.Tensor): tf.Scalar {
-  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1))));
 }
 
 interface CheckpointState {
@@ -188,92 +192,93 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
     mode: options.progress,
   });
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
-  const trainable = model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
-
-  for (let epoch = start; epoch < epochs; epoch++) {
-    const t0 = performance.now();
-    if (options.shuffle ?? true) shuffleInPlace(order, createRandom(seed * 100003 + epoch));
-    let lossSum = 0, correct = 0, seen = 0, lr = baseLr;
-    for (let step = 0; step < stepsPerEpoch; step++) {
-      const idx = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
-      if (options.schedule) {
-        lr = options.schedule({ epoch, step, stepsPerEpoch, epochs });
-        setLearningRate(optimizer, lr);
-      }
-      let nCorrect: tf.Scalar | null = null;
-      let n = 0;
-      const cost = tf.tidy(() => {
-        let batch = batchTensors(train, idx, { labelSmoothing: smoothing }) as { x: tf.Tensor4D; y: tf.Tensor2D };
-        if (options.transform) {
-          batch = options.transform(batch, { epoch, step, random: createRandom(seed * 7919 + epoch * 100003 + step) });
+  const trainable = trainableVariables(model);
+  const pool: WorkerPool | null = options.workers ? await createWorkerPool(model, options.workers) : null;
+  try {
+    for (let epoch = start; epoch < epochs; epoch++) {
+      const t0 = performance.now();
+      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(seed * 100003 + epoch));
+      let lossSum = 0, correct = 0, seen = 0, lr = baseLr;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const idx = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
+        if (options.schedule) {
+          lr = options.schedule({ epoch, step, stepsPerEpoch, epochs });
+          setLearningRate(optimizer, lr);
         }
-        n = batch.x.shape[0];
-        return optimizer.minimize(
-          () => {
-            const probs = model.apply(batch.x, { training: true }) as tf.Tensor2D;
-            nCorrect = tf.keep(tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(batch.y, -1)), "float32")));
-            return categoricalCrossentropy(batch.y, probs);
-          },
-          true,
-          trainable,
-        ) as tf.Scalar;
-      });
-      const l = cost.dataSync()[0];
-      cost.dispose();
-      lossSum += l * n;
-      seen += n;
-      if (nCorrect) {
-        correct += (nCorrect as tf.Scalar).dataSync()[0];
-        (nCorrect as tf.Scalar).dispose();
+        const batch = tf.tidy(() => {
+          const b = batchTensors(train, idx, { labelSmoothing: smoothing }) as { x: tf.Tensor4D; y: tf.Tensor2D };
+          if (!options.transform) return b;
+          return options.transform(b, { epoch, step, random: createRandom(seed * 7919 + epoch * 100003 + step) });
+        });
+        const n = batch.x.shape[0];
+        let r: { loss: number; correct: number };
+        if (pool) {
+          r = await pool.step(model, optimizer, batch.x, batch.y);
+        } else {
+          const g = batchGradients(model, batch.x, batch.y);
+          const named: tf.NamedTensorMap = {};
+          trainable.forEach((v, i) => (named[v.name] = g.grads[i]));
+          optimizer.applyGradients(named);
+          tf.dispose(g.grads);
+          r = g;
+        }
+        tf.dispose([batch.x, batch.y]);
+        lossSum += r.loss * n;
+        seen += n;
+        correct += r.correct;
+        bar.tick(idx.length, {
+          epoch: `${epoch + 1}/${epochs}`,
+          loss: lossSum / seen,
+          acc: correct / seen,
+          lr: Number(lr.toPrecision(3)),
+        });
       }
-      bar.tick(idx.length, {
-        epoch: `${epoch + 1}/${epochs}`,
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const logs: EpochLogs = {
+        epoch: epoch + 1,
         loss: lossSum / seen,
-        acc: correct / seen,
-        lr: Number(lr.toPrecision(3)),
-      });
-    }
-    const trainSeconds = (performance.now() - t0) / 1000;
-    const logs: EpochLogs = {
-      epoch: epoch + 1,
-      loss: lossSum / seen,
-      accuracy: correct / seen,
-      lr,
-      seconds: 0,
-      imagesPerSecond: seen / trainSeconds,
-    };
-    if (options.validation) {
-      const v = evaluate(model, options.validation, { progress: "silent" });
-      logs.valLoss = v.loss;
-      logs.valAccuracy = v.accuracy;
-    }
-    logs.seconds = (performance.now() - t0) / 1000;
-    pushLogs(history, logs);
-    if (options.verbose) console.log(formatLogs(logs, epochs));
-    await options.onEpochEnd?.(logs);
-
-    let stop = false;
-    if (es) {
-      const monitored = logs.valLoss ?? logs.loss;
-      if (monitored < best - (es.minDelta ?? 0)) {
-        best = monitored;
-        wait = 0;
-        if (es.restoreBest) {
-          if (bestWeights) tf.dispose(bestWeights);
-          bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
-        }
-      } else if (++wait >= es.patience) {
-        stop = true;
-        history.stoppedEarly = epoch + 1;
+        accuracy: correct / seen,
+        lr,
+        seconds: 0,
+        imagesPerSecond: seen / trainSeconds,
+      };
+      if (options.validation) {
+        const v = pool
+          ? await evaluateParallel(model, options.validation, pool)
+          : evaluate(model, options.validation, { progress: "silent" });
+        logs.valLoss = v.loss;
+        logs.valAccuracy = v.accuracy;
       }
+      logs.seconds = (performance.now() - t0) / 1000;
+      pushLogs(history, logs);
+      if (options.verbose) console.log(formatLogs(logs, epochs));
+      await options.onEpochEnd?.(logs);
+
+      let stop = false;
+      if (es) {
+        const monitored = logs.valLoss ?? logs.loss;
+        if (monitored < best - (es.minDelta ?? 0)) {
+          best = monitored;
+          wait = 0;
+          if (es.restoreBest) {
+            if (bestWeights) tf.dispose(bestWeights);
+            bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+          }
+        } else if (++wait >= es.patience) {
+          stop = true;
+          history.stoppedEarly = epoch + 1;
+        }
+      }
+      if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
+        await saveModel(model, ckpt.dir);
+        await saveOptimizer(optimizer, ckpt.dir);
+        const state: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
+        await writeFileAtomic(join(ckpt.dir, STATE_JSON), JSON.stringify(state));
+      }
+      if (stop) break;
     }
-    if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
-      await saveModel(model, ckpt.dir);
-      await saveOptimizer(optimizer, ckpt.dir);
-      const state: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
-      await writeFileAtomic(join(ckpt.dir, STATE_JSON), JSON.stringify(state));
-    }
-    if (stop) break;
+  } finally {
+    pool?.terminate();
   }
   bar.finish();
   if (bestWeights) {

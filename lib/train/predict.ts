@@ -15,6 +15,8 @@ import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
 import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
 import { batchTensors, range } from "./tensors.ts";
+import type { WorkerPool } from "./parallel.ts";
+import { PIXELS } from "../data/dataset.ts";
 
 /** Options of the prediction helpers. */
 export interface PredictOptions {
@@ -90,4 +92,42 @@ export function scoreProbabilities(probs: Float32Array, labels: ArrayLike<number
 /** Evaluates a model on a labelled dataset (batched, inference mode). */
 export function evaluate(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Evaluation {
   return scoreProbabilities(predictProba(model, ds, options), requireLabels(ds));
+}
+
+/**
+ * {@linkcode predictProba} spread over a worker pool (main thread + workers),
+ * in chunks of `batchSize` images per replica.
+ */
+export async function predictProbaParallel(
+  model: tf.LayersModel,
+  ds: Dataset,
+  pool: WorkerPool,
+  options: PredictOptions = {},
+): Promise<Float32Array> {
+  const chunk = (options.batchSize ?? 256) * (pool.size + 1);
+  const out = new Float32Array(ds.count * NUM_CLASSES);
+  const bar = createProgress({
+    total: ds.count,
+    label: options.label ?? "predict",
+    unit: "img",
+    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
+  });
+  for (let start = 0; start < ds.count; start += chunk) {
+    const end = Math.min(ds.count, start + chunk);
+    const probs = await pool.predict(model, ds.pixels.subarray(start * PIXELS, end * PIXELS), end - start);
+    out.set(probs, start * NUM_CLASSES);
+    bar.tick(end - start);
+  }
+  bar.finish();
+  return out;
+}
+
+/** {@linkcode evaluate} spread over a worker pool. */
+export async function evaluateParallel(
+  model: tf.LayersModel,
+  ds: Dataset,
+  pool: WorkerPool,
+  options: PredictOptions = {},
+): Promise<Evaluation> {
+  return scoreProbabilities(await predictProbaParallel(model, ds, pool, options), requireLabels(ds));
 }
