@@ -1,5 +1,5 @@
 /**
- * `deno run -A scripts/train_recipe.ts [--epochs N] [--max-lr X] [--batch B] [--smoothing S] [--minutes M]`:
+ * `deno run -A scripts/train_recipe.ts [--epochs N] [--max-lr X] [--batch B] [--smoothing S] [--bn-momentum M] [--workers W]`:
  * trains the report's alternative CNN on the 9,000-image split with a modern
  * recipe (Adam, one-cycle learning rate, label smoothing) and records the
  * holdout accuracy after every epoch in `outputs/recipe.json`.
@@ -25,7 +25,8 @@ const { values } = parseArgs({
     batch: { type: "string", default: "64" },
     smoothing: { type: "string", default: "0.1" },
     seed: { type: "string", default: "1" },
-    workers: { type: "string", default: "1" },
+    workers: { type: "string", default: "0" },
+    "bn-momentum": { type: "string", default: "0.9" },
   },
 });
 const epochs = Number(values.epochs), maxLr = Number(values["max-lr"]), batchSize = Number(values.batch);
@@ -33,7 +34,8 @@ const labelSmoothing = Number(values.smoothing), seed = Number(values.seed);
 
 await initBackend();
 const { train, holdout } = stratifiedSplit(await loadTrain());
-const model = alternativeCnn({ seed });
+const batchNormMomentum = Number(values["bn-momentum"]), workers = Number(values.workers);
+const model = alternativeCnn({ seed, batchNormMomentum });
 const t0 = performance.now();
 const history = await fit(model, train, {
   epochs,
@@ -43,11 +45,22 @@ const history = await fit(model, train, {
   labelSmoothing,
   validation: holdout,
   seed,
+  workers,
   progress: "log",
   onEpochEnd: (l) => console.log(formatLogs(l, epochs)),
 });
 const minutes = (performance.now() - t0) / 60000;
-const recipe = { epochs, maxLr, batchSize, labelSmoothing, seed, optimizer: "adam", schedule: "oneCycle" };
+const recipe = {
+  epochs,
+  maxLr,
+  batchSize,
+  labelSmoothing,
+  seed,
+  batchNormMomentum,
+  workers,
+  optimizer: "adam",
+  schedule: "oneCycle",
+};
 await writeFileAtomic(
   outputPath("recipe.json"),
   JSON.stringify({ date: new Date().toISOString(), recipe, minutes, history }, null, 2) + "\n",

@@ -35,7 +35,7 @@ import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate }
 import { evaluate, evaluateParallel } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
 import { batchTensors } from "./tensors.ts";
-import { batchGradients, trainableVariables } from "./step.ts";
+import { trainStep } from "./step.ts";
 import { createWorkerPool, type WorkerPool } from "./parallel.ts";
 
 export { categoricalCrossentropy } from "./step.ts";
@@ -192,7 +192,6 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
     mode: options.progress,
   });
   const order = Int32Array.from({ length: train.count }, (_, i) => i);
-  const trainable = trainableVariables(model);
   const pool: WorkerPool | null = options.workers ? await createWorkerPool(model, options.workers) : null;
   try {
     for (let epoch = start; epoch < epochs; epoch++) {
@@ -215,12 +214,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         if (pool) {
           r = await pool.step(model, optimizer, batch.x, batch.y);
         } else {
-          const g = batchGradients(model, batch.x, batch.y);
-          const named: tf.NamedTensorMap = {};
-          trainable.forEach((v, i) => (named[v.name] = g.grads[i]));
-          optimizer.applyGradients(named);
-          tf.dispose(g.grads);
-          r = g;
+          r = trainStep(model, optimizer, batch.x, batch.y);
         }
         tf.dispose([batch.x, batch.y]);
         lossSum += r.loss * n;

@@ -67,3 +67,18 @@ export function assignFlat(vars: tf.Variable[], flat: Float32Array): void {
 export function allVariables(model: tf.LayersModel): tf.Variable[] {
   return model.weights.map((w) => (w as unknown as { val: tf.Variable }).val);
 }
+
+/** One plain (single-replica) training step: gradients of the batch applied by `optimizer`. */
+export function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+): { loss: number; correct: number } {
+  const g = batchGradients(model, x, y);
+  const named: tf.NamedTensorMap = {};
+  trainableVariables(model).forEach((v, i) => (named[v.name] = g.grads[i]));
+  optimizer.applyGradients(named);
+  tf.dispose(g.grads);
+  return { loss: g.loss, correct: g.correct };
+}
