@@ -200,3 +200,34 @@ Deno.test("data-parallel fit with a worker gives the full-batch gradient and lea
   assert.ok(history.valAccuracy[3] >= 0.5, `val accuracy ${history.valAccuracy}`);
   model.dispose();
 });
+
+Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, no dropout)", async () => {
+  await initBackend();
+  const { createWorkerPool } = await import("../lib/train/parallel.ts");
+  const { trainStep } = await import("../lib/train/step.ts");
+  const build = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    return m;
+  };
+  const a = build(), b = build();
+  b.setWeights(a.getWeights());
+  const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
+  trainStep(a, sgdA, x, y!);
+  const pool = await createWorkerPool(b, 1);
+  try {
+    await pool.step(b, sgdB, x, y!);
+  } finally {
+    pool.terminate();
+  }
+  const wa = a.getWeights(), wb = b.getWeights();
+  wa.forEach((w, i) => {
+    const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
+    assert.ok(d < 1e-5, `weight ${i} differs by ${d}`);
+  });
+  tf.dispose([x, y!]);
+  [sgdA, sgdB, a, b].forEach((o) => o.dispose());
+});

@@ -6,6 +6,15 @@
  * gradients of its slice from the same weights; the main thread averages them
  * (weighted by slice size, so the result is the full batch's gradient),
  * applies the optimizer, and sends the new weights with the next request.
+ * BatchNorm moving statistics come from the main thread's slice (the workers'
+ * are overwritten by the next weight sync).
+ *
+ * Why workers: the threaded-SIMD wasm build cannot start in Deno. Deno is
+ * detected as Node (`IS_NODE`), so tfjs turns `WASM_HAS_MULTITHREAD_SUPPORT`
+ * off; forcing it on makes Emscripten's pthread pool call
+ * `new Worker(blobUrl)` from `node:worker_threads`, which Deno rejects
+ * (`ERR_WORKER_PATH`: blob URLs are not accepted), so the backend fails to
+ * initialise. Patching Emscripten's glue was not attempted.
  *
  * @example
  * ```ts
@@ -19,7 +28,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
-import { allVariables, batchGradients, flatten, trainableVariables } from "./step.ts";
+import { allVariables, batchGradients, flatten, trainableVariables, trainStep } from "./step.ts";
 
 /** A set of model replicas in workers. */
 export interface WorkerPool {
@@ -99,6 +108,7 @@ export async function createWorkerPool(model: tf.LayersModel, workers = defaultW
     size: workers,
     async step(model, optimizer, x, y) {
       const n = x.shape[0];
+      if (n < workers + 1) return trainStep(model, optimizer, x, y); // too small to split
       const ranges = splitRows(n, workers + 1);
       const weights = flatten(allVariables(model));
       const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
@@ -149,6 +159,12 @@ export async function createWorkerPool(model: tf.LayersModel, workers = defaultW
       return { loss: loss / n, correct };
     },
     async predict(model, pixels, count) {
+      if (count < workers + 1) {
+        const p = tf.tidy(() => model.predict(tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));
+        const out = (p as tf.Tensor).dataSync() as Float32Array;
+        (p as tf.Tensor).dispose();
+        return out;
+      }
       const ranges = splitRows(count, workers + 1);
       const weights = flatten(allVariables(model));
       const replies = chans.map((c, i) => {
