@@ -84,7 +84,6 @@ export async function digitGrid(ds: Dataset, options: DigitGridOptions = {}): Pr
         text: "caption",
         fill: (d) => (d.wrong ? "#d62728" : "#222"),
         fontSize: 11,
-        fontWeight: (d: { wrong: boolean }) => (d.wrong ? "bold" : "normal"),
       }),
     ],
   }) as unknown as Element;

@@ -1,0 +1,73 @@
+/**
+ * The study's results ledger: each notebook records the models it scored in
+ * `outputs/results/<notebook>.json`, and `deno task reproduce` gathers them
+ * into one table beside the report's figures.
+ *
+ * @module
+ */
+
+import { join } from "node:path";
+import { outputsDir } from "../data/paths.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+
+/** One scored model. */
+export interface ResultRecord {
+  /** Report section, e.g. "4.1". */
+  section: string;
+  /** Model name, e.g. "SVM RBF (C=0.8, gamma=0.01)". */
+  model: string;
+  /** Accuracy on the 3,000-image holdout. */
+  holdoutAccuracy?: number;
+  /** Accuracy on the 50,000 test images (when scored). */
+  testAccuracy?: number;
+  /** Training wall time in seconds. */
+  trainSeconds?: number;
+  /** Number of trainable parameters, when meaningful. */
+  parameters?: number;
+  /** The report's figure for the same model, when it gives one. */
+  reportAccuracy?: number;
+  /** Profile the figure was obtained under. */
+  profile?: string;
+  note?: string;
+}
+
+/** Directory holding the result files. */
+export function resultsDir(): string {
+  return join(outputsDir(), "results");
+}
+
+/**
+ * Records (or replaces, by `model`) results under `outputs/results/<file>.json`.
+ * Re-running a cell replaces its rows instead of adding duplicates.
+ */
+export async function recordResults(file: string, records: ResultRecord[]): Promise<string> {
+  const path = join(resultsDir(), `${file}.json`);
+  const existing = await readResultFile(path);
+  const names = new Set(records.map((r) => r.model));
+  const merged = [...existing.filter((r) => !names.has(r.model)), ...records];
+  await writeFileAtomic(path, JSON.stringify(merged, null, 2) + "\n");
+  return path;
+}
+
+async function readResultFile(path: string): Promise<ResultRecord[]> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return [];
+    throw new Error(`${path}: not a results file (${e instanceof Error ? e.message : e})`);
+  }
+}
+
+/** All recorded results, ordered by file name then insertion. */
+export async function readAllResults(): Promise<ResultRecord[]> {
+  const dir = resultsDir();
+  let names: string[] = [];
+  try {
+    names = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name).sort();
+  } catch {
+    return [];
+  }
+  const out: ResultRecord[] = [];
+  for (const n of names) out.push(...await readResultFile(join(dir, n)));
+  return out;
+}

@@ -1,0 +1,77 @@
+/**
+ * Running notebooks headlessly: finding Jupyter and the Deno kernel (Debian's Jupyter runs on
+ * `/usr/bin/python3`; another `python3` may come first on PATH) and executing a notebook.
+ *
+ * @module
+ */
+
+/** The interpreter that has nbclient / nbconvert (override with `JUPYTER_PYTHON`). */
+export const JUPYTER_PYTHON: string = Deno.env.get("JUPYTER_PYTHON") ?? "/usr/bin/python3";
+
+/** Names of the installed Jupyter kernelspecs. */
+export async function kernelNames(): Promise<string[]> {
+  const out = await new Deno.Command(JUPYTER_PYTHON, {
+    args: ["-m", "jupyter_client.kernelspecapp", "list", "--json"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  if (!out.success) {
+    throw new Error(
+      `cannot list Jupyter kernels with ${JUPYTER_PYTHON} (install Debian's jupyter-client): ${
+        new TextDecoder().decode(out.stderr)
+      }`,
+    );
+  }
+  return Object.keys(JSON.parse(new TextDecoder().decode(out.stdout)).kernelspecs ?? {});
+}
+
+/** Installs the Deno kernelspec (`deno jupyter --install`) unless a `deno` kernel exists. */
+export async function ensureKernel(): Promise<void> {
+  if ((await kernelNames()).includes("deno")) return;
+  const out = await new Deno.Command(Deno.execPath(), { args: ["jupyter", "--install", "--force"] }).output();
+  if (!out.success) throw new Error(`deno jupyter --install failed: ${new TextDecoder().decode(out.stderr)}`);
+}
+
+/** Notebook file names in `dir`, in execution order (sorted by name). */
+export function listNotebooks(dir: string): string[] {
+  return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ipynb")).map((e) => e.name).sort();
+}
+
+/** Options of {@linkcode runNotebook}. */
+export interface RunNotebookOptions {
+  profile: string;
+  dataDir: string;
+  outputsDir: string;
+  /** Also run the re-execution checks (default true). */
+  rerun?: boolean;
+}
+
+/**
+ * Executes `notebooks/<name>` with nbclient on the Deno kernel
+ * (`scripts/execute_notebook.py`), writing the executed copy to
+ * `<outputs>/notebooks/<name>`. Output streams to this process's.
+ */
+export async function runNotebook(
+  path: string,
+  options: RunNotebookOptions,
+): Promise<{ ok: boolean; seconds: number }> {
+  const t0 = performance.now();
+  const name = path.split("/").pop()!;
+  const args = [
+    new URL("./execute_notebook.py", import.meta.url).pathname,
+    path,
+    `${options.outputsDir}/notebooks/${name}`,
+  ];
+  if (options.rerun === false) args.push("--no-rerun");
+  const status = await new Deno.Command(JUPYTER_PYTHON, {
+    args,
+    env: {
+      NOTEBOOK_PROFILE: options.profile,
+      NOISY_DIGITS_DATA: options.dataDir,
+      NOISY_DIGITS_OUTPUTS: options.outputsDir,
+    },
+    stdout: "inherit",
+    stderr: "inherit",
+  }).spawn().status;
+  return { ok: status.success, seconds: (performance.now() - t0) / 1000 };
+}

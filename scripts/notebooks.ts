@@ -1,0 +1,65 @@
+/**
+ * `deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]`:
+ * executes every notebook of `notebooks/` in order on the Deno kernel through
+ * Jupyter's own client (nbclient, from Debian's python3-nbclient), checks
+ * that each can be re-executed, and writes the executed copies to
+ * `outputs/notebooks/`. Fails with the cell and its error when a cell fails.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
+import { generateData } from "../lib/data/generate.ts";
+import { activeProfile, PROFILES } from "../lib/notebook/profile.ts";
+import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
+import { formatDuration } from "../lib/notebook/progress.ts";
+
+const { values, positionals } = parseArgs({
+  args: Deno.args,
+  allowPositionals: true,
+  options: {
+    profile: { type: "string" },
+    "data-dir": { type: "string" },
+    "no-rerun": { type: "boolean", default: false },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log("usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]");
+  Deno.exit(0);
+}
+if (values.profile && !(PROFILES as readonly string[]).includes(values.profile)) {
+  console.error(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`);
+  Deno.exit(2);
+}
+const profile = values.profile ?? activeProfile("full");
+const data = dataDir(values["data-dir"]);
+
+await ensureKernel();
+const built = await generateData({ dir: data });
+if (built.written) console.log(`built the data set in ${data} (${built.seconds.toFixed(1)} s)`);
+
+const dir = join(REPO_ROOT, "notebooks");
+const all = listNotebooks(dir);
+const chosen = positionals.length ? all.filter((n) => positionals.some((p) => n.startsWith(p) || n === p)) : all;
+if (chosen.length === 0) {
+  console.error(`no notebook matches ${positionals.join(", ")} in ${dir}`);
+  Deno.exit(2);
+}
+console.log(`running ${chosen.length} notebook(s) with profile "${profile}", data from ${data}`);
+const t0 = performance.now();
+for (const name of chosen) {
+  const { ok } = await runNotebook(join(dir, name), {
+    profile,
+    dataDir: data,
+    outputsDir: outputsDir(),
+    rerun: !values["no-rerun"],
+  });
+  if (!ok) {
+    console.error(`notebook ${name} failed; stopping`);
+    Deno.exit(1);
+  }
+}
+console.log(`all ${chosen.length} notebook(s) passed in ${formatDuration((performance.now() - t0) / 1000)}`);

@@ -1,0 +1,40 @@
+/**
+ * `deno task score [--submission FILE] [--data-dir DIR]`: scores a submission
+ * (`Id,Category`) against `test_solution.csv` like the competition's
+ * leaderboard. The real competition ships no solution file: then it says so.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { loadLabelsCsv } from "../lib/data/load.ts";
+import { dataFile, outputPath } from "../lib/data/paths.ts";
+import { scoreSubmission } from "../lib/data/submission.ts";
+import { exists } from "../lib/util/fs.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: { submission: { type: "string" }, "data-dir": { type: "string" }, help: { type: "boolean", short: "h" } },
+});
+if (values.help) {
+  console.log("usage: deno task score [--submission outputs/submission.csv] [--data-dir DIR]");
+  Deno.exit(0);
+}
+const submission = values.submission ?? outputPath("submission.csv");
+const solution = dataFile("solution", values["data-dir"]);
+try {
+  if (!await exists(solution)) {
+    console.log(
+      `no ${solution}: the labels of this test set are not available (the real competition keeps them private), ` +
+        `so ${submission} cannot be scored here; submit it to the competition instead`,
+    );
+    Deno.exit(3);
+  }
+  const predicted = await loadLabelsCsv(submission);
+  const truth = await loadLabelsCsv(solution);
+  const score = scoreSubmission(predicted, truth);
+  console.log(`${submission}: accuracy ${(score * 100).toFixed(2)} % on ${truth.length} test images`);
+} catch (e) {
+  console.error(`error: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}

@@ -1,0 +1,40 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { classHistogram } from "../lib/plots/histogram.ts";
+import { digitGrid } from "../lib/plots/digits.ts";
+import { encodeGrayPng } from "../lib/plots/png.ts";
+import { createDataset } from "../lib/data/dataset.ts";
+
+Deno.test("class histogram draws one bar per class, labelled with its count", () => {
+  const labels = Uint8Array.from([0, 0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 9]);
+  const fig = classHistogram(labels, { title: "T" });
+  assert.match(fig.svg, /^<svg/);
+  assert.equal((fig.svg.match(/<rect /g) ?? []).length, 10);
+  assert.match(fig.svg, />3</); // class 0 has three images
+  assert.match(fig.svg, />T</);
+});
+
+Deno.test("figures display inline as SVG and save to a file", async () => {
+  const fig = classHistogram([1, 2, 3]);
+  const bundle = (fig as unknown as Record<symbol, () => Record<string, string>>)[Symbol.for("Jupyter.display")]();
+  assert.equal(bundle["image/svg+xml"], fig.svg);
+  const dir = await Deno.makeTempDir();
+  const path = await fig.save(dir);
+  assert.equal(path, join(dir, "class-histogram.svg"));
+  assert.equal(await Deno.readTextFile(path), fig.svg);
+});
+
+Deno.test("digit grid: one image per digit and red captions for wrong predictions", async () => {
+  const ds = createDataset(new Float32Array(4 * 784).fill(0.5), { labels: Uint8Array.from([1, 2, 3, 4]) });
+  const fig = await digitGrid(ds, { predictions: [1, 7, 3, 9] });
+  assert.equal((fig.svg.match(/<image /g) ?? []).length, 4);
+  assert.equal((fig.svg.match(/fill="#d62728"/g) ?? []).length, 2);
+  assert.match(fig.svg, /2 → 7/);
+});
+
+Deno.test("PNG encoder writes a valid grey-scale PNG", async () => {
+  const png = await encodeGrayPng(new Float32Array(28 * 28).fill(1), 28, 28);
+  assert.deepEqual(Array.from(png.subarray(0, 8)), [137, 80, 78, 71, 13, 10, 26, 10]);
+  assert.equal(new TextDecoder().decode(png.subarray(12, 16)), "IHDR");
+  await assert.rejects(() => encodeGrayPng(new Float32Array(3), 2, 2), /3 values/);
+});
