@@ -4,6 +4,18 @@
  * recipe (Adam, one-cycle learning rate, label smoothing) and records the
  * holdout accuracy after every epoch in `outputs/recipe.json`.
  *
+ * Measured (2026-11-25, 2-core machine, `--epochs 5 --workers 1`, defaults
+ * otherwise: Adam, one-cycle max 3e-3, batch 64, label smoothing 0.1,
+ * BatchNorm momentum 0.9; report architecture unchanged): holdout accuracy
+ * 0.566 / 0.839 / 0.923 / 0.948 / 0.951 after epochs 1-5. The 92 % mark was
+ * passed after epoch 3, 6.5 minutes in (68-85 img/s, light load); epochs 4-5
+ * ran while other jobs loaded the machine (load average ~10, 11-37 img/s), 25.4
+ * minutes in all. What changed from the report: Adam instead of Adadelta,
+ * one-cycle instead of warm-up/steps, label smoothing, BatchNorm momentum 0.9
+ * instead of 0.99 (at 0.99 the moving variance still weighs its initial value
+ * after the few hundred steps of a short run, so holdout accuracy after epoch
+ * 1 was 0.11), 5 epochs of 141 batches instead of thousands of 1-step epochs.
+ *
  * @module
  */
 
