@@ -4,7 +4,8 @@
  * (a couple of batches), the stock `wasm` backend (training is unsupported:
  * no `Conv2DBackpropFilter` kernel), ours on one core, and ours with one
  * worker replica per extra core; then holdout accuracy after each of the first
- * epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2).
+ * epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
+ * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures.
  *
  * @module
  */
@@ -64,22 +65,31 @@ export const trainSuite: BenchSuite = {
     const load = Deno.loadavg()[0];
     const note = `alternative CNN, batch ${BATCH}, load avg ${load.toFixed(2)} at start`;
 
-    await initBackend({ backend: "cpu" });
-    let model = alternativeCnn({ seed: 1 });
-    // One batch of 16 is enough to show the order of magnitude (a batch of 64 takes minutes).
-    entries.push({
-      name: "train: stock cpu, training",
-      value: r1(trainRate(model, 1, 0, 16)),
-      unit: "img/s",
-      note: `batch 16; ${note}`,
-    });
-    entries.push({
-      name: "train: stock cpu, inference",
-      value: r1(inferRate(model, 1, 16, false)),
-      unit: "img/s",
-      note: "one batch of 16",
-    });
-    model.dispose();
+    // Entries are also printed as they come, so a run cut short still shows them.
+    const push = entries.push.bind(entries);
+    entries.push = (...es: BenchEntry[]) => {
+      es.forEach((e) => console.error(`  ${e.name}: ${e.value} ${e.unit}${e.note ? ` (${e.note})` : ""}`));
+      return push(...es);
+    };
+    let model: tf.LayersModel;
+    if (!Deno.env.get("BENCH_TRAIN_SKIP_CPU")) {
+      await initBackend({ backend: "cpu" });
+      model = alternativeCnn({ seed: 1 });
+      // One batch of 16 is enough to show the order of magnitude (a batch of 64 takes minutes).
+      entries.push({
+        name: "train: stock cpu, training",
+        value: r1(trainRate(model, 1, 0, 16)),
+        unit: "img/s",
+        note: `batch 16; ${note}`,
+      });
+      entries.push({
+        name: "train: stock cpu, inference",
+        value: r1(inferRate(model, 1, 16, false)),
+        unit: "img/s",
+        note: "one batch of 16",
+      });
+      model.dispose();
+    }
 
     await initBackend({ backend: "wasm", fastConvGradients: false });
     model = alternativeCnn({ seed: 1 });
@@ -141,6 +151,7 @@ export const trainSuite: BenchSuite = {
 
     // Holdout accuracy after each of the first epochs on the real data.
     const epochs = Number(Deno.env.get("BENCH_TRAIN_EPOCHS") ?? 2);
+    if (epochs <= 0) return entries;
     const { train, holdout } = stratifiedSplit(await loadTrain());
     model = alternativeCnn({ seed: 1 });
     const t0 = performance.now();
