@@ -8,6 +8,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
+import { installFastConvGradients } from "./kernels/register.ts";
 
 /** Backends this project can run on. */
 export type BackendName = "wasm" | "cpu";
@@ -16,6 +17,11 @@ export type BackendName = "wasm" | "cpu";
 export interface BackendOptions {
   /** Backend to select (default "wasm"). */
   backend?: BackendName;
+  /**
+   * Install the conv2d gradient kernels built on XNNPACK's forward conv
+   * (default true; without them the stock wasm backend cannot train CNNs).
+   */
+  fastConvGradients?: boolean;
 }
 
 let wasmPathsSet = false;
@@ -44,6 +50,7 @@ export async function initBackend(options: BackendOptions = {}): Promise<typeof 
     if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialise`);
   }
   await tf.ready();
+  installFastConvGradients(options.fastConvGradients ?? true);
   return tf;
 }
 

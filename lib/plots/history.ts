@@ -1,0 +1,82 @@
+/**
+ * Training curves: loss and accuracy per epoch, training and validation, side
+ * by side (the two charts the report draws after every training run).
+ *
+ * @example
+ * ```ts
+ * const history = await fit(model, train, { validation: holdout });
+ * historyPlot(history, { title: "Alternative CNN" }); // last value of a cell: shown inline
+ * ```
+ *
+ * @module
+ */
+
+import * as Plot from "@observablehq/plot";
+import type { History } from "../train/fit.ts";
+import { createDocument, createFigure, type Figure, toSvg } from "./figure.ts";
+
+/** Options of {@linkcode historyPlot}. */
+export interface HistoryPlotOptions {
+  /** Title above both charts (default none). */
+  title?: string;
+  /** File name when saved (default "history"). */
+  name?: string;
+  /** Width of each of the two charts (default 420). */
+  width?: number;
+  /** Height of each chart (default 280). */
+  height?: number;
+}
+
+const SETS = { train: "#1f77b4", validation: "#ff7f0e" };
+
+function panel(
+  rows: { epoch: number; value: number; set: string }[],
+  label: string,
+  width: number,
+  height: number,
+): string {
+  const node = Plot.plot({
+    document: createDocument(),
+    width,
+    height,
+    marginLeft: 50,
+    x: { label: "epoch", grid: true },
+    y: { label, grid: true, ...(label === "accuracy" ? { domain: [0, 1] } : {}) },
+    color: { domain: Object.keys(SETS), range: Object.values(SETS), legend: false },
+    marks: [
+      Plot.line(rows, { x: "epoch", y: "value", stroke: "set" }),
+      Plot.dot(rows.length <= 60 ? rows : [], { x: "epoch", y: "value", fill: "set", r: 2 }),
+    ],
+  }) as unknown as Element;
+  return toSvg(node);
+}
+
+/** Loss (left) and accuracy (right) per epoch, training in blue and validation in orange. */
+export function historyPlot(history: History, options: HistoryPlotOptions = {}): Figure {
+  const width = options.width ?? 420, height = options.height ?? 280;
+  const rows = (key: "loss" | "accuracy") => {
+    const val = key === "loss" ? history.valLoss : history.valAccuracy;
+    return history.epoch.flatMap((epoch, i) => [
+      { epoch, value: history[key][i], set: "train" },
+      ...(Number.isFinite(val[i]) ? [{ epoch, value: val[i], set: "validation" }] : []),
+    ]);
+  };
+  const left = panel(rows("loss"), "loss", width, height);
+  const right = panel(rows("accuracy"), "accuracy", width, height);
+  const top = 28;
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const nest = (svg: string, x: number) => svg.replace("<svg", `<svg x="${x}" y="${top}"`);
+  const svg =
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * width}" height="${height + top}" viewBox="0 0 ${2 * width} ${
+      height + top
+    }" font-family="system-ui, sans-serif">` +
+    (options.title
+      ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${esc(options.title)}</text>`
+      : "") +
+    Object.entries(SETS).map(([set, colour], i) =>
+      `<rect x="${2 * width - 190 + i * 80}" y="10" width="14" height="3" fill="${colour}"/>` +
+      `<text x="${2 * width - 172 + i * 80}" y="16" font-size="12" fill="#222">${set}</text>`
+    ).join("") +
+    nest(left, 0) + nest(right, width) + "</svg>";
+  return createFigure(options.name ?? "history", svg);
+}

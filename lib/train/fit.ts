@@ -1,0 +1,298 @@
+/**
+ * The training loop: mini-batch training of a tfjs layers model on a
+ * {@linkcode Dataset}, with an optimizer by name, a per-step learning-rate
+ * schedule, label smoothing, a per-batch transform hook (augmentation),
+ * validation, early stopping, resumable checkpoints and a progress bar.
+ *
+ * @example
+ * ```ts
+ * const tf = await initBackend();
+ * const { train, holdout } = stratifiedSplit(await loadTrain());
+ * const model = alternativeCnn({ seed: 1 });
+ * const history = await fit(model, train, {
+ *   epochs: 12,
+ *   batchSize: 64,
+ *   optimizer: { name: "adam" },
+ *   schedule: oneCycle({ maxLr: 3e-3 }),
+ *   labelSmoothing: 0.1,
+ *   validation: holdout,
+ *   checkpoint: { dir: outputPath("models", "alt-cnn") },
+ * });
+ * historyPlot(history);
+ * ```
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import type { Dataset } from "../data/dataset.ts";
+import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
+import { exists, writeFileAtomic } from "../util/fs.ts";
+import { copyWeights, loadModel, loadOptimizer, saveModel, saveOptimizer } from "./io.ts";
+import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
+import { evaluate, evaluateParallel } from "./predict.ts";
+import type { Schedule } from "./schedules.ts";
+import { batchTensors } from "./tensors.ts";
+import { trainStep } from "./step.ts";
+import { createWorkerPool, type WorkerPool } from "./parallel.ts";
+
+export { categoricalCrossentropy } from "./step.ts";
+
+/** Where a batch is in training, passed to the transform hook. */
+export interface BatchContext {
+  epoch: number;
+  step: number;
+  /** Seeded generator for this batch (reproducible augmentation). */
+  random: Random;
+}
+
+/**
+ * Per-batch hook, run inside a `tf.tidy` before the forward pass: returns the
+ * (possibly augmented) images and targets. Must keep shapes `[n, 28, 28, 1]`
+ * and `[n, 10]` (n may change).
+ */
+export type BatchTransform = (
+  batch: { x: tf.Tensor4D; y: tf.Tensor2D },
+  ctx: BatchContext,
+) => { x: tf.Tensor4D; y: tf.Tensor2D };
+
+/** Options of {@linkcode fit}. */
+export interface FitOptions {
+  /** Epochs to train (default 10); with resume, the total including those already done. */
+  epochs?: number;
+  /** Images per step (default 64). */
+  batchSize?: number;
+  /** Cap on steps per epoch (default: the whole set), like Keras' `steps_per_epoch`. */
+  stepsPerEpoch?: number;
+  /** Optimizer by name or ready-made (default Adam, lr 1e-3). */
+  optimizer?: OptimizerSpec | tf.Optimizer;
+  /** Learning rate per step (default: the optimizer's own, constant). */
+  schedule?: Schedule;
+  /** Label smoothing of the cross-entropy targets (default 0). */
+  labelSmoothing?: number;
+  /** Held-out set evaluated after every epoch. */
+  validation?: Dataset;
+  /** Stop when the monitored loss (validation loss if any, else training loss) stops improving. */
+  earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
+  /** Save model, optimizer and history every `every` epochs (default 1) into `dir`; resume from it (default true). */
+  checkpoint?: { dir: string; every?: number; resume?: boolean };
+  /** Per-batch transform (augmentation). */
+  transform?: BatchTransform;
+  /** Shuffle every epoch (default true), seeded by `seed + epoch`. */
+  shuffle?: boolean;
+  /** Seed of shuffling and of the transform's generator (default 42). */
+  seed?: number;
+  /** Progress display (default auto: in-place line in a notebook, bar in a terminal). */
+  progress?: ProgressOptions["mode"];
+  /** Print one line per epoch to the console (default false). */
+  verbose?: boolean;
+  /**
+   * Extra model replicas in workers for data parallelism (default 0: main
+   * thread only); `defaultWorkers()` from `parallel.ts` uses every core.
+   */
+  workers?: number;
+  /** Called after every epoch with its logs. */
+  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
+}
+
+/** What one epoch measured. */
+export interface EpochLogs {
+  epoch: number;
+  loss: number;
+  accuracy: number;
+  valLoss?: number;
+  valAccuracy?: number;
+  /** Learning rate of the epoch's last step. */
+  lr: number;
+  /** Wall-clock seconds of the epoch (training and validation). */
+  seconds: number;
+  /** Training images per second over the epoch. */
+  imagesPerSecond: number;
+}
+
+/** Per-epoch history, Keras-like (`history.history`), one entry per epoch. */
+export interface History {
+  epoch: number[];
+  loss: number[];
+  accuracy: number[];
+  valLoss: number[];
+  valAccuracy: number[];
+  lr: number[];
+  seconds: number[];
+  /** Whether early stopping ended the run, and at which epoch. */
+  stoppedEarly?: number;
+}
+
+/** An empty history. */
+export function emptyHistory(): History {
+  return { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], seconds: [] };
+}
+
+function pushLogs(h: History, l: EpochLogs): void {
+  h.epoch.push(l.epoch);
+  h.loss.push(l.loss);
+  h.accuracy.push(l.accuracy);
+  h.valLoss.push(l.valLoss ?? NaN);
+  h.valAccuracy.push(l.valAccuracy ?? NaN);
+  h.lr.push(l.lr);
+  h.seconds.push(l.seconds);
+}
+
+interface CheckpointState {
+  epochsDone: number;
+  history: History;
+  best: number;
+  wait: number;
+}
+
+const STATE_JSON = "state.json";
+
+function isOptimizer(o: unknown): o is tf.Optimizer {
+  return typeof o === "object" && o !== null && typeof (o as tf.Optimizer).minimize === "function";
+}
+
+/**
+ * Trains `model` on `train` and returns the per-epoch history. The model is
+ * trained in place; tensors created along the way are all released.
+ */
+export async function fit(model: tf.LayersModel, train: Dataset, options: FitOptions = {}): Promise<History> {
+  const epochs = options.epochs ?? 10, batchSize = options.batchSize ?? 64, seed = options.seed ?? 42;
+  const fullSteps = Math.ceil(train.count / batchSize);
+  const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
+  const given = isOptimizer(options.optimizer);
+  const optimizer = isOptimizer(options.optimizer)
+    ? options.optimizer
+    : createOptimizer(options.optimizer ?? { name: "adam" });
+  const baseLr = getLearningRate(optimizer);
+  const smoothing = options.labelSmoothing ?? 0;
+  const es = options.earlyStopping;
+  const ckpt = options.checkpoint;
+  const every = ckpt?.every ?? 1;
+
+  let history = emptyHistory(), start = 0, best = Infinity, wait = 0;
+  if (ckpt && (ckpt.resume ?? true) && (await exists(join(ckpt.dir, STATE_JSON)))) {
+    const state = JSON.parse(await Deno.readTextFile(join(ckpt.dir, STATE_JSON))) as CheckpointState;
+    const saved = await loadModel(ckpt.dir);
+    copyWeights(saved, model);
+    saved.dispose();
+    await loadOptimizer(optimizer, ckpt.dir);
+    ({ history, best, wait } = state);
+    best ??= Infinity;
+    start = state.epochsDone;
+  }
+  let bestWeights: tf.Tensor[] | null = null;
+
+  const imagesPerEpoch = Math.min(train.count, stepsPerEpoch * batchSize);
+  const bar = createProgress({
+    total: Math.max(0, epochs - start) * imagesPerEpoch,
+    label: "train",
+    unit: "img",
+    mode: options.progress,
+  });
+  const order = Int32Array.from({ length: train.count }, (_, i) => i);
+  const pool: WorkerPool | null = options.workers ? await createWorkerPool(model, options.workers) : null;
+  try {
+    for (let epoch = start; epoch < epochs; epoch++) {
+      const t0 = performance.now();
+      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(seed * 100003 + epoch));
+      let lossSum = 0, correct = 0, seen = 0, lr = baseLr;
+      for (let step = 0; step < stepsPerEpoch; step++) {
+        const idx = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
+        if (options.schedule) {
+          lr = options.schedule({ epoch, step, stepsPerEpoch, epochs });
+          setLearningRate(optimizer, lr);
+        }
+        const batch = tf.tidy(() => {
+          const b = batchTensors(train, idx, { labelSmoothing: smoothing }) as { x: tf.Tensor4D; y: tf.Tensor2D };
+          if (!options.transform) return b;
+          return options.transform(b, { epoch, step, random: createRandom(seed * 7919 + epoch * 100003 + step) });
+        });
+        const n = batch.x.shape[0];
+        let r: { loss: number; correct: number };
+        if (pool) {
+          r = await pool.step(model, optimizer, batch.x, batch.y);
+        } else {
+          r = trainStep(model, optimizer, batch.x, batch.y);
+        }
+        tf.dispose([batch.x, batch.y]);
+        lossSum += r.loss * n;
+        seen += n;
+        correct += r.correct;
+        bar.tick(idx.length, {
+          epoch: `${epoch + 1}/${epochs}`,
+          loss: lossSum / seen,
+          acc: correct / seen,
+          lr: Number(lr.toPrecision(3)),
+        });
+      }
+      const trainSeconds = (performance.now() - t0) / 1000;
+      const logs: EpochLogs = {
+        epoch: epoch + 1,
+        loss: lossSum / seen,
+        accuracy: correct / seen,
+        lr,
+        seconds: 0,
+        imagesPerSecond: seen / trainSeconds,
+      };
+      if (options.validation) {
+        const v = pool
+          ? await evaluateParallel(model, options.validation, pool)
+          : evaluate(model, options.validation, { progress: "silent" });
+        logs.valLoss = v.loss;
+        logs.valAccuracy = v.accuracy;
+      }
+      logs.seconds = (performance.now() - t0) / 1000;
+      pushLogs(history, logs);
+      if (options.verbose) console.log(formatLogs(logs, epochs));
+      await options.onEpochEnd?.(logs);
+
+      let stop = false;
+      if (es) {
+        const monitored = logs.valLoss ?? logs.loss;
+        if (monitored < best - (es.minDelta ?? 0)) {
+          best = monitored;
+          wait = 0;
+          if (es.restoreBest) {
+            if (bestWeights) tf.dispose(bestWeights);
+            bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
+          }
+        } else if (++wait >= es.patience) {
+          stop = true;
+          history.stoppedEarly = epoch + 1;
+        }
+      }
+      if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
+        await saveModel(model, ckpt.dir);
+        await saveOptimizer(optimizer, ckpt.dir);
+        const state: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
+        await writeFileAtomic(join(ckpt.dir, STATE_JSON), JSON.stringify(state));
+      }
+      if (stop) break;
+    }
+  } finally {
+    pool?.terminate();
+  }
+  bar.finish();
+  if (bestWeights) {
+    model.setWeights(bestWeights);
+    tf.dispose(bestWeights);
+  }
+  if (!given) optimizer.dispose();
+  return history;
+}
+
+/** One line summarising an epoch, Keras-style. */
+export function formatLogs(l: EpochLogs, epochs?: number): string {
+  const parts = [
+    `epoch ${l.epoch}${epochs ? `/${epochs}` : ""}`,
+    `${l.seconds.toFixed(1)}s`,
+    `${l.imagesPerSecond.toFixed(0)} img/s`,
+    `loss ${l.loss.toFixed(4)}`,
+    `acc ${l.accuracy.toFixed(4)}`,
+  ];
+  if (l.valLoss !== undefined) parts.push(`val_loss ${l.valLoss.toFixed(4)}`, `val_acc ${l.valAccuracy!.toFixed(4)}`);
+  parts.push(`lr ${l.lr.toPrecision(3)}`);
+  return parts.join(" - ");
+}

@@ -1,0 +1,132 @@
+/**
+ * Installs the fast convolution gradients on the wasm backend: kernels
+ * `Conv2DBackpropFilter` (missing from stock wasm) and `Conv2DBackpropInput`
+ * (slow in stock wasm) re-expressed through XNNPACK's forward `Conv2D`, plus a
+ * `Conv2D` gradient that also handles dilations (stock tfjs refuses them),
+ * and a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
+import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
+
+type Shape4 = [number, number, number, number];
+// deno-lint-ignore no-explicit-any
+type AnyAttrs = any;
+
+interface WasmLike {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+let stockInput: tf.KernelConfig | undefined;
+let stockGradient: tf.GradConfig | undefined;
+let stockBatchNorm: tf.GradConfig | undefined;
+let installed = false;
+
+/** Runs `compute` with tf ops and copies its result into a fresh wasm output buffer. */
+function intoOutput(backend: unknown, compute: () => tf.Tensor): tf.TensorInfo {
+  const result = compute();
+  try {
+    const be = backend as WasmLike;
+    const out = be.makeOutput(result.shape, "float32");
+    be.typedArrayFromHeap(out).set(result.dataSync() as Float32Array);
+    return out;
+  } finally {
+    result.dispose();
+  }
+}
+
+const filterKernel: tf.KernelConfig = {
+  kernelName: "Conv2DBackpropFilter",
+  backendName: "wasm",
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
+    const a = attrs as AnyAttrs;
+    if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter: only NHWC is supported");
+    const filterShape = a.filterShape as Shape4;
+    const geo = convGeometry(x.shape, filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
+    return intoOutput(backend, () => conv2dFilterGrad(x, dy, filterShape, geo));
+  },
+};
+
+const inputKernel: tf.KernelConfig = {
+  kernelName: "Conv2DBackpropInput",
+  backendName: "wasm",
+  kernelFunc: ({ inputs, attrs, backend }) => {
+    const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
+    const a = attrs as AnyAttrs;
+    if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropInput: only NHWC is supported");
+    const inputShape = a.inputShape as Shape4;
+    const geo = convGeometry(inputShape, filter.shape, a.strides, a.pad, 1, a.dimRoundingMode);
+    return intoOutput(backend, () => conv2dInputGrad(inputShape, dy, filter, geo));
+  },
+};
+
+function pairOf(v: number | number[] | undefined): [number, number] {
+  if (v === undefined) return [1, 1];
+  return typeof v === "number" ? [v, v] : [v[0], v[1]];
+}
+
+const conv2dGradient: tf.GradConfig = {
+  kernelName: "Conv2D",
+  inputsToSave: ["x", "filter"],
+  gradFunc: (dy, saved, attrs) => {
+    const a = attrs as AnyAttrs;
+    const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const dil = pairOf(a.dilations);
+    const dilated = dil[0] > 1 || dil[1] > 1;
+    if (!dilated && tf.getBackend() !== "wasm" && stockGradient) {
+      return stockGradient.gradFunc(dy, saved, attrs);
+    }
+    if (a.dataFormat === "NCHW") throw new Error("conv2d gradient: only NHWC is supported");
+    const geo = convGeometry(x.shape, filter.shape, a.strides, a.pad, dil, a.dimRoundingMode);
+    return {
+      x: () => conv2dInputGrad(x.shape, dy as tf.Tensor4D, filter, geo),
+      filter: () => conv2dFilterGrad(x, dy as tf.Tensor4D, filter.shape, geo),
+    };
+  },
+};
+
+/**
+ * Switches the fast convolution gradients on (default) or off. Off restores
+ * the stock wasm kernels (no `Conv2DBackpropFilter`, so training convolutions
+ * on stock wasm fails), which the bench uses to compare.
+ *
+ * @example
+ * ```ts
+ * await initBackend(); // calls installFastConvGradients()
+ * ```
+ */
+export function installFastConvGradients(enabled = true): void {
+  if (enabled === installed) return;
+  if (enabled) {
+    stockInput ??= tf.getKernel("Conv2DBackpropInput", "wasm");
+    stockGradient ??= tf.getGradient("Conv2D");
+    if (tf.getKernel("Conv2DBackpropInput", "wasm")) tf.unregisterKernel("Conv2DBackpropInput", "wasm");
+    if (tf.getKernel("Conv2DBackpropFilter", "wasm")) tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
+    tf.registerKernel(inputKernel);
+    tf.registerKernel(filterKernel);
+    if (stockGradient) tf.unregisterGradient("Conv2D");
+    tf.registerGradient(conv2dGradient);
+    stockBatchNorm ??= tf.getGradient("FusedBatchNorm");
+    if (stockBatchNorm) tf.unregisterGradient("FusedBatchNorm");
+    tf.registerGradient(fusedBatchNormGradient);
+  } else {
+    tf.unregisterKernel("Conv2DBackpropInput", "wasm");
+    tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
+    if (stockInput) tf.registerKernel(stockInput);
+    tf.unregisterGradient("Conv2D");
+    if (stockGradient) tf.registerGradient(stockGradient);
+    tf.unregisterGradient("FusedBatchNorm");
+    if (stockBatchNorm) tf.registerGradient(stockBatchNorm);
+  }
+  installed = enabled;
+}
+
+/** Whether the fast convolution gradients are installed. */
+export function fastConvGradientsInstalled(): boolean {
+  return installed;
+}

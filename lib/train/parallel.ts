@@ -1,0 +1,192 @@
+/**
+ * Data parallelism over the machine's cores: the wasm backend cannot use
+ * threads in Deno (see `backend.ts`), so extra replicas of the model run in
+ * module workers, each on its own wasm instance. For a training step the
+ * batch is split between the main thread and the workers; each computes the
+ * gradients of its slice from the same weights; the main thread averages them
+ * (weighted by slice size, so the result is the full batch's gradient),
+ * applies the optimizer, and sends the new weights with the next request.
+ * BatchNorm moving statistics come from the main thread's slice (the workers'
+ * are overwritten by the next weight sync).
+ *
+ * Why workers: the threaded-SIMD wasm build cannot start in Deno. Deno is
+ * detected as Node (`IS_NODE`), so tfjs turns `WASM_HAS_MULTITHREAD_SUPPORT`
+ * off; forcing it on makes Emscripten's pthread pool call
+ * `new Worker(blobUrl)` from `node:worker_threads`, which Deno rejects
+ * (`ERR_WORKER_PATH`: blob URLs are not accepted), so the backend fails to
+ * initialise. Patching Emscripten's glue was not attempted.
+ *
+ * @example
+ * ```ts
+ * const pool = await createWorkerPool(model, 1); // main thread + 1 worker
+ * const probs = await pool.predict(model, xData, 1000);
+ * pool.terminate();
+ * ```
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
+import { allVariables, batchGradients, flatten, trainableVariables, trainStep } from "./step.ts";
+
+/** A set of model replicas in workers. */
+export interface WorkerPool {
+  /** Number of workers (the main thread is one more replica). */
+  readonly size: number;
+  /**
+   * One data-parallel training step: gradients of `x`/`y` split between the
+   * main thread and the workers, averaged and applied with `optimizer`.
+   */
+  step(
+    model: tf.LayersModel,
+    optimizer: tf.Optimizer,
+    x: tf.Tensor4D,
+    y: tf.Tensor2D,
+  ): Promise<{ loss: number; correct: number }>;
+  /** Class probabilities of `count` images (flat pixel array), split across main thread and workers. */
+  predict(model: tf.LayersModel, pixels: Float32Array, count: number): Promise<Float32Array>;
+  /** Stops the workers. */
+  terminate(): void;
+}
+
+/** Worker count that uses every core (one replica per core, the main thread included). */
+export function defaultWorkers(): number {
+  return Math.max(0, (navigator.hardwareConcurrency ?? 1) - 1);
+}
+
+interface Channel {
+  worker: Worker;
+  // deno-lint-ignore no-explicit-any
+  request(msg: any, transfer?: Transferable[]): Promise<any>;
+}
+
+function channel(worker: Worker): Channel {
+  // deno-lint-ignore no-explicit-any
+  let pending: { resolve: (v: any) => void; reject: (e: Error) => void } | null = null;
+  worker.onmessage = (e) => {
+    const p = pending;
+    pending = null;
+    if (!p) return;
+    if (e.data.type === "error") p.reject(new Error(`worker: ${e.data.message}`));
+    else p.resolve(e.data);
+  };
+  worker.onerror = (e) => {
+    e.preventDefault();
+    pending?.reject(new Error(`worker crashed: ${e.message}`));
+    pending = null;
+  };
+  return {
+    worker,
+    request(msg, transfer = []) {
+      if (pending) return Promise.reject(new Error("worker busy"));
+      return new Promise((resolve, reject) => {
+        pending = { resolve, reject };
+        worker.postMessage(msg, transfer);
+      });
+    },
+  };
+}
+
+/** Splits `n` rows into `parts` nearly equal contiguous ranges. */
+export function splitRows(n: number, parts: number): [number, number][] {
+  const out: [number, number][] = [];
+  for (let i = 0; i < parts; i++) out.push([Math.floor((i * n) / parts), Math.floor(((i + 1) * n) / parts)]);
+  return out;
+}
+
+/** Starts `workers` workers holding replicas of `model`'s architecture. */
+export async function createWorkerPool(model: tf.LayersModel, workers = defaultWorkers()): Promise<WorkerPool> {
+  const topology = model.toJSON(null, false);
+  const chans = Array.from(
+    { length: workers },
+    () => channel(new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" })),
+  );
+  await Promise.all(chans.map((c) => c.request({ type: "init", topology })));
+
+  return {
+    size: workers,
+    async step(model, optimizer, x, y) {
+      const n = x.shape[0];
+      if (n < workers + 1) return trainStep(model, optimizer, x, y); // too small to split
+      const ranges = splitRows(n, workers + 1);
+      const weights = flatten(allVariables(model));
+      const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
+      const per = x.size / n;
+      const replies = chans.map((c, i) => {
+        const [a, b] = ranges[i + 1];
+        const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * NUM_CLASSES, b * NUM_CLASSES);
+        return c.request(
+          {
+            type: "grads",
+            weights: weights.slice(),
+            x: xPart,
+            xShape: [b - a, ...x.shape.slice(1)],
+            y: yPart,
+            yShape: [b - a, NUM_CLASSES],
+          },
+          [xPart.buffer, yPart.buffer],
+        );
+      });
+      const [a0, b0] = ranges[0];
+      const vars = trainableVariables(model);
+      const local = tf.tidy(() => {
+        const x0 = tf.slice(x, [a0, 0, 0, 0], [b0 - a0, -1, -1, -1]);
+        const y0 = tf.slice(y, [a0, 0], [b0 - a0, -1]);
+        const g = batchGradients(model, x0, y0);
+        return { ...g, grads: g.grads.map((t) => tf.keep(t)) };
+      });
+      const remote = await Promise.all(replies);
+      let loss = local.loss * (b0 - a0), correct = local.correct;
+      const sum = Float32Array.from(flatten(local.grads), (v) => v * (b0 - a0));
+      tf.dispose(local.grads);
+      remote.forEach((r, i) => {
+        const w = ranges[i + 1][1] - ranges[i + 1][0];
+        loss += r.loss * w;
+        correct += r.correct;
+        const g = r.grads as Float32Array;
+        for (let k = 0; k < sum.length; k++) sum[k] += g[k] * w;
+      });
+      for (let k = 0; k < sum.length; k++) sum[k] /= n;
+      const named: tf.NamedTensorMap = {};
+      let o = 0;
+      for (const v of vars) {
+        named[v.name] = tf.tensor(sum.subarray(o, o + v.size), v.shape);
+        o += v.size;
+      }
+      optimizer.applyGradients(named);
+      tf.dispose(Object.values(named));
+      return { loss: loss / n, correct };
+    },
+    async predict(model, pixels, count) {
+      if (count < workers + 1) {
+        const p = tf.tidy(() => model.predict(tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));
+        const out = (p as tf.Tensor).dataSync() as Float32Array;
+        (p as tf.Tensor).dispose();
+        return out;
+      }
+      const ranges = splitRows(count, workers + 1);
+      const weights = flatten(allVariables(model));
+      const replies = chans.map((c, i) => {
+        const [a, b] = ranges[i + 1];
+        const x = pixels.slice(a * PIXELS, b * PIXELS);
+        return c.request(
+          { type: "predict", weights: weights.slice(), x, xShape: [b - a, IMAGE_SIZE, IMAGE_SIZE, 1] },
+          [x.buffer],
+        );
+      });
+      const out = new Float32Array(count * NUM_CLASSES);
+      const [a0, b0] = ranges[0];
+      const p = tf.tidy(() =>
+        model.predict(tf.tensor4d(pixels.subarray(a0 * PIXELS, b0 * PIXELS), [b0 - a0, IMAGE_SIZE, IMAGE_SIZE, 1]))
+      ) as tf.Tensor;
+      out.set(p.dataSync(), a0 * NUM_CLASSES);
+      p.dispose();
+      (await Promise.all(replies)).forEach((r, i) => out.set(r.probs, ranges[i + 1][0] * NUM_CLASSES));
+      return out;
+    },
+    terminate() {
+      chans.forEach((c) => c.worker.terminate());
+    },
+  };
+}

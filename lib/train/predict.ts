@@ -1,0 +1,133 @@
+/**
+ * Batched inference on a {@linkcode Dataset}: class probabilities, labels
+ * and (for labelled sets) loss and accuracy, with a progress bar.
+ *
+ * @example
+ * ```ts
+ * const labels = predictLabels(model, holdout);
+ * const { loss, accuracy } = evaluate(model, holdout);
+ * ```
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
+import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { batchTensors, range } from "./tensors.ts";
+import type { WorkerPool } from "./parallel.ts";
+import { PIXELS } from "../data/dataset.ts";
+
+/** Options of the prediction helpers. */
+export interface PredictOptions {
+  /** Images per forward pass (default 256). */
+  batchSize?: number;
+  /** Progress display (default: silent below 2,000 images, else auto). */
+  progress?: ProgressOptions["mode"];
+  /** Label shown on the bar (default "predict"). */
+  label?: string;
+}
+
+/**
+ * Class probabilities, `count * 10` values row by row (softmax output of the
+ * model in inference mode: dropout off, BatchNorm on moving statistics).
+ */
+export function predictProba(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Float32Array {
+  const batch = options.batchSize ?? 256;
+  const out = new Float32Array(ds.count * NUM_CLASSES);
+  const bar = createProgress({
+    total: ds.count,
+    label: options.label ?? "predict",
+    unit: "img",
+    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
+  });
+  for (let start = 0; start < ds.count; start += batch) {
+    const end = Math.min(ds.count, start + batch);
+    const probs = tf.tidy(() => {
+      const { x } = batchTensors({ ...ds, labels: null }, range(start, end));
+      return model.predict(x) as tf.Tensor;
+    });
+    out.set(probs.dataSync(), start * NUM_CLASSES);
+    probs.dispose();
+    bar.tick(end - start);
+  }
+  bar.finish();
+  return out;
+}
+
+/** Most probable class of each row of a `count * 10` probability array. */
+export function argMaxRows(probs: Float32Array, numClasses = NUM_CLASSES): Uint8Array {
+  const n = probs.length / numClasses, out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    let best = 0;
+    for (let c = 1; c < numClasses; c++) if (probs[i * numClasses + c] > probs[i * numClasses + best]) best = c;
+    out[i] = best;
+  }
+  return out;
+}
+
+/** Predicted class labels of every image. */
+export function predictLabels(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Uint8Array {
+  return argMaxRows(predictProba(model, ds, options));
+}
+
+/** Loss and accuracy of a model on a labelled set. */
+export interface Evaluation {
+  /** Mean categorical cross-entropy. */
+  loss: number;
+  accuracy: number;
+}
+
+/** Mean cross-entropy and accuracy of probabilities against true labels. */
+export function scoreProbabilities(probs: Float32Array, labels: ArrayLike<number>): Evaluation {
+  let loss = 0, correct = 0;
+  const pred = argMaxRows(probs);
+  for (let i = 0; i < labels.length; i++) {
+    loss -= Math.log(Math.min(1 - 1e-7, Math.max(1e-7, probs[i * NUM_CLASSES + labels[i]])));
+    if (pred[i] === labels[i]) correct++;
+  }
+  return { loss: loss / labels.length, accuracy: correct / labels.length };
+}
+
+/** Evaluates a model on a labelled dataset (batched, inference mode). */
+export function evaluate(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Evaluation {
+  return scoreProbabilities(predictProba(model, ds, options), requireLabels(ds));
+}
+
+/**
+ * {@linkcode predictProba} spread over a worker pool (main thread + workers),
+ * in chunks of `batchSize` images per replica.
+ */
+export async function predictProbaParallel(
+  model: tf.LayersModel,
+  ds: Dataset,
+  pool: WorkerPool,
+  options: PredictOptions = {},
+): Promise<Float32Array> {
+  const chunk = (options.batchSize ?? 256) * (pool.size + 1);
+  const out = new Float32Array(ds.count * NUM_CLASSES);
+  const bar = createProgress({
+    total: ds.count,
+    label: options.label ?? "predict",
+    unit: "img",
+    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
+  });
+  for (let start = 0; start < ds.count; start += chunk) {
+    const end = Math.min(ds.count, start + chunk);
+    const probs = await pool.predict(model, ds.pixels.subarray(start * PIXELS, end * PIXELS), end - start);
+    out.set(probs, start * NUM_CLASSES);
+    bar.tick(end - start);
+  }
+  bar.finish();
+  return out;
+}
+
+/** {@linkcode evaluate} spread over a worker pool. */
+export async function evaluateParallel(
+  model: tf.LayersModel,
+  ds: Dataset,
+  pool: WorkerPool,
+  options: PredictOptions = {},
+): Promise<Evaluation> {
+  return scoreProbabilities(await predictProbaParallel(model, ds, pool, options), requireLabels(ds));
+}

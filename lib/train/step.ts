@@ -1,0 +1,84 @@
+/**
+ * One training step's gradient computation, shared by the fit loop and the
+ * data-parallel workers: forward in training mode, categorical cross-entropy,
+ * gradients of the trainable weights.
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+
+/** Keras' categorical cross-entropy on probabilities (clipped at 1e-7), averaged over the batch. */
+export function categoricalCrossentropy(yTrue: tf.Tensor2D, probs: tf.Tensor): tf.Scalar {
+  return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1))));
+}
+
+/** The trainable variables of a model, in `model.trainableWeights` order. */
+export function trainableVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.trainableWeights.map((w) => (w as unknown as { val: tf.Variable }).val);
+}
+
+/** Gradients of one batch, with the batch's loss and number of correct predictions. */
+export interface StepGradients {
+  loss: number;
+  correct: number;
+  /** Gradient per trainable variable, same order as {@linkcode trainableVariables}. */
+  grads: tf.Tensor[];
+}
+
+/** Computes the gradients of one batch (caller disposes `grads`). */
+export function batchGradients(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D): StepGradients {
+  const vars = trainableVariables(model);
+  let correct = 0;
+  const { value, grads } = tf.variableGrads(() => {
+    const probs = model.apply(x, { training: true }) as tf.Tensor2D;
+    correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(y, -1)), "float32")).dataSync()[0]);
+    return categoricalCrossentropy(y, probs);
+  }, vars);
+  const loss = value.dataSync()[0];
+  value.dispose();
+  return { loss, correct, grads: vars.map((v) => grads[v.name]) };
+}
+
+/** Flattens tensors into one Float32Array (for messages). */
+export function flatten(tensors: tf.Tensor[]): Float32Array {
+  const total = tensors.reduce((s, t) => s + t.size, 0);
+  const out = new Float32Array(total);
+  let o = 0;
+  for (const t of tensors) {
+    out.set(t.dataSync() as Float32Array, o);
+    o += t.size;
+  }
+  return out;
+}
+
+/** Writes a flat array produced by {@linkcode flatten} back into variables. */
+export function assignFlat(vars: tf.Variable[], flat: Float32Array): void {
+  let o = 0;
+  for (const v of vars) {
+    const t = tf.tensor(flat.subarray(o, o + v.size), v.shape, v.dtype);
+    v.assign(t);
+    t.dispose();
+    o += v.size;
+  }
+}
+
+/** Every variable of a model (trainable and not), in `model.weights` order. */
+export function allVariables(model: tf.LayersModel): tf.Variable[] {
+  return model.weights.map((w) => (w as unknown as { val: tf.Variable }).val);
+}
+
+/** One plain (single-replica) training step: gradients of the batch applied by `optimizer`. */
+export function trainStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+): { loss: number; correct: number } {
+  const g = batchGradients(model, x, y);
+  const named: tf.NamedTensorMap = {};
+  trainableVariables(model).forEach((v, i) => (named[v.name] = g.grads[i]));
+  optimizer.applyGradients(named);
+  tf.dispose(g.grads);
+  return { loss: g.loss, correct: g.correct };
+}

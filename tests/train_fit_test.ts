@@ -1,0 +1,233 @@
+import assert from "node:assert/strict";
+import { createDataset, type Dataset, PIXELS } from "../lib/data/dataset.ts";
+import { alternativeCnn, countParams, simpleCnn, summary } from "../lib/models/cnn.ts";
+import { initBackend, tf } from "../lib/train/backend.ts";
+import { fit } from "../lib/train/fit.ts";
+import { loadModel, saveModel } from "../lib/train/io.ts";
+import { evaluate, predictLabels, predictProba } from "../lib/train/predict.ts";
+import { constant, cosine, oneCycle, warmupStep } from "../lib/train/schedules.ts";
+import { batchTensors, oneHot } from "../lib/train/tensors.ts";
+import { createRandom } from "../lib/util/random.ts";
+
+/** A learnable toy set: class c has a bright horizontal band at row 2c+4. */
+function toySet(n: number, seed = 1): Dataset {
+  const rnd = createRandom(seed);
+  const px = new Float32Array(n * PIXELS), labels = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    const c = i % 10;
+    labels[i] = c;
+    for (let p = 0; p < PIXELS; p++) px[i * PIXELS + p] = rnd.next() * 0.3;
+    for (let col = 0; col < 28; col++) px[i * PIXELS + (2 * c + 4) * 28 + col] = 1;
+  }
+  return createDataset(px, { labels, name: "toy" });
+}
+
+function tinyModel(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+  m.add(tf.layers.batchNormalization());
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dropout({ rate: 0.1 }));
+  m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return m;
+}
+
+Deno.test("report models have the report's parameter counts and a Keras-style summary", async () => {
+  await initBackend();
+  const alt = alternativeCnn({ seed: 1 });
+  assert.deepEqual(countParams(alt), { total: 273686, trainable: 273302, nonTrainable: 384 });
+  const text = summary(alt);
+  assert.match(text, /Total params: 273,686/);
+  assert.match(text, /conv2d_3 \(Conv2D\)\s+\(None, 14, 14, 128\)\s+147,584/);
+  assert.match(text, /predictions \(Dense\)\s+\(None, 10\)\s+1,010/);
+  const simple = simpleCnn();
+  assert.equal(countParams(simple).total, 1199882);
+  assert.deepEqual(simple.outputs[0].shape, [null, 10]);
+  alt.dispose();
+  simple.dispose();
+});
+
+Deno.test("schedules: the report's warm-up/step, one-cycle and cosine", () => {
+  const at = (epoch: number, step = 0) => ({ epoch, step, stepsPerEpoch: 10, epochs: 5000 });
+  const r = warmupStep();
+  assert.equal(r(at(0)), 0);
+  assert.equal(r(at(100)), 0.005);
+  assert.equal(r(at(200)), 0.01);
+  assert.equal(r(at(2999)), 0.01);
+  assert.equal(r(at(3000)), 0.005);
+  assert.equal(r(at(4500)), 0.001);
+  assert.equal(constant(0.3)(at(7)), 0.3);
+  const oc = oneCycle({ maxLr: 1 });
+  const ctx = (epoch: number, step: number) => ({ epoch, step, stepsPerEpoch: 10, epochs: 10 });
+  assert.ok(Math.abs(oc(ctx(0, 0)) - 0.04) < 1e-12);
+  assert.ok(Math.abs(oc(ctx(3, 0)) - 1) < 1e-12);
+  assert.ok(oc(ctx(9, 9)) < 0.01);
+  const cs = cosine({ peak: 2, warmupFraction: 0.1 });
+  assert.ok(Math.abs(cs(ctx(0, 5)) - 1) < 1e-12);
+  assert.ok(Math.abs(cs(ctx(1, 0)) - 2) < 1e-12);
+  assert.ok(cs(ctx(9, 9)) < 0.01);
+});
+
+Deno.test("one-hot targets and batches come from the dataset's upright pixels", async () => {
+  await initBackend();
+  assert.deepEqual(Array.from(oneHot([2], 0.1)).map((v) => +v.toFixed(3)), [
+    0.01,
+    0.01,
+    0.91,
+    0.01,
+    0.01,
+    0.01,
+    0.01,
+    0.01,
+    0.01,
+    0.01,
+  ]);
+  const ds = toySet(12);
+  const before = tf.memory().numTensors;
+  const { x, y } = batchTensors(ds, [3, 7]);
+  assert.deepEqual(x.shape, [2, 28, 28, 1]);
+  assert.equal(x.arraySync()[1][2 * 7 + 4][5][0], 1);
+  assert.deepEqual(Array.from(tf.argMax(y!, 1).dataSync()), [3, 7]);
+  tf.dispose([x, y!]);
+  assert.ok(tf.memory().numTensors <= before + 1); // argMax result left to the test scope
+});
+
+Deno.test("fit learns a toy task, calls the transform hook, and leaks no tensors", async () => {
+  await initBackend();
+  const train = toySet(80, 1), val = toySet(40, 2);
+  const model = tinyModel();
+  model.predict(tf.zeros([1, 28, 28, 1])); // build once so weights exist before counting
+  const before = tf.memory().numTensors;
+  let calls = 0;
+  const history = await fit(model, train, {
+    epochs: 6,
+    batchSize: 16,
+    optimizer: { name: "adam", learningRate: 0.01 },
+    schedule: cosine({ peak: 0.005 }),
+    labelSmoothing: 0.05,
+    validation: val,
+    progress: "silent",
+    transform: (b, ctx) => {
+      calls++;
+      assert.ok(ctx.epoch < 6 && ctx.step < 5);
+      return { x: tf.add(b.x, tf.scalar(0)), y: b.y };
+    },
+  });
+  assert.equal(tf.memory().numTensors, before, "tensor count back to where it was");
+  assert.equal(calls, 6 * 5);
+  assert.equal(history.loss.length, 6);
+  assert.equal(history.valAccuracy.length, 6);
+  assert.ok(history.lr[0] > 0 && history.lr[5] < history.lr[1]);
+  assert.ok(history.loss[5] < history.loss[0], `loss ${history.loss}`);
+  assert.ok(history.valAccuracy[5] >= 0.5, `val accuracy ${history.valAccuracy}`);
+  const ev = evaluate(model, val);
+  assert.ok(Math.abs(ev.accuracy - history.valAccuracy[5]) < 1e-9);
+  model.dispose();
+});
+
+Deno.test("early stopping and checkpoint resume", async () => {
+  await initBackend();
+  const train = toySet(32), dir = await Deno.makeTempDir();
+  try {
+    const m1 = tinyModel();
+    const h1 = await fit(m1, train, {
+      epochs: 10,
+      batchSize: 16,
+      validation: toySet(20, 3),
+      earlyStopping: { patience: 1, minDelta: 1e9 },
+      progress: "silent",
+    });
+    assert.equal(h1.loss.length, 2);
+    assert.equal(h1.stoppedEarly, 2);
+    m1.dispose();
+
+    const m2 = tinyModel();
+    const opts = { batchSize: 16, progress: "silent" as const, checkpoint: { dir } };
+    await fit(m2, train, { ...opts, epochs: 1 });
+    const w2 = m2.getWeights().map((w) => Array.from(w.dataSync()));
+    const m3 = tinyModel();
+    let ran = 0;
+    const h3 = await fit(m3, train, { ...opts, epochs: 3, onEpochEnd: () => void ran++ });
+    assert.equal(ran, 2, "resumed after the saved epoch");
+    assert.equal(h3.loss.length, 3);
+    assert.deepEqual(h3.epoch, [1, 2, 3]);
+    // the resumed model started from the saved weights, so it differs from a fresh one
+    const again = await loadModel(dir);
+    assert.equal(again.getWeights().length, w2.length);
+    tf.dispose([m2, m3, again].flatMap((m) => m.getWeights()));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("save/load round-trips a model through files, predictions identical", async () => {
+  await initBackend();
+  const dir = await Deno.makeTempDir();
+  try {
+    const model = alternativeCnn({ seed: 3 });
+    const ds = toySet(6);
+    const p1 = predictProba(model, ds);
+    await saveModel(model, dir);
+    const loaded = await loadModel(dir);
+    const p2 = predictProba(loaded, ds);
+    assert.deepEqual(Array.from(p2), Array.from(p1));
+    const rowSum = p1.slice(0, 10).reduce((a, b) => a + b, 0);
+    assert.ok(Math.abs(rowSum - 1) < 1e-5);
+    assert.equal(predictLabels(loaded, ds).length, 6);
+    model.dispose();
+    loaded.dispose();
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
+
+Deno.test("data-parallel fit with a worker gives the full-batch gradient and leaks no tensors", async () => {
+  await initBackend();
+  const train = toySet(64, 5), val = toySet(30, 6);
+  const model = tinyModel();
+  model.predict(tf.zeros([1, 28, 28, 1]));
+  const before = tf.memory().numTensors;
+  const history = await fit(model, train, {
+    epochs: 4,
+    batchSize: 16,
+    workers: 1,
+    optimizer: { name: "adam", learningRate: 0.005 },
+    validation: val,
+    progress: "silent",
+  });
+  assert.equal(tf.memory().numTensors, before);
+  assert.ok(history.loss[3] < history.loss[0], `loss ${history.loss}`);
+  assert.ok(history.valAccuracy[3] >= 0.5, `val accuracy ${history.valAccuracy}`);
+  model.dispose();
+});
+
+Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, no dropout)", async () => {
+  await initBackend();
+  const { createWorkerPool } = await import("../lib/train/parallel.ts");
+  const { trainStep } = await import("../lib/train/step.ts");
+  const build = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    return m;
+  };
+  const a = build(), b = build();
+  b.setWeights(a.getWeights());
+  const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
+  trainStep(a, sgdA, x, y!);
+  const pool = await createWorkerPool(b, 1);
+  try {
+    await pool.step(b, sgdB, x, y!);
+  } finally {
+    pool.terminate();
+  }
+  const wa = a.getWeights(), wb = b.getWeights();
+  wa.forEach((w, i) => {
+    const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
+    assert.ok(d < 1e-5, `weight ${i} differs by ${d}`);
+  });
+  tf.dispose([x, y!]);
+  [sgdA, sgdB, a, b].forEach((o) => o.dispose());
+});
