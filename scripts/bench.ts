@@ -8,12 +8,14 @@
 import type { BenchEntry, BenchSuite } from "./bench/types.ts";
 import { loadSuite } from "./bench/load.ts";
 import { trainSuite } from "./bench/train.ts";
+import { augmentSuite } from "./bench/augment.ts";
 import { outputPath } from "../lib/data/paths.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 
 const SUITES: BenchSuite[] = [
   loadSuite,
   trainSuite,
+  augmentSuite,
 ];
 
 const wanted = Deno.args.filter((a) => !a.startsWith("-"));

@@ -1,0 +1,69 @@
+/**
+ * `deno task lab [--notebook|--lab] [--port N]`: opens the notebooks in a
+ * Jupyter front end. Starts JupyterLab when it is installed, else Jupyter
+ * Notebook (Debian's `jupyter-notebook`), on `notebooks/`, on 127.0.0.1 with a
+ * random token, installs the Deno kernel first if needed, and prints the URL to
+ * open. Ctrl+C stops the server and its kernels.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { join } from "node:path";
+import { dataDir, REPO_ROOT } from "../lib/data/paths.ts";
+import { activeProfile } from "../lib/notebook/profile.ts";
+import { ensureKernel } from "./notebook_runner.ts";
+import { freePort, type FrontEnd, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    lab: { type: "boolean", default: false },
+    notebook: { type: "boolean", default: false },
+    port: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+if (values.help) {
+  console.log("usage: deno task lab [--lab | --notebook] [--port N]");
+  console.log("Starts JupyterLab (else Jupyter Notebook) on notebooks/ and prints the URL.");
+  Deno.exit(0);
+}
+
+const preferred: FrontEnd | undefined = values.lab ? "lab" : values.notebook ? "notebook" : undefined;
+const picked = pickFrontEnd(preferred);
+if (!picked) {
+  console.error(
+    preferred
+      ? `jupyter-${preferred} is not installed`
+      : "neither JupyterLab nor Jupyter Notebook is installed: apt-get install jupyter-notebook (or pip install jupyterlab)",
+  );
+  Deno.exit(1);
+}
+
+await ensureKernel();
+const dir = join(REPO_ROOT, "notebooks");
+const server = await startJupyter({
+  dir,
+  frontEnd: picked.frontEnd,
+  port: values.port ? Number(values.port) : freePort(),
+  env: { NOTEBOOK_PROFILE: activeProfile(), NOISY_DIGITS_DATA: dataDir() },
+  logFile: undefined,
+});
+const path = picked.frontEnd === "lab" ? "/lab" : "/tree";
+console.log(`\n${picked.command} (pid ${server.pid}) serves ${dir}`);
+console.log(`profile ${activeProfile()}, data ${dataDir()}; open:\n\n    ${server.urlFor(path)}\n`);
+console.log("Ctrl+C stops it.");
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  Deno.addSignalListener(signal, async () => {
+    if (stopping) return;
+    stopping = true;
+    console.log("\nstopping the server and its kernels…");
+    await server.stop();
+    Deno.exit(0);
+  });
+}
+const status = await server.exited;
+if (!stopping) Deno.exit(status.code);
