@@ -69,3 +69,10 @@ Deno.test("files are column-major: the loader turns digits upright", async () =>
     assert.equal(train.pixels[y * 28 + x], Math.fround(raw[x * 28 + y]));
   }
 });
+
+Deno.test("an option left undefined takes the recipe's default (seed 2020)", async () => {
+  const a = await tempDir(), b = await tempDir();
+  await generateData({ ...small, dir: a, seed: undefined });
+  await generateData({ ...small, dir: b, seed: 2020 });
+  assert.deepEqual(await Deno.readFile(join(a, "train_data.csv")), await Deno.readFile(join(b, "train_data.csv")));
+});

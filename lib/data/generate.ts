@@ -13,7 +13,7 @@
 import { DATA_FILES, dataDir } from "./paths.ts";
 import { IMAGE_SIZE, PIXELS } from "./dataset.ts";
 import { loadMnist, type MnistDigits } from "./mnist.ts";
-import { drawSplits, noiseSeed, noisyImages, RECIPE_DEFAULTS, type RecipeOptions } from "./recipe.ts";
+import { drawSplits, noiseSeed, noisyImages, type RecipeOptions, recipeSettings } from "./recipe.ts";
 import { createRandom } from "../util/random.ts";
 import { exists, writeAll, writeAtomic } from "../util/fs.ts";
 import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
@@ -110,7 +110,7 @@ export async function generateData(options: GenerateOptions = {}): Promise<Gener
     throw new Error(`${dir} has ${have} but not ${missing}; pass --force to rebuild both from the recipe`);
   }
   const mnist: MnistDigits = await loadMnist();
-  const settings = { ...RECIPE_DEFAULTS, ...options };
+  const settings = recipeSettings(options);
   const draw = drawSplits(mnist.labels, settings);
   const rng = createRandom(noiseSeed(settings.seed));
   const bar = createProgress({

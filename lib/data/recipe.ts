@@ -26,6 +26,15 @@ export interface RecipeOptions {
 /** Default recipe settings (the competition's sizes). */
 export const RECIPE_DEFAULTS: Required<RecipeOptions> = { seed: 2020, trainCount: 12_000, testCount: 50_000 };
 
+/** The recipe settings with defaults for every option left out or `undefined`. */
+export function recipeSettings(options: RecipeOptions = {}): Required<RecipeOptions> {
+  return {
+    seed: options.seed ?? RECIPE_DEFAULTS.seed,
+    trainCount: options.trainCount ?? RECIPE_DEFAULTS.trainCount,
+    testCount: options.testCount ?? RECIPE_DEFAULTS.testCount,
+  };
+}
+
 /** Which MNIST digits go to each split. */
 export interface RecipeDraw {
   /** Indices into the 70,000 MNIST digits, in file order. */
@@ -39,7 +48,7 @@ export interface RecipeDraw {
  * class proportions and never share a digit. The final order is shuffled.
  */
 export function drawSplits(labels: Uint8Array, options: RecipeOptions = {}): RecipeDraw {
-  const { seed, trainCount, testCount } = { ...RECIPE_DEFAULTS, ...options };
+  const { seed, trainCount, testCount } = recipeSettings(options);
   if (trainCount + testCount > labels.length) {
     throw new RangeError(`recipe: ${trainCount} + ${testCount} digits requested, only ${labels.length} available`);
   }
