@@ -44,7 +44,9 @@ export async function cleanTrainingDigits(noisy: Dataset, options: RecipeOptions
       pixels[row * PIXELS + p] = clean;
     }
     if (noisy.labels && noisy.labels[row] !== labels[row]) {
-      throw new Error(`${noisy.name} row ${row + 1}: label ${noisy.labels[row]} but its MNIST original is a ${labels[row]}`);
+      throw new Error(
+        `${noisy.name} row ${row + 1}: label ${noisy.labels[row]} but its MNIST original is a ${labels[row]}`,
+      );
     }
   }
   return createDataset(pixels, { name: `${noisy.name} (clean originals)`, labels });

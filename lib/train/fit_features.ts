@@ -41,7 +41,11 @@ export async function fitOnFeatures(
   options: FitOnFeaturesOptions = {},
 ): Promise<{ history: History; seconds: number }> {
   const epochs = options.epochs ?? 20;
-  head.compile({ optimizer: tf.train.adam(options.learningRate ?? 1e-3), loss: "categoricalCrossentropy", metrics: ["accuracy"] });
+  head.compile({
+    optimizer: tf.train.adam(options.learningRate ?? 1e-3),
+    loss: "categoricalCrossentropy",
+    metrics: ["accuracy"],
+  });
   const x = tensorOf(train);
   const y = tf.tensor2d(oneHot(requireFeatureLabels(train)), [train.count, NUM_CLASSES]);
   const v = options.validation;

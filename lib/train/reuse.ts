@@ -23,6 +23,7 @@ import type * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
 import { outputsDir } from "../data/paths.ts";
+import { datasetFingerprint } from "../data/fingerprint.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { fit, type FitOptions, type History } from "./fit.ts";
 import { loadModel, modelExists, saveModel } from "./io.ts";
@@ -67,7 +68,7 @@ export function modelDir(name: string): string {
 
 function keyOf(options: TrainOrLoadOptions): string {
   const { train } = options;
-  return JSON.stringify({ key: options.key ?? null, train: { name: train.name, count: train.count } });
+  return JSON.stringify({ key: options.key ?? null, train: datasetFingerprint(train) });
 }
 
 /** Trains `build()` on `train` unless a model trained with the same key is saved; saves what it trains. */
