@@ -22,7 +22,10 @@ Deno.test("data not built by the recipe is refused", async () => {
   const options = { trainCount: 60, testCount: 40, seed: 3 };
   await generateData({ ...options, dir, progress: "silent" });
   const noisy = await loadTrain({ dataDir: dir, cache: false });
-  await assert.rejects(() => cleanTrainingDigits(noisy, { ...options, seed: 4 }), /does not come from the recipe|label/);
+  await assert.rejects(
+    () => cleanTrainingDigits(noisy, { ...options, seed: 4 }),
+    /does not come from the recipe|label/,
+  );
   const foreign = createDataset(new Float32Array(5 * 784), { labels: new Uint8Array(5) });
   await assert.rejects(() => cleanTrainingDigits(foreign, options), /has 5 images/);
 });
