@@ -13,6 +13,7 @@
 
 import type { Dataset } from "../data/dataset.ts";
 import { readCache, writeCache } from "../data/cache.ts";
+import { datasetFingerprint, fingerprint } from "../data/fingerprint.ts";
 import { outputPath } from "../data/paths.ts";
 import { createProgress } from "../notebook/progress.ts";
 import { tf } from "../train/backend.ts";
@@ -71,17 +72,6 @@ export async function extractFeatures(
   return { count: ds.count, dim, shape, values, labels: ds.labels, seconds: (performance.now() - t0) / 1000 };
 }
 
-/** FNV-1a over the 32-bit words of `data`, as 8 hex digits. */
-export function fingerprint(data: ArrayBufferView, seed = 0x811c9dc5): string {
-  const words = new Uint32Array(data.buffer, data.byteOffset, data.byteLength >> 2);
-  let h = seed >>> 0;
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193) >>> 0;
-  for (let i = words.length * 4; i < data.byteLength; i++) {
-    h = Math.imul(h ^ new Uint8Array(data.buffer, data.byteOffset + i, 1)[0], 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
-}
-
 /** A fingerprint of all weight values of `model` (changes when any weight changes). */
 export function weightsFingerprint(model: tf.LayersModel): string {
   let h = 0x811c9dc5;
@@ -90,13 +80,6 @@ export function weightsFingerprint(model: tf.LayersModel): string {
     h = parseInt(fingerprint(values, h), 16);
   }
   return h.toString(16).padStart(8, "0");
-}
-
-/** The identity of a data set for the cache: name, count and a fingerprint of pixels and labels. */
-export function datasetFingerprint(ds: Dataset): string {
-  const px = fingerprint(ds.pixels);
-  const lb = ds.labels ? fingerprint(ds.labels) : "nolabels";
-  return `${ds.name.replace(/[^\w.-]+/g, "_")}-${ds.count}-${px}-${lb}`;
 }
 
 /** Options of {@linkcode cachedFeatures}. */
@@ -135,3 +118,5 @@ export async function cachedFeatures(
   await writeCache(dir, id, { rows: ds.count, columns: dim, pixels: features.values, labels: null, layout });
   return { ...features, cached: false };
 }
+
+export { datasetFingerprint, fingerprint };

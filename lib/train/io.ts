@@ -74,10 +74,16 @@ export function modelExists(dir: string): Promise<boolean> {
   return exists(join(dir, MODEL_JSON));
 }
 
-/** Copies the weights of `from` into `to` (same architecture). */
+/**
+ * Copies the weights of `from` into `to` (same architecture), layer by layer,
+ * so it works whichever layers are frozen in either model (a model's flat
+ * weight list puts trainable weights first, which depends on freezing).
+ */
 export function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
-  const ws = from.getWeights();
-  to.setWeights(ws);
+  if (from.layers.length !== to.layers.length) {
+    throw new Error(`copyWeights: ${from.layers.length} layers into ${to.layers.length}`);
+  }
+  from.layers.forEach((layer, i) => to.layers[i].setWeights(layer.getWeights()));
 }
 
 /** Saves an optimizer's state (moments, iteration count) as `optimizer.json` + `optimizer.bin` in `dir`. */

@@ -1,0 +1,53 @@
+/**
+ * The clean MNIST originals of the training images, for the transfer
+ * experiment of notebook 05 (pre-train on clean digits, fine-tune on noisy
+ * ones). Only the data built by the recipe has them: the recipe is re-run to
+ * find which MNIST digit each row of `train_data.csv` came from, and the
+ * match is verified (every noisy pixel must be at least its clean value), so
+ * real competition files or another seed are refused instead of mislabelled.
+ *
+ * @module
+ */
+
+import { createDataset, type Dataset, PIXELS } from "./dataset.ts";
+import { loadMnist } from "./mnist.ts";
+import { drawSplits, RECIPE_DEFAULTS, type RecipeOptions } from "./recipe.ts";
+
+/**
+ * Clean (noise-free) versions of the rows of a recipe-built training set, in
+ * the same order, upright, scaled to [0, 1], with the same labels. Never
+ * touches a test digit.
+ *
+ * @throws when `noisy` was not built by the recipe with these options
+ */
+export async function cleanTrainingDigits(noisy: Dataset, options: RecipeOptions = {}): Promise<Dataset> {
+  const mnist = await loadMnist();
+  const settings = { ...RECIPE_DEFAULTS, ...options };
+  const { train } = drawSplits(mnist.labels, settings);
+  if (noisy.count !== train.length) {
+    throw new Error(
+      `${noisy.name} has ${noisy.count} images, the recipe (seed ${settings.seed}) drew ${train.length}: ` +
+        "clean originals exist only for data built by `deno task data`",
+    );
+  }
+  const pixels = new Float32Array(noisy.count * PIXELS);
+  const labels = new Uint8Array(noisy.count);
+  for (let row = 0; row < noisy.count; row++) {
+    const src = train[row];
+    labels[row] = mnist.labels[src];
+    for (let p = 0; p < PIXELS; p++) {
+      const clean = mnist.images[src * PIXELS + p] / 255;
+      // Stored with three decimals: allow the rounding.
+      if (noisy.pixels[row * PIXELS + p] < clean - 0.0006) {
+        throw new Error(`${noisy.name} row ${row + 1} does not come from the recipe (seed ${settings.seed})`);
+      }
+      pixels[row * PIXELS + p] = clean;
+    }
+    if (noisy.labels && noisy.labels[row] !== labels[row]) {
+      throw new Error(
+        `${noisy.name} row ${row + 1}: label ${noisy.labels[row]} but its MNIST original is a ${labels[row]}`,
+      );
+    }
+  }
+  return createDataset(pixels, { name: `${noisy.name} (clean originals)`, labels });
+}

@@ -1,0 +1,105 @@
+/**
+ * Train once, reuse afterwards: a trained model is saved under
+ * `outputs/models/<name>/` with its history, wall time and a key describing
+ * how it was trained. Re-running a notebook cell (or the whole notebook after
+ * a kernel restart) loads it instead of training again, as long as the key is
+ * the same; a different recipe, profile or dataset trains anew.
+ *
+ * @example
+ * ```ts
+ * const run = await trainOrLoad("alt-cnn", {
+ *   build: () => alternativeCnn({ seed: 1 }),
+ *   train,
+ *   fit: { epochs: 12, validation: holdout },
+ *   key: { recipe: "adam-onecycle", epochs: 12 },
+ * });
+ * run.model; run.history; run.seconds; run.loaded;
+ * ```
+ *
+ * @module
+ */
+
+import type * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import type { Dataset } from "../data/dataset.ts";
+import { outputsDir } from "../data/paths.ts";
+import { datasetFingerprint } from "../data/fingerprint.ts";
+import { writeFileAtomic } from "../util/fs.ts";
+import { fit, type FitOptions, type History } from "./fit.ts";
+import { loadModel, modelExists, saveModel } from "./io.ts";
+
+/** A trained (or re-loaded) model and how it was trained. */
+export interface TrainedModel {
+  model: tf.LayersModel;
+  history: History;
+  /** Training wall time in seconds (of the original training when loaded). */
+  seconds: number;
+  /** True when the model came from disk. */
+  loaded: boolean;
+  /** Directory it is saved in. */
+  dir: string;
+}
+
+/** Options of {@linkcode trainOrLoad}. */
+export interface TrainOrLoadOptions {
+  /** Builds a fresh, compiled-or-not model. */
+  build: () => tf.LayersModel;
+  /** Training set. */
+  train: Dataset;
+  /** Options of {@linkcode fit} (checkpoints default to `<dir>/checkpoint`). */
+  fit?: FitOptions;
+  /** Anything JSON that identifies the recipe; a change retrains. */
+  key?: unknown;
+  /** Always train, ignoring a saved model. */
+  retrain?: boolean;
+}
+
+interface Meta {
+  key: string;
+  seconds: number;
+  date: string;
+  history: History;
+}
+
+/** Directory of a named model: `<outputs>/models/<name>`. */
+export function modelDir(name: string): string {
+  return join(outputsDir(), "models", name);
+}
+
+function keyOf(options: TrainOrLoadOptions): string {
+  const { train } = options;
+  return JSON.stringify({ key: options.key ?? null, train: datasetFingerprint(train) });
+}
+
+/** Trains `build()` on `train` unless a model trained with the same key is saved; saves what it trains. */
+export async function trainOrLoad(name: string, options: TrainOrLoadOptions): Promise<TrainedModel> {
+  const dir = modelDir(name);
+  const key = keyOf(options);
+  if (!options.retrain && await modelExists(dir)) {
+    try {
+      const meta: Meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
+      if (meta.key === key) {
+        return { model: await loadModel(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir };
+      }
+    } catch { /* no or bad meta: train again */ }
+  }
+  // Checkpoints of an interrupted run resume it, but only for the same key.
+  const ckptDir = join(dir, "checkpoint");
+  const ckptKey = join(ckptDir, "key.json");
+  const previous = await Deno.readTextFile(ckptKey).catch(() => null);
+  if (previous !== key) {
+    await Deno.remove(ckptDir, { recursive: true }).catch(() => {});
+    await writeFileAtomic(ckptKey, key);
+  }
+  const model = options.build();
+  const t0 = performance.now();
+  const history = await fit(model, options.train, {
+    ...options.fit,
+    checkpoint: options.fit?.checkpoint ?? { dir: ckptDir },
+  });
+  const seconds = (performance.now() - t0) / 1000;
+  await saveModel(model, dir);
+  const meta: Meta = { key, seconds, date: new Date().toISOString(), history };
+  await writeFileAtomic(join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
+  return { model, history, seconds, loaded: false, dir };
+}
