@@ -4,7 +4,7 @@ Deno.test("copyWeights works between models with different frozen layers", async
   const { initBackend } = await import("../lib/train/backend.ts");
   const { simpleCnn } = await import("../lib/models/cnn.ts");
   const { copyWeights } = await import("../lib/train/io.ts");
-  const tf = await initBackend();
+  await initBackend();
   const a = simpleCnn({ seed: 1 }), b = simpleCnn({ seed: 2 });
   a.layers[0].trainable = false;
   copyWeights(a, b);
