@@ -7,11 +7,13 @@
 
 import type { BenchEntry, BenchSuite } from "./bench/types.ts";
 import { loadSuite } from "./bench/load.ts";
+import { svmSuite } from "./bench/svm.ts";
 import { outputPath } from "../lib/data/paths.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 
 const SUITES: BenchSuite[] = [
   loadSuite,
+  svmSuite,
 ];
 
 const wanted = Deno.args.filter((a) => !a.startsWith("-"));

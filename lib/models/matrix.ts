@@ -17,7 +17,9 @@ export interface Matrix {
 
 /** Wraps values as a matrix, checking the size. */
 export function matrix(data: Float32Array, rows: number, cols: number): Matrix {
-  if (data.length !== rows * cols) throw new RangeError(`expected ${rows}x${cols} = ${rows * cols} values, got ${data.length}`);
+  if (data.length !== rows * cols) {
+    throw new RangeError(`expected ${rows}x${cols} = ${rows * cols} values, got ${data.length}`);
+  }
   return { data, rows, cols };
 }
 

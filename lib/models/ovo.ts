@@ -56,7 +56,7 @@ export function classWeights(labels: ArrayLike<number>, classes: number[], weigh
     const counts = new Map<number, number>();
     for (let i = 0; i < labels.length; i++) counts.set(labels[i], (counts.get(labels[i]) ?? 0) + 1);
     for (const c of classes) out.set(c, labels.length / (classes.length * counts.get(c)!));
-  } else if (weight) for (const [c, w] of Object.entries(weight)) out.set(Number(c), w);
+  } else if (weight) { for (const [c, w] of Object.entries(weight)) out.set(Number(c), w); }
   return out;
 }
 
