@@ -68,3 +68,29 @@ Deno.test("kernel matrices: rbf and linear values match direct formulas", async 
   close(rbf[0], Math.exp(-0.5 * 1), 1e-6);
   close(rbf[1], Math.exp(-0.5 * 4), 1e-6);
 });
+
+Deno.test("a saved SVC (with its PCA) reloads and predicts the same", async () => {
+  const { saveModel, loadModel, fitOrLoad } = await import("../lib/models/svm_io.ts");
+  const { PCA } = await import("../lib/models/pca.ts");
+  const train = blobs(15, 4), test = blobs(5, 5);
+  const pca = new PCA({ nComponents: 2, whiten: true });
+  const z = await pca.fitTransform(train.x);
+  const svc = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5, workers: 0 }).fit(z, train.y);
+  const dir = await Deno.makeTempDir();
+  try {
+    await saveModel(`${dir}/m.bin`, svc, pca, "k1");
+    const back = await loadModel(`${dir}/m.bin`);
+    assert.equal(back.key, "k1");
+    const expected = await svc.predict(await pca.transform(test.x));
+    assert.deepEqual(await back.svc.predict(await back.pca!.transform(test.x)), expected);
+    let fits = 0;
+    const again = await fitOrLoad(`${dir}/m.bin`, "k1", () => (fits++, Promise.resolve({ svc })));
+    assert.equal(again.loaded, true);
+    assert.equal(fits, 0);
+    const refit = await fitOrLoad(`${dir}/m.bin`, "k2", () => (fits++, Promise.resolve({ svc })));
+    assert.equal(refit.loaded, false);
+    assert.equal(fits, 1);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
