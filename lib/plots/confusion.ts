@@ -6,6 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
+import type { ColorScheme } from "@observablehq/plot";
 import type { ConfusionMatrix } from "../metrics/confusion.ts";
 import { createDocument, createFigure, type Figure, toSvg } from "./figure.ts";
 
@@ -16,7 +17,7 @@ export interface ConfusionHeatmapOptions {
   /** File name when saved (default "confusion"). */
   name?: string;
   /** Colour scheme of the counts (default "blues"). */
-  scheme?: string;
+  scheme?: ColorScheme;
   /** Side in pixels (default 420). */
   size?: number;
 }
