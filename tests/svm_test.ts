@@ -94,3 +94,12 @@ Deno.test("a saved SVC (with its PCA) reloads and predicts the same", async () =
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a Gram matrix of a set with itself (mirrored blocks) equals the plain product", async () => {
+  const rng = createRandom(9);
+  const x = matrix(Float32Array.from({ length: 37 * 5 }, () => rng.next()), 37, 5);
+  const copy = matrix(x.data.slice(), 37, 5);
+  const sym = await kernelMatrix(x, x, { kernel: "linear" }, { shared: false, blockRows: 8 });
+  const plain = await kernelMatrix(x, copy, { kernel: "linear" }, { shared: false, blockRows: 8 });
+  for (let i = 0; i < sym.length; i++) close(sym[i], plain[i], 1e-5);
+});
