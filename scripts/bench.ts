@@ -9,6 +9,7 @@ import type { BenchEntry, BenchSuite } from "./bench/types.ts";
 import { loadSuite } from "./bench/load.ts";
 import { augmentSuite } from "./bench/augment.ts";
 import { trainSuite } from "./bench/train.ts";
+import { svmSuite } from "./bench/svm.ts";
 import { outputPath } from "../lib/data/paths.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 
@@ -16,6 +17,7 @@ const SUITES: BenchSuite[] = [
   loadSuite,
   augmentSuite,
   trainSuite,
+  svmSuite,
 ];
 
 const wanted = Deno.args.filter((a) => !a.startsWith("-"));

@@ -1,0 +1,144 @@
+/**
+ * Saving and loading fitted SVMs (and PCAs) in one binary file: a JSON header
+ * followed by the arrays, so a notebook can reload a model instead of
+ * refitting it. `fitOrLoad` refits only when the stored key differs.
+ *
+ * @module
+ */
+
+import { dirname } from "node:path";
+import { exists, writeFileAtomic } from "../util/fs.ts";
+import { PCA } from "./pca.ts";
+import { SVC, type SVCOptions } from "./svm.ts";
+
+type ArrayKind = "f32" | "f64" | "i32";
+type Typed = Float32Array | Float64Array | Int32Array;
+
+/** Packs named typed arrays and a JSON header into bytes. */
+function pack(header: unknown, arrays: Typed[]): Uint8Array {
+  const kinds: ArrayKind[] = arrays.map((
+    a,
+  ) => (a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : "i32"));
+  const meta = new TextEncoder().encode(JSON.stringify({ header, arrays: arrays.map((a, i) => [kinds[i], a.length]) }));
+  const padded = Math.ceil((8 + meta.length) / 8) * 8;
+  const total = padded + arrays.reduce((s, a) => s + Math.ceil(a.byteLength / 8) * 8, 0);
+  const out = new Uint8Array(total);
+  new DataView(out.buffer).setUint32(0, meta.length, true);
+  out.set(meta, 8);
+  let offset = padded;
+  for (const a of arrays) {
+    out.set(new Uint8Array(a.buffer, a.byteOffset, a.byteLength), offset);
+    offset += Math.ceil(a.byteLength / 8) * 8;
+  }
+  return out;
+}
+
+function unpack(bytes: Uint8Array): { header: unknown; arrays: Typed[] } {
+  const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
+  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  let offset = Math.ceil((8 + length) / 8) * 8;
+  const arrays = (meta.arrays as [ArrayKind, number][]).map(([kind, n]) => {
+    const Ctor = kind === "f32" ? Float32Array : kind === "f64" ? Float64Array : Int32Array;
+    const a = new Ctor(bytes.slice(offset, offset + n * Ctor.BYTES_PER_ELEMENT).buffer);
+    offset += Math.ceil(a.byteLength / 8) * 8;
+    return a;
+  });
+  return { header: meta.header, arrays };
+}
+
+/** Writes a fitted SVC (and optional PCA before it) with a cache key. */
+export async function saveModel(path: string, svc: SVC, pca?: PCA, key = ""): Promise<void> {
+  if (!svc.state) throw new Error("saveModel: the SVC is not fitted");
+  const { kernel, supportVectors: sv, model } = svc.state;
+  const arrays: Typed[] = [sv.data];
+  for (const p of model.pairs) arrays.push(p.support, p.coef);
+  if (pca) {
+    arrays.push(
+      Float64Array.from(pca.mean!),
+      pca.components!.data,
+      pca.explainedVariance!,
+      pca.explainedVarianceRatio!,
+    );
+  }
+  const header = {
+    key,
+    options: { ...svc.options, pool: undefined, onPair: undefined },
+    fitSeconds: svc.fitSeconds,
+    kernel,
+    sv: [sv.rows, sv.cols],
+    classes: model.classes,
+    pairs: model.pairs.map((p) => ({
+      positive: p.positive,
+      negative: p.negative,
+      rho: p.rho,
+      iterations: p.iterations,
+    })),
+    pca: pca ? { options: pca.options, shape: [pca.components!.rows, pca.components!.cols] } : null,
+  };
+  await Deno.mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, pack(header, arrays));
+}
+
+/** A loaded model: the SVC, the PCA if one was saved, and the stored key. */
+export interface LoadedModel {
+  svc: SVC;
+  pca?: PCA;
+  key: string;
+}
+
+/** Reads a model written by {@linkcode saveModel}. */
+export async function loadModel(path: string): Promise<LoadedModel> {
+  // deno-lint-ignore no-explicit-any
+  const { header, arrays } = unpack(await Deno.readFile(path)) as { header: any; arrays: Typed[] };
+  const svc = new SVC(header.options as SVCOptions);
+  svc.fitSeconds = header.fitSeconds;
+  let i = 1;
+  const pairs = (header.pairs as { positive: number; negative: number; rho: number; iterations: number }[]).map((
+    p,
+  ) => ({
+    ...p,
+    support: arrays[i++] as Int32Array,
+    coef: arrays[i++] as Float64Array,
+  }));
+  svc.state = {
+    kernel: header.kernel,
+    supportVectors: { data: arrays[0] as Float32Array, rows: header.sv[0], cols: header.sv[1] },
+    model: { classes: header.classes, pairs },
+  };
+  let pca: PCA | undefined;
+  if (header.pca) {
+    pca = new PCA(header.pca.options);
+    pca.mean = arrays[i++] as Float64Array;
+    pca.components = { data: arrays[i++] as Float32Array, rows: header.pca.shape[0], cols: header.pca.shape[1] };
+    pca.explainedVariance = arrays[i++] as Float64Array;
+    pca.explainedVarianceRatio = arrays[i++] as Float64Array;
+  }
+  return { svc, pca, key: header.key };
+}
+
+/**
+ * Loads the model at `path` when its key equals `key`, else fits one with
+ * `fit` and saves it.
+ *
+ * @example
+ * ```ts
+ * const { svc } = await fitOrLoad(outputPath("models", "svm_rbf.bin"), key, async () => ({ svc: await new SVC(o).fit(train) }));
+ * ```
+ */
+export async function fitOrLoad(
+  path: string,
+  key: string,
+  fit: () => Promise<{ svc: SVC; pca?: PCA }>,
+): Promise<LoadedModel & { loaded: boolean }> {
+  if (await exists(path)) {
+    try {
+      const stored = await loadModel(path);
+      if (stored.key === key) return { ...stored, loaded: true };
+    } catch {
+      // unreadable or older format: refit
+    }
+  }
+  const { svc, pca } = await fit();
+  await saveModel(path, svc, pca, key);
+  return { svc, pca, key, loaded: false };
+}
