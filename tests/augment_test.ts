@@ -157,3 +157,18 @@ Deno.test("augmentedDigits: one row per digit (original + versions), mirrored ve
   assert.equal(describeParams({}), "same");
   assert.equal(describeParams({ rotation: -12.2, shiftX: 3, shiftY: -1, flip: true }), "-12° (3,-1) flip");
 });
+
+Deno.test("asFitTransform augments images, keeps targets, and varies draws per epoch", async () => {
+  const { asFitTransform, createAugmenter } = await import("../lib/train/augment.ts");
+  const { createRandom } = await import("../lib/util/random.ts");
+  const tf = await initBackend();
+  const hook = asFitTransform(createAugmenter({ widthShiftRange: 0.2, fillMode: "constant", seed: 1 }));
+  const x = tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 3) as import("@tensorflow/tfjs").Tensor4D;
+  const y = tf.oneHot(tf.tensor1d([1, 2, 3, 4], "int32"), 10) as import("@tensorflow/tfjs").Tensor2D;
+  const a = hook({ x, y }, { epoch: 0, step: 0, random: createRandom(1) });
+  const b = hook({ x, y }, { epoch: 1, step: 0, random: createRandom(1) });
+  assert.equal(a.y, y);
+  assert.deepEqual(a.x.shape, [4, 28, 28, 1]);
+  assert.notDeepEqual(Array.from(a.x.dataSync()), Array.from(b.x.dataSync()));
+  tf.dispose([x, y, a.x, b.x]);
+});

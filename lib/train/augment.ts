@@ -20,6 +20,7 @@
  * @module
  */
 
+import type { BatchTransform as FitBatchTransform } from "./fit.ts";
 import { tf } from "./backend.ts";
 import { createRandom } from "../util/random.ts";
 
@@ -201,4 +202,14 @@ function mixSeed(seed: number, step: number): number {
   let h = (seed ^ Math.imul(step + 1, 0x9e3779b1)) >>> 0;
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
   return (h ^ (h >>> 13)) >>> 0;
+}
+
+/**
+ * Adapts an augmenter to the fit loop's batch hook (`FitOptions.transform`):
+ * the images are augmented, the targets pass through, and the step number
+ * given to the augmenter is unique per (epoch, step), so every epoch sees new
+ * draws and a rerun sees the same ones.
+ */
+export function asFitTransform(augment: BatchTransform): FitBatchTransform {
+  return ({ x, y }, ctx) => ({ x: augment(x, ctx.epoch * 1_000_003 + ctx.step), y });
 }
