@@ -8,6 +8,7 @@
 
 import { NUM_CLASSES } from "./dataset.ts";
 import { writeFileAtomic } from "../util/fs.ts";
+import { accuracy } from "../metrics/accuracy.ts";
 
 /** Formats predictions as the competition's submission CSV text. */
 export function submissionCsv(predictions: ArrayLike<number>): string {
@@ -34,7 +35,5 @@ export function scoreSubmission(predicted: ArrayLike<number>, solution: ArrayLik
   if (predicted.length !== solution.length) {
     throw new RangeError(`the submission has ${predicted.length} rows but the solution has ${solution.length}`);
   }
-  let right = 0;
-  for (let i = 0; i < solution.length; i++) if (predicted[i] === solution[i]) right++;
-  return right / solution.length;
+  return accuracy(solution, predicted);
 }

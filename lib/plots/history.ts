@@ -44,7 +44,7 @@ function panel(
     y: { label, grid: true, ...(label === "accuracy" ? { domain: [0, 1] } : {}) },
     color: { domain: Object.keys(SETS), range: Object.values(SETS), legend: false },
     marks: [
-      Plot.line(rows, { x: "epoch", y: "value", stroke: "set" }),
+      Plot.line(rows, { x: "epoch", y: "value", stroke: "set", z: "set" }),
       Plot.dot(rows.length <= 60 ? rows : [], { x: "epoch", y: "value", fill: "set", r: 2 }),
     ],
   }) as unknown as Element;
