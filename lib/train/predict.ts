@@ -28,6 +28,16 @@ export interface PredictOptions {
   label?: string;
 }
 
+/** The progress bar of a prediction run (silent below 2,000 images unless asked). */
+function predictionBar(ds: Dataset, options: PredictOptions) {
+  return createProgress({
+    total: ds.count,
+    label: options.label ?? "predict",
+    unit: "img",
+    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
+  });
+}
+
 /**
  * Class probabilities, `count * 10` values row by row (softmax output of the
  * model in inference mode: dropout off, BatchNorm on moving statistics).
@@ -35,12 +45,7 @@ export interface PredictOptions {
 export function predictProba(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Float32Array {
   const batch = options.batchSize ?? 256;
   const out = new Float32Array(ds.count * NUM_CLASSES);
-  const bar = createProgress({
-    total: ds.count,
-    label: options.label ?? "predict",
-    unit: "img",
-    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
-  });
+  const bar = predictionBar(ds, options);
   for (let start = 0; start < ds.count; start += batch) {
     const end = Math.min(ds.count, start + batch);
     const probs = tf.tidy(() => {
@@ -106,12 +111,7 @@ export async function predictProbaParallel(
 ): Promise<Float32Array> {
   const chunk = (options.batchSize ?? 256) * (pool.size + 1);
   const out = new Float32Array(ds.count * NUM_CLASSES);
-  const bar = createProgress({
-    total: ds.count,
-    label: options.label ?? "predict",
-    unit: "img",
-    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
-  });
+  const bar = predictionBar(ds, options);
   for (let start = 0; start < ds.count; start += chunk) {
     const end = Math.min(ds.count, start + chunk);
     const probs = await pool.predict(model, ds.pixels.subarray(start * PIXELS, end * PIXELS), end - start);
