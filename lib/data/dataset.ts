@@ -18,6 +18,16 @@ export const PIXELS = IMAGE_SIZE * IMAGE_SIZE;
 /** Number of digit classes. */
 export const NUM_CLASSES = 10;
 
+/**
+ * The competition files' pixel order: file column `c` of a row holds the
+ * upright (row-major) pixel `FILE_COLUMN_TO_UPRIGHT[c]` (the files are
+ * column-major, so this is a transpose of the 28x28 grid).
+ */
+export const FILE_COLUMN_TO_UPRIGHT: Uint16Array = Uint16Array.from(
+  { length: PIXELS },
+  (_, c) => (c % IMAGE_SIZE) * IMAGE_SIZE + Math.floor(c / IMAGE_SIZE),
+);
+
 /** How the 784 values of one image are laid out. */
 export type PixelOrder = "row-major" | "column-major";
 

@@ -11,7 +11,7 @@
  */
 
 import { DATA_FILES, dataDir } from "./paths.ts";
-import { IMAGE_SIZE, PIXELS } from "./dataset.ts";
+import { FILE_COLUMN_TO_UPRIGHT, PIXELS } from "./dataset.ts";
 import { loadMnist, type MnistDigits } from "./mnist.ts";
 import { drawSplits, noiseSeed, noisyImages, type RecipeOptions, recipeSettings } from "./recipe.ts";
 import { createRandom } from "../util/random.ts";
@@ -43,16 +43,10 @@ const VALUE_BYTES: Uint8Array[] = Array.from({ length: 1001 }, (_, k) => {
   return new TextEncoder().encode(s);
 });
 
-/** File column c holds upright pixel COLUMN_MAJOR[c] (the files are column-major). */
-const COLUMN_MAJOR = Uint16Array.from(
-  { length: PIXELS },
-  (_, c) => (c % IMAGE_SIZE) * IMAGE_SIZE + Math.floor(c / IMAGE_SIZE),
-);
-
 /** Formats one upright image as a CSV row (column-major), with an optional label, into `buf` at `off`. */
 export function encodeRow(image: Float32Array, label: number | null, buf: Uint8Array, off: number): number {
   for (let c = 0; c < PIXELS; c++) {
-    const bytes = VALUE_BYTES[Math.round(image[COLUMN_MAJOR[c]] * 1000)];
+    const bytes = VALUE_BYTES[Math.round(image[FILE_COLUMN_TO_UPRIGHT[c]] * 1000)];
     buf.set(bytes, off);
     off += bytes.length;
     buf[off++] = c === PIXELS - 1 && label === null ? 10 : 44; // "\n" or ","

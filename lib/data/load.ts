@@ -6,7 +6,7 @@
  * @module
  */
 
-import { createDataset, type Dataset, IMAGE_SIZE, NUM_CLASSES, PIXELS } from "./dataset.ts";
+import { createDataset, type Dataset, FILE_COLUMN_TO_UPRIGHT, NUM_CLASSES, PIXELS } from "./dataset.ts";
 import { DataFormatError, parseCsvRecords, parseMatrixFile } from "./csv.ts";
 import { cacheDirFor, readCache, sourceIdentity, writeCache } from "./cache.ts";
 import { DATA_FILES, dataFile } from "./paths.ts";
@@ -27,12 +27,6 @@ export interface LoadInfo {
   fromCache: boolean;
   seconds: number;
 }
-
-/** Upright pixel index of file column c: the files are column-major. */
-const TRANSPOSE = Uint16Array.from(
-  { length: PIXELS },
-  (_, c) => (c % IMAGE_SIZE) * IMAGE_SIZE + Math.floor(c / IMAGE_SIZE),
-);
 
 const LAYOUT = "upright-f32";
 
@@ -78,7 +72,7 @@ export async function loadCsvDataset(
     pixelColumns: PIXELS,
     hasLabels,
     numClasses: NUM_CLASSES,
-    permutation: TRANSPOSE,
+    permutation: FILE_COLUMN_TO_UPRIGHT,
   });
   if (useCache) {
     await writeCache(cacheDir, id, {

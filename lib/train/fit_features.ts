@@ -12,6 +12,7 @@ import type { Features } from "../models/features.ts";
 import { createProgress } from "../notebook/progress.ts";
 import { emptyHistory, type History } from "./fit.ts";
 import { oneHot } from "./tensors.ts";
+import { accuracy } from "../metrics/accuracy.ts";
 
 /** Options of {@linkcode fitOnFeatures}. */
 export interface FitOnFeaturesOptions {
@@ -89,7 +90,5 @@ export async function fitOnFeatures(
 export function accuracyOnFeatures(head: tf.LayersModel, f: Features): number {
   const labels = requireFeatureLabels(f);
   const predicted = tf.tidy(() => (head.predict(tensorOf(f)) as tf.Tensor).argMax(-1).dataSync());
-  let right = 0;
-  for (let i = 0; i < f.count; i++) if (predicted[i] === labels[i]) right++;
-  return right / f.count;
+  return accuracy(labels, predicted);
 }
