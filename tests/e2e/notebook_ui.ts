@@ -204,13 +204,22 @@ async function testNotebook(page: Page, server: JupyterServer) {
   );
   await shoot(page, "01-after-run-all");
 
+  // The Deno kernel can publish a cell's result just after it reports idle: give late outputs a moment to land.
+  const hasFigure = (c: (typeof code)[number]) => c.svgs.some((s) => s.width > 100 && s.height > 50 && s.children > 10);
+  for (let waited = 0; waited < 10_000; waited += 250) {
+    const figureCells = FIGURES.map((f) => code.find((c) => f.source.test(c.source))).filter((c) => c !== undefined);
+    if (figureCells.every(hasFigure)) break;
+    await new Promise((r) => setTimeout(r, 250));
+    cells = await readCells(page);
+    code.splice(0, code.length, ...cells.filter((c) => c.type === "code"));
+  }
+
   for (const figure of FIGURES) {
     const cell = code.find((c) => figure.source.test(c.source));
     if (!check(`${figure.name} cell found`, cell !== undefined, figure.source.source)) continue;
-    const svg = cell!.svgs.find((s) => s.width > 100 && s.height > 50 && s.children > 10);
     check(
       `${figure.name} rendered as SVG in the page`,
-      svg !== undefined,
+      hasFigure(cell!),
       cell!.svgs.length
         ? cell!.svgs.map((s) => `${s.width.toFixed(0)}x${s.height.toFixed(0)} px, ${s.children} elements`).join(", ")
         : `no <svg> in cell ${cell!.index}, outputs: ${cell!.outputTypes.join(", ") || "none"}`,
