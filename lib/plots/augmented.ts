@@ -9,6 +9,7 @@
 
 import { createDataset, type Dataset, imageAt } from "../data/dataset.ts";
 import { type AffineParams, type AugmentOptions, drawParams, transformBatch } from "../train/augment.ts";
+import { withFreshNoise } from "../train/fresh_noise.ts";
 import { tf } from "../train/backend.ts";
 import { digitGrid } from "./digits.ts";
 import type { Figure } from "./figure.ts";
@@ -26,6 +27,12 @@ export interface AugmentedDigitsOptions {
   title?: string;
   /** File name when saved (default "augmented"). */
   name?: string;
+  /**
+   * `"fresh-noise"`: `ds` holds clean digits, and each version gets a new
+   * noise background after it is moved (see `lib/train/fresh_noise.ts`).
+   * Default `"as-is"`: the images are moved with whatever they contain.
+   */
+  background?: "as-is" | "fresh-noise";
 }
 
 /** A short caption of one image's change: rotation, shift `(right,down)` in pixels, zoom, mirror, e.g. `-12° (3,-1) flip`. */
@@ -64,7 +71,8 @@ export async function augmentedDigits(
   });
   const augmented = tf.tidy(() => {
     const x = tf.tensor4d(repeated, [n, height, width, 1]);
-    return transformBatch(x, params, { ...augment, noiseSeed: augment.seed ?? 42 });
+    const moved = transformBatch(x, params, { ...augment, noiseSeed: augment.seed ?? 42 });
+    return options.background === "fresh-noise" ? withFreshNoise(moved, augment.seed ?? 42) : moved;
   });
   const out = new Float32Array(await augmented.data());
   augmented.dispose();
