@@ -32,6 +32,12 @@ export interface CnnOptions {
   batchNormMomentum?: number;
 }
 
+/** Options of {@linkcode alternativeCnn}. */
+export interface AlternativeCnnOptions extends CnnOptions {
+  /** Units of the hidden dense layer (default 100, the report's; section 8 suggests doubling it). */
+  denseUnits?: number;
+}
+
 function initializers(seed: number | undefined) {
   let k = 0;
   return () => ({
@@ -87,7 +93,7 @@ export function simpleCnn(options: CnnOptions = {}): tf.Sequential {
  * report), Dropout(0.25), Dense(10, softmax) named "predictions".
  * 273,686 parameters, 384 of them non-trainable (BatchNorm moving stats).
  */
-export function alternativeCnn(options: CnnOptions = {}): tf.Sequential {
+export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequential {
   const init = initializers(options.seed), n = namer();
   const model = tf.sequential({ name: options.name ?? "alternative_cnn" });
   const conv = (filters: number, first = false) =>
@@ -115,7 +121,7 @@ export function alternativeCnn(options: CnnOptions = {}): tf.Sequential {
   block();
   model.add(tf.layers.globalAveragePooling2d(n("global_average_pooling2d")));
   model.add(tf.layers.dropout({ rate: 0.125, ...n("dropout") }));
-  model.add(tf.layers.dense({ units: 100, ...init(), ...n("dense") }));
+  model.add(tf.layers.dense({ units: options.denseUnits ?? 100, ...init(), ...n("dense") }));
   model.add(tf.layers.dropout({ rate: 0.25, ...n("dropout") }));
   model.add(tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", name: "predictions", ...init() }));
   return model;

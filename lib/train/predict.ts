@@ -15,7 +15,7 @@ import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
 import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
 import { batchTensors, range } from "./tensors.ts";
-import type { WorkerPool } from "./parallel.ts";
+import { createWorkerPool, defaultWorkers, type WorkerPool } from "./parallel.ts";
 import { PIXELS } from "../data/dataset.ts";
 
 /** Options of the prediction helpers. */
@@ -130,4 +130,24 @@ export async function evaluateParallel(
   options: PredictOptions = {},
 ): Promise<Evaluation> {
   return scoreProbabilities(await predictProbaParallel(model, ds, pool, options), requireLabels(ds));
+}
+
+/**
+ * {@linkcode predictProbaParallel} on every core without managing a pool:
+ * starts `workers` replicas of `model` (default: one per extra core),
+ * predicts `ds` and stops them.
+ */
+export async function predictProbaAllCores(
+  model: tf.LayersModel,
+  ds: Dataset,
+  options: PredictOptions & { workers?: number } = {},
+): Promise<Float32Array> {
+  const workers = options.workers ?? defaultWorkers();
+  if (workers === 0) return predictProba(model, ds, options);
+  const pool = await createWorkerPool(model, workers);
+  try {
+    return await predictProbaParallel(model, ds, pool, options);
+  } finally {
+    pool.terminate();
+  }
 }
