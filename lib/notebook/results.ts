@@ -20,12 +20,20 @@ export interface ResultRecord {
   holdoutAccuracy?: number;
   /** Accuracy on the 50,000 test images (when scored). */
   testAccuracy?: number;
+  /** How many test images `testAccuracy` is over (all 50,000 unless a profile scored fewer). */
+  testImages?: number;
   /** Training wall time in seconds. */
   trainSeconds?: number;
   /** Number of trainable parameters, when meaningful. */
   parameters?: number;
   /** The report's figure for the same model, when it gives one. */
   reportAccuracy?: number;
+  /**
+   * Where the model is saved under `outputs/models/`: a directory for a
+   * network, a `.bin` file for an SVM pipeline; lets notebook 08 score it on
+   * the test images.
+   */
+  savedAs?: string;
   /** Profile the figure was obtained under. */
   profile?: string;
   note?: string;
