@@ -125,6 +125,19 @@ export function subset(ds: Dataset, indices: ArrayLike<number>, name?: string): 
   return { ...ds, name: name ?? `${ds.name}[${indices.length}]`, count: indices.length, pixels, labels };
 }
 
+/**
+ * The same images with `labels` attached (e.g. the test set and its
+ * solution file).
+ *
+ * @throws when the counts differ
+ */
+export function withLabels(ds: Dataset, labels: Uint8Array, name?: string): Dataset {
+  if (labels.length !== ds.count) {
+    throw new Error(`${ds.name}: ${ds.count} images but ${labels.length} labels`);
+  }
+  return { ...ds, name: name ?? ds.name, labels };
+}
+
 /** The first `n` images (all of them when `n` is undefined or larger). */
 export function head(ds: Dataset, n?: number): Dataset {
   if (n === undefined || n >= ds.count) return ds;

@@ -9,6 +9,7 @@
 import { NUM_CLASSES } from "./dataset.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { accuracy } from "../metrics/accuracy.ts";
+import { outputPath } from "./paths.ts";
 
 /** Formats predictions as the competition's submission CSV text. */
 export function submissionCsv(predictions: ArrayLike<number>): string {
@@ -36,4 +37,14 @@ export function scoreSubmission(predicted: ArrayLike<number>, solution: ArrayLik
     throw new RangeError(`the submission has ${predicted.length} rows but the solution has ${solution.length}`);
   }
   return accuracy(solution, predicted);
+}
+
+/**
+ * Where a submission goes: `outputs/<base>.csv` when the predictions cover
+ * the whole test set (`count === fullCount`), otherwise a file marked as
+ * partial, `outputs/<base>-<profile>-partial.csv`, which no one would
+ * upload by mistake.
+ */
+export function submissionPath(base: string, count: number, fullCount: number, profile: string): string {
+  return outputPath(count === fullCount ? `${base}.csv` : `${base}-${profile}-partial.csv`);
 }

@@ -6,7 +6,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { type Dataset, imageAt } from "../data/dataset.ts";
+import { createDataset, type Dataset, imageAt } from "../data/dataset.ts";
 import { grayPngDataUrl } from "./png.ts";
 import { createDocument, createFigure, type Figure, toSvg } from "./figure.ts";
 
@@ -88,4 +88,41 @@ export async function digitGrid(ds: Dataset, options: DigitGridOptions = {}): Pr
     ],
   }) as unknown as Element;
   return createFigure(options.name ?? "digits", toSvg(node));
+}
+
+/** One row of {@linkcode digitRows}: a data set and the caption prefix of its images. */
+export interface DigitRow {
+  ds: Dataset;
+  caption: string;
+}
+
+/**
+ * The same images from several data sets, one data set per row (e.g. noisy
+ * above denoised), `count` columns, captioned with the row's caption and
+ * the label.
+ */
+export async function digitRows(
+  rows: DigitRow[],
+  options: { count?: number; indices?: number[]; title?: string; name?: string; cellSize?: number } = {},
+): Promise<Figure> {
+  const indices = options.indices ?? Array.from({ length: options.count ?? 8 }, (_, i) => i);
+  const { height, width } = rows[0].ds;
+  const size = height * width;
+  const pixels = new Float32Array(rows.length * indices.length * size);
+  const captions: string[] = [];
+  rows.forEach((r, k) =>
+    indices.forEach((index, j) => {
+      pixels.set(imageAt(r.ds, index), (k * indices.length + j) * size);
+      captions.push(r.ds.labels ? `${r.caption} ${r.ds.labels[index]}` : r.caption);
+    })
+  );
+  const grid = createDataset(pixels, { name: "rows", height, width });
+  return await digitGrid(grid, {
+    indices: Array.from({ length: grid.count }, (_, i) => i),
+    columns: indices.length,
+    captions,
+    cellSize: options.cellSize ?? 64,
+    title: options.title,
+    name: options.name ?? "digit-rows",
+  });
 }

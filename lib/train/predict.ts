@@ -71,6 +71,17 @@ export function argMaxRows(probs: Float32Array, numClasses = NUM_CLASSES): Uint8
   return out;
 }
 
+/** The mean of several models' probability arrays (an ensemble's prediction). */
+export function averageProbabilities(list: Float32Array[]): Float32Array {
+  if (list.length === 0) throw new Error("averageProbabilities: nothing to average");
+  const out = new Float32Array(list[0].length);
+  for (const p of list) {
+    if (p.length !== out.length) throw new Error(`averageProbabilities: lengths ${p.length} and ${out.length}`);
+    for (let i = 0; i < out.length; i++) out[i] += p[i] / list.length;
+  }
+  return out;
+}
+
 /** Predicted class labels of every image. */
 export function predictLabels(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Uint8Array {
   return argMaxRows(predictProba(model, ds, options));

@@ -38,6 +38,8 @@ export interface TrainedModel {
   loaded: boolean;
   /** Directory it is saved in. */
   dir: string;
+  /** Its name: the directory under `outputs/models/`. */
+  name: string;
 }
 
 /** Options of {@linkcode trainOrLoad}. */
@@ -79,7 +81,7 @@ export async function trainOrLoad(name: string, options: TrainOrLoadOptions): Pr
     try {
       const meta: Meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
       if (meta.key === key) {
-        return { model: await loadModel(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir };
+        return { model: await loadModel(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir, name };
       }
     } catch { /* no or bad meta: train again */ }
   }
@@ -101,5 +103,5 @@ export async function trainOrLoad(name: string, options: TrainOrLoadOptions): Pr
   await saveModel(model, dir);
   const meta: Meta = { key, seconds, date: new Date().toISOString(), history };
   await writeFileAtomic(join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
-  return { model, history, seconds, loaded: false, dir };
+  return { model, history, seconds, loaded: false, dir, name };
 }
