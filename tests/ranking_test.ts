@@ -38,6 +38,10 @@ Deno.test("scoreSavedModels scores saved networks on the test images and notes m
     assert.match(text[3], /gone/);
     assert.match(text[4], /tiny/);
     assert.match(text[5], /recorded/);
+    // The same model recorded twice (two notebooks) appears once, with its last record.
+    const twice = rankingTable([...ranked, { section: "8", model: "tiny", holdoutAccuracy: 0.6 }]).text;
+    assert.equal(twice.match(/tiny/g)?.length, 1);
+    assert.match(twice, /tiny\s+0\.6000/);
   } finally {
     Deno.env.delete("NOISY_DIGITS_OUTPUTS");
     await Deno.remove(outputs, { recursive: true });

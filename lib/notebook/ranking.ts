@@ -38,6 +38,11 @@ export async function predictSaved(savedAs: string, test: Dataset): Promise<Arra
   }
 }
 
+/** One record per (section, model): the last one, in the order given. */
+export function latestRecords<T extends ResultRecord>(records: T[]): T[] {
+  return [...new Map(records.map((r) => [`${r.section}\u0000${r.model}`, r])).values()];
+}
+
 /**
  * Scores every record with a saved model on `test` (labels required); the
  * others keep their recorded test accuracy, if any. Models whose files are
@@ -46,7 +51,7 @@ export async function predictSaved(savedAs: string, test: Dataset): Promise<Arra
 export async function scoreSavedModels(records: ResultRecord[], test: Dataset): Promise<RankedRecord[]> {
   if (!test.labels) throw new Error(`${test.name} has no labels: the test images cannot be scored`);
   const out: RankedRecord[] = [];
-  for (const r of records) {
+  for (const r of latestRecords(records)) {
     if (!r.savedAs) {
       out.push({ ...r });
       continue;
@@ -64,9 +69,13 @@ export async function scoreSavedModels(records: ResultRecord[], test: Dataset): 
   return out;
 }
 
-/** The ranking: best holdout accuracy first (records without one last), one row per model. */
+/**
+ * The ranking: best holdout accuracy first (records without one last), one
+ * row per model (a model recorded by two notebooks under the same section
+ * and name keeps its last record).
+ */
 export function rankingTable(records: RankedRecord[], title = "Every model of the study"): Table {
-  const sorted = [...records].sort((a, b) => (b.holdoutAccuracy ?? -1) - (a.holdoutAccuracy ?? -1));
+  const sorted = latestRecords(records).sort((a, b) => (b.holdoutAccuracy ?? -1) - (a.holdoutAccuracy ?? -1));
   return table(
     sorted.map((r) => ({
       section: r.section,
