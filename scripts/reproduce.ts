@@ -15,6 +15,9 @@ import { generateData } from "../lib/data/generate.ts";
 import { PROFILES } from "../lib/notebook/profile.ts";
 import { formatDuration } from "../lib/notebook/progress.ts";
 import { readAllResults } from "../lib/notebook/results.ts";
+import { latestRecords } from "../lib/notebook/ranking.ts";
+import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
+import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/notebook/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
@@ -40,6 +43,7 @@ for (const stale of ["results", "figures"]) {
   await Deno.remove(join(outputs, stale), { recursive: true }).catch(() => {});
 }
 
+const pct = (v?: number) => (v === undefined ? "" : `${(v * 100).toFixed(2)} %`);
 const dir = join(REPO_ROOT, "notebooks");
 let failed = false;
 for (const name of listNotebooks(dir)) {
@@ -52,13 +56,29 @@ for (const name of listNotebooks(dir)) {
   }
 }
 
-const results = await readAllResults();
+const results = latestRecords(await readAllResults());
+// The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
+const solution = await loadSolution({ dataDir: data });
+const submissions: Record<string, string>[] = [];
+const written = [...Deno.readDirSync(outputs)].map((e) => e.name).filter((n) => /^submission.*\.csv$/.test(n)).sort();
+for (const file of written) {
+  const path = join(outputs, file);
+  if ((await Deno.stat(path)).mtime! < started) continue; // from an earlier run
+  const made = file.startsWith("submission-best") ? "notebook 08" : "notebook 07";
+  const predicted = await loadLabelsCsv(path);
+  const score = solution && predicted.length === solution.length ? pct(scoreSubmission(predicted, solution)) : "";
+  submissions.push({
+    file,
+    "made by": made,
+    rows: String(predicted.length),
+    accuracy: score || "not scored (no test_solution.csv, or a partial file)",
+  });
+}
 const figures: string[] = [];
 try {
   for (const e of Deno.readDirSync(join(outputs, "figures"))) if (e.name.endsWith(".svg")) figures.push(e.name);
 } catch { /* no figures */ }
 figures.sort();
-const pct = (v?: number) => (v === undefined ? "" : `${(v * 100).toFixed(1)} %`);
 const report = [
   "# noisy-digits: reproduction report",
   "",
@@ -78,11 +98,16 @@ const report = [
       holdout: pct(r.holdoutAccuracy),
       "report's figure": pct(r.reportAccuracy),
       test: pct(r.testAccuracy),
+      "test images": r.testImages ?? "",
       "train time": r.trainSeconds === undefined ? "" : formatDuration(r.trainSeconds),
       parameters: r.parameters ?? "",
       note: r.note ?? "",
     }))).markdown
     : "_No notebook recorded results._",
+  "",
+  "## Submissions (leaderboard-style score on the test labels)",
+  "",
+  submissions.length ? table(submissions).markdown : "_No submission file was written._",
   "",
   "## Figures",
   "",
