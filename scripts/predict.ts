@@ -14,8 +14,7 @@ import { dataFile, outputPath } from "../lib/data/paths.ts";
 import { scoreSubmission, writeSubmission } from "../lib/data/submission.ts";
 import { initBackend } from "../lib/train/backend.ts";
 import { loadModel, modelExists } from "../lib/train/io.ts";
-import { createWorkerPool, defaultWorkers } from "../lib/train/parallel.ts";
-import { argMaxRows, predictProbaParallel } from "../lib/train/predict.ts";
+import { argMaxRows, predictProbaAllCores } from "../lib/train/predict.ts";
 import { exists } from "../lib/util/fs.ts";
 
 const { values } = parseArgs({
@@ -43,14 +42,7 @@ try {
   await initBackend();
   const model = await loadModel(modelDirPath);
   const test = await loadCsvDataset(testPath, false);
-  const pool = await createWorkerPool(model, defaultWorkers());
-  let probs: Float32Array;
-  try {
-    probs = await predictProbaParallel(model, test, pool, { progress: undefined });
-  } finally {
-    pool.terminate();
-  }
-  const predictions = argMaxRows(probs);
+  const predictions = argMaxRows(await predictProbaAllCores(model, test, { progress: undefined }));
   await writeSubmission(predictions, out);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`wrote ${out}: ${test.count} predictions in ${seconds.toFixed(1)} s`);
