@@ -238,7 +238,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
       };
       if (options.validation) {
         const v = pool
-          ? await evaluateParallel(model, options.validation, pool)
+          ? await evaluateParallel(model, options.validation, pool, { progress: "silent" })
           : evaluate(model, options.validation, { progress: "silent" });
         logs.valLoss = v.loss;
         logs.valAccuracy = v.accuracy;
