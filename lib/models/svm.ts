@@ -10,6 +10,7 @@
 import type { Dataset } from "../data/dataset.ts";
 import { requireLabels } from "../data/dataset.ts";
 import { accuracy } from "../metrics/accuracy.ts";
+import { createProgress, type Progress } from "../notebook/progress.ts";
 import { kernelMatrix, type KernelName, type KernelSpec } from "./kernel.ts";
 import { asMatrix, type Matrix, takeRows } from "./matrix.ts";
 import { type ClassWeight, type OvoModel, predictOneVsOne, trainOneVsOne } from "./ovo.ts";
@@ -31,8 +32,10 @@ export interface SVCOptions {
   workers?: number;
   /** Use this pool instead of starting one. */
   pool?: SolverPool;
-  /** Called after each pairwise problem. */
+  /** Called after each pairwise problem (replaces the progress bar). */
   onPair?: (done: number, total: number) => void;
+  /** Label of the progress bar over the pairwise problems (default "SVM fit"); false for none. */
+  progress?: string | false;
 }
 
 /** Resolves `gamma: "scale"` for a training matrix. */
@@ -85,6 +88,11 @@ export class SVC {
     };
     const kernel = await kernelMatrix(m, m, spec, { shared: true });
     const pool = this.options.pool ?? createSolverPool({ workers: this.options.workers });
+    let bar: Progress | null = null;
+    const onPair = this.options.onPair ?? (this.options.progress === false ? undefined : (_: number, total: number) => {
+      bar ??= createProgress({ total, label: this.options.progress || "SVM fit", unit: "pair" });
+      bar.tick(1);
+    });
     let model: OvoModel;
     try {
       model = await trainOneVsOne(pool, {
@@ -93,9 +101,10 @@ export class SVC {
         labels,
         C: this.options.C,
         classWeight: this.options.classWeight,
-      }, { tolerance: this.options.tolerance, onPair: this.options.onPair });
+      }, { tolerance: this.options.tolerance, onPair });
     } finally {
       if (!this.options.pool) pool.close();
+      (bar as Progress | null)?.finish();
     }
     this.state = compactSupport(m, spec, model);
     this.fitSeconds = (performance.now() - t0) / 1000;
