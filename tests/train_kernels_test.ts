@@ -135,3 +135,74 @@ Deno.test("the Tile-free batch-norm gradient equals the stock one", async () => 
   ref.forEach((r, i) => close(got[i], r, `batchNorm grad ${i}`));
   t.dispose([x, dy, mean, variance, offset, scale]);
 });
+
+/** Runs `f` on the cpu and the wasm backend with the same inputs and returns both outputs. */
+async function onBothBackends(inputs: Float32Array[], shapes: number[][], f: (...ts: tf.Tensor[]) => tf.Tensor[]) {
+  const out: Record<string, Float32Array[]> = {};
+  for (const backend of ["cpu", "wasm"] as const) {
+    const t = await initBackend({ backend });
+    const ts = inputs.map((v, i) => t.tensor(v, shapes[i]));
+    const before = t.memory().numTensors;
+    const rs = t.tidy(() => f(...ts));
+    out[backend] = rs.map((r) => Float32Array.from(r.dataSync()));
+    t.dispose(rs);
+    assert.equal(t.memory().numTensors, before, `${backend}: tensors leaked`);
+    t.dispose(ts);
+  }
+  return out;
+}
+
+Deno.test("per-channel Sum and Mean on wasm (matrix products) match the cpu backend; other axes still work", async () => {
+  const rnd = createRandom(21);
+  const shape = [5, 9, 7, 6]; // 315 rows: above the size where the product takes over
+  const x = Float32Array.from({ length: 5 * 9 * 7 * 6 }, () => rnd.next() * 4 - 1);
+  const { cpu, wasm } = await onBothBackends([x], [shape], (t) => [
+    tf.sum(t, [0, 1, 2]),
+    tf.mean(t, [2, 0, 1], true),
+    tf.sum(t, [-4, -3, -2], true),
+    tf.mean(tf.reshape(t, [315, 6]), 0),
+    tf.sum(t, [1, 2]), // not the leading axes: stock kernel
+    tf.mean(t, 3),
+    tf.sum(t),
+  ]);
+  assert.deepEqual(wasm.map((a) => a.length), [6, 6, 6, 6, 30, 315, 1]);
+  cpu.forEach((r, i) => close(wasm[i], r, `reduction ${i}`));
+});
+
+Deno.test("per-channel reductions keep their shapes (keepDims) and dtype fallbacks on wasm", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const x = t.ones([4, 8, 8, 3]);
+  assert.deepEqual(t.sum(x, [0, 1, 2], true).shape, [1, 1, 1, 3]);
+  assert.deepEqual(Array.from(t.sum(x, [0, 1, 2]).dataSync()), [256, 256, 256]);
+  assert.deepEqual(Array.from(t.mean(x, [0, 1, 2]).dataSync()), [1, 1, 1]);
+  const ints = t.ones([4, 8, 8, 3], "int32");
+  const s = t.sum(ints, [0, 1, 2]);
+  assert.equal(s.dtype, "int32");
+  assert.deepEqual(Array.from(s.dataSync()), [256, 256, 256]);
+  t.dispose([x, ints, s]);
+});
+
+Deno.test("max-pool gradient on wasm matches the cpu backend, ties included", async () => {
+  const rnd = createRandom(33);
+  // Three levels only, so that many windows hold their maximum twice or more (as BatchNorm of ReLU zeros does):
+  // the gradient must go to the first maximum, as on the cpu backend. Continuous values for the geometries that
+  // go to the stock kernel (whose tie rule differs from the cpu backend's).
+  const levels = Float32Array.from({ length: 3 * 8 * 10 * 5 }, () => Math.floor(rnd.next() * 3));
+  const smooth = Float32Array.from({ length: 3 * 8 * 10 * 5 }, () => rnd.next());
+  const cases = [[2, 2, "valid", levels], [3, 3, "valid", levels], [3, 2, "same", smooth], [
+    2,
+    1,
+    "valid",
+    smooth,
+  ]] as const;
+  for (const [size, strides, pad, x] of cases) {
+    const { cpu, wasm } = await onBothBackends([x], [[3, 8, 10, 5]], (t) => {
+      const g = tf.grad((a: tf.Tensor) => {
+        const p = tf.maxPool(a as tf.Tensor4D, size, strides, pad);
+        return tf.sum(tf.mul(p, tf.range(1, p.size + 1).reshape(p.shape)));
+      });
+      return [g(t)];
+    });
+    close(wasm[0], cpu[0], `maxPool grad size ${size} stride ${strides} ${pad}`);
+  }
+});

@@ -138,16 +138,17 @@ export async function createWorkerPool(model: tf.LayersModel, workers = defaultW
       });
       const remote = await Promise.all(replies);
       let loss = local.loss * (b0 - a0), correct = local.correct;
-      const sum = Float32Array.from(flatten(local.grads), (v) => v * (b0 - a0));
+      // Plain indexed loops: Float32Array.from with a mapping callback took 25 ms on 273k weights.
+      const sum = flatten(local.grads), w0 = (b0 - a0) / n;
       tf.dispose(local.grads);
+      for (let k = 0; k < sum.length; k++) sum[k] *= w0;
       remote.forEach((r, i) => {
-        const w = ranges[i + 1][1] - ranges[i + 1][0];
-        loss += r.loss * w;
+        const w = (ranges[i + 1][1] - ranges[i + 1][0]) / n;
+        loss += r.loss * w * n;
         correct += r.correct;
         const g = r.grads as Float32Array;
         for (let k = 0; k < sum.length; k++) sum[k] += g[k] * w;
       });
-      for (let k = 0; k < sum.length; k++) sum[k] /= n;
       const named: tf.NamedTensorMap = {};
       let o = 0;
       for (const v of vars) {

@@ -113,7 +113,8 @@ export const trainSuite: BenchSuite = {
       name: "train: ours wasm 1 core, training",
       value: r1(trainRate(model, 4, 1)),
       unit: "img/s",
-      note: "conv grads on XNNPACK conv2d, Tile-free BatchNorm grad",
+      note:
+        "conv grads on XNNPACK conv2d, Tile-free BatchNorm grad, per-channel sums as products, one-pass max-pool grad",
     });
     const workers = defaultWorkers();
     if (workers > 0) {

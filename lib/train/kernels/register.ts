@@ -3,7 +3,9 @@
  * `Conv2DBackpropFilter` (missing from stock wasm) and `Conv2DBackpropInput`
  * (slow in stock wasm) re-expressed through XNNPACK's forward `Conv2D`, plus a
  * `Conv2D` gradient that also handles dilations (stock tfjs refuses them),
- * and a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`).
+ * a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`),
+ * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`) and a
+ * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`).
  *
  * @module
  */
@@ -11,6 +13,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
+import { channelReduceKernel } from "./reduce.ts";
+import { maxPoolGradKernel } from "./maxpool_grad.ts";
 
 type Shape4 = [number, number, number, number];
 // deno-lint-ignore no-explicit-any
@@ -24,6 +28,15 @@ interface WasmLike {
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
 let stockBatchNorm: tf.GradConfig | undefined;
+/** Stock wasm kernels that {@linkcode WASM_REPLACEMENTS} wrap (they call them for the cases they do not speed up). */
+const stockWasm = new Map<string, tf.KernelConfig>();
+
+/** Wasm kernels replaced by faster versions built on the stock one (plus, for reductions, `BatchMatMul`). */
+const WASM_REPLACEMENTS: Record<string, (stock: tf.KernelConfig) => tf.KernelConfig> = {
+  Sum: (stock) => channelReduceKernel("Sum", stock, tf.getKernel("BatchMatMul", "wasm")!),
+  Mean: (stock) => channelReduceKernel("Mean", stock, tf.getKernel("BatchMatMul", "wasm")!),
+  MaxPoolGrad: maxPoolGradKernel,
+};
 let installed = false;
 
 /** Runs `compute` with tf ops and copies its result into a fresh wasm output buffer. */
@@ -114,6 +127,13 @@ export function installFastConvGradients(enabled = true): void {
     stockBatchNorm ??= tf.getGradient("FusedBatchNorm");
     if (stockBatchNorm) tf.unregisterGradient("FusedBatchNorm");
     tf.registerGradient(fusedBatchNormGradient);
+    for (const [name, replace] of Object.entries(WASM_REPLACEMENTS)) {
+      const stock = stockWasm.get(name) ?? tf.getKernel(name, "wasm");
+      if (!stock) continue;
+      stockWasm.set(name, stock);
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel(replace(stock));
+    }
   } else {
     tf.unregisterKernel("Conv2DBackpropInput", "wasm");
     tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
@@ -122,6 +142,10 @@ export function installFastConvGradients(enabled = true): void {
     if (stockGradient) tf.registerGradient(stockGradient);
     tf.unregisterGradient("FusedBatchNorm");
     if (stockBatchNorm) tf.registerGradient(stockBatchNorm);
+    for (const [name, stock] of stockWasm) {
+      tf.unregisterKernel(name, "wasm");
+      tf.registerKernel(stock);
+    }
   }
   installed = enabled;
 }
