@@ -1,6 +1,12 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/train/backend.ts";
-import { CLEAN_DIGIT_GEOMETRY, digitAugmentationPlan, freshNoiseTransform } from "../lib/train/fresh_noise.ts";
+import {
+  CLEAN_DIGIT_GEOMETRY,
+  describeGeometry,
+  digitAugmentationPlan,
+  freshNoiseTransform,
+  NO_GEOMETRY,
+} from "../lib/train/fresh_noise.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
 import { createRandom } from "../lib/util/random.ts";
 
@@ -69,4 +75,28 @@ Deno.test("digitAugmentationPlan falls back to noisy-image augmentation without 
   assert.equal(plan.train.count, 4);
   assert.deepEqual(Array.from(plan.train.labels!), [0, 2, 4, 6]);
   assert.match(plan.description, /no clean originals/);
+});
+
+Deno.test("digitAugmentationPlan: a geometry that does not move digits gives fresh noise only, or the images as they are", async () => {
+  const rng = createRandom(4);
+  const labelled = createDataset(Float32Array.from({ length: 6 * PIXELS }, () => rng.next()), {
+    name: "not from the recipe",
+    labels: Uint8Array.from({ length: 6 }, (_, i) => i),
+  });
+  const plan = await digitAugmentationPlan(labelled, [0, 1, 2], { geometry: NO_GEOMETRY });
+  assert.equal(plan.kind, "noisy");
+  assert.match(plan.description, /used as they are/);
+  const x = tf.tensor4d(plan.train.pixels, [3, 28, 28, 1]), y = tf.zeros([3, 10]) as tf.Tensor2D;
+  const out = plan.transform({ x, y }, { epoch: 0, step: 0, random: createRandom(1) });
+  assert.equal(out.x, x, "the batch is passed through untouched");
+  tf.dispose([x, y]);
+  const moved = await digitAugmentationPlan(labelled, [0, 1, 2], { geometry: { rotationRange: 5, zoomRange: 0.05 } });
+  assert.match(moved.description, /rotation 5°, zoom 5 %, noise fill/);
+  assert.equal(moved.augment.interpolation, "nearest", "noisy images keep nearest sampling");
+  assert.equal(moved.augment.widthShiftRange, 0);
+});
+
+Deno.test("describeGeometry names each movement, or none", () => {
+  assert.equal(describeGeometry(NO_GEOMETRY), "not moved");
+  assert.equal(describeGeometry(CLEAN_DIGIT_GEOMETRY), "rotation 10°, shift 10 %, zoom 10 %");
 });

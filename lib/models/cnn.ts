@@ -17,6 +17,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES } from "../data/dataset.ts";
+import { pixelPowers } from "./layers.ts";
 
 /** Options shared by the CNN builders. */
 export interface CnnOptions {
@@ -36,6 +37,11 @@ export interface CnnOptions {
 export interface AlternativeCnnOptions extends CnnOptions {
   /** Units of the hidden dense layer (default 100, the report's; section 8 suggests doubling it). */
   denseUnits?: number;
+  /**
+   * Input channels as powers of the pixels (see `layers.ts`), e.g. `[1, 16]`: the pixels and a
+   * noise-suppressed copy. Default: none, the report's single raw channel.
+   */
+  inputPowers?: number[];
 }
 
 function initializers(seed: number | undefined) {
@@ -96,6 +102,8 @@ export function simpleCnn(options: CnnOptions = {}): tf.Sequential {
 export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequential {
   const init = initializers(options.seed), n = namer();
   const model = tf.sequential({ name: options.name ?? "alternative_cnn" });
+  const powers = options.inputPowers;
+  if (powers) model.add(pixelPowers({ exponents: powers, inputShape: INPUT_SHAPE, ...n("pixel_powers") }));
   const conv = (filters: number, first = false) =>
     tf.layers.conv2d({
       filters,
@@ -113,7 +121,7 @@ export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequenti
     model.add(tf.layers.maxPooling2d({ poolSize: 2, ...n("max_pooling2d") }));
     model.add(tf.layers.dropout({ rate: 0.05, ...n("dropout") }));
   };
-  model.add(conv(64, true));
+  model.add(conv(64, !powers));
   model.add(conv(64));
   block();
   model.add(conv(128));

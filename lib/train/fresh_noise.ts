@@ -91,41 +91,103 @@ export interface AugmentationPlan {
   description: string;
 }
 
+/** Geometry of {@linkcode digitAugmentationPlan} that leaves digits where they are: fresh noise only. */
+export const NO_GEOMETRY: Readonly<AugmentOptions> = Object.freeze({});
+
+function moves(g: AugmentOptions): boolean {
+  return Boolean(g.rotationRange || g.widthShiftRange || g.heightShiftRange || g.zoomRange || g.horizontalFlip);
+}
+
+/** "rotation 10°, shift 10 %, zoom 10 %" for a geometry, or "not moved". */
+export function describeGeometry(g: AugmentOptions): string {
+  if (!moves(g)) return "not moved";
+  const pct = (f: number) => `${Math.round(f * 100)} %`;
+  const parts = [
+    g.rotationRange ? `rotation ${g.rotationRange}°` : "",
+    g.widthShiftRange || g.heightShiftRange
+      ? `shift ${pct(Math.max(g.widthShiftRange ?? 0, g.heightShiftRange ?? 0))}`
+      : "",
+    g.zoomRange ? `zoom ${pct(g.zoomRange)}` : "",
+    g.horizontalFlip ? "horizontal flips" : "",
+  ];
+  return parts.filter(Boolean).join(", ");
+}
+
+/** Options of {@linkcode digitAugmentationPlan}. */
+export interface AugmentationPlanOptions {
+  /** Use the first `count` of the rows (default all). */
+  count?: number;
+  /** Seed of the geometry and noise draws (default 42). */
+  seed?: number;
+  /** How each clean digit is moved before its new background (default {@linkcode CLEAN_DIGIT_GEOMETRY}). */
+  geometry?: AugmentOptions;
+}
+
 /**
  * Digit augmentation for the training rows `indices` of the labelled set
- * (the first `count` of them): fresh noise on the clean originals when the
- * recipe's originals can be recovered, otherwise {@linkcode DIGIT_AUGMENTATION}
- * applied to the noisy images. Never touches a test digit.
+ * (the first `count` of them): fresh noise on the clean originals, moved by
+ * `geometry` first, when the recipe's originals can be recovered. Otherwise
+ * the noisy images themselves: moved by the same ranges with noise fill
+ * (like {@linkcode DIGIT_AUGMENTATION}), or used as they are when the
+ * geometry does not move digits (there is no background to draw again).
+ * Never touches a test digit.
  */
 export async function digitAugmentationPlan(
   labelled: Dataset,
   indices: ArrayLike<number>,
-  options: { count?: number; seed?: number } = {},
+  options: AugmentationPlanOptions = {},
 ): Promise<AugmentationPlan> {
-  const seed = options.seed ?? 42;
+  const seed = options.seed ?? 42, geometry = options.geometry ?? CLEAN_DIGIT_GEOMETRY;
   try {
     const clean = head(subset(await cleanTrainingDigits(labelled), indices, "clean originals"), options.count);
-    const augment = { ...CLEAN_DIGIT_GEOMETRY, seed };
+    const augment = { ...CLEAN_DIGIT_GEOMETRY, ...NO_MOVES, ...geometry, seed };
+    const moved = moves(geometry) ? `moved (${describeGeometry(geometry)}) and given` : "given";
     return {
       train: clean,
       transform: freshNoiseTransform(augment),
       kind: "fresh-noise",
       augment,
       background: "fresh-noise",
-      description: `${clean.count} clean originals, moved (rotation 10°, shift 10 %, zoom 10 %) and given a ` +
-        "fresh noise background in every batch",
+      description: `${clean.count} clean originals, ${moved} a fresh noise background in every batch`,
     };
   } catch (e) {
     const noisy = head(subset(labelled, indices, "training images"), options.count);
-    const augment = { ...DIGIT_AUGMENTATION, seed };
+    // Only the ranges carry over: noisy images keep DIGIT_AUGMENTATION's nearest sampling and noise fill.
+    const { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip } = {
+      ...NO_MOVES,
+      ...geometry,
+    };
+    const ranges = { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip };
+    const augment = { ...DIGIT_AUGMENTATION, ...ranges, seed };
+    const why = `no clean originals (${(e as Error).message})`;
+    if (!moves(geometry)) {
+      return {
+        train: noisy,
+        transform: (batch) => batch,
+        kind: "noisy",
+        augment,
+        background: "as-is",
+        description: `${why}; without them no background can be drawn again, so the ${noisy.count} noisy ` +
+          "images are used as they are",
+      };
+    }
     return {
       train: noisy,
       transform: asFitTransform(createAugmenter(augment)),
       kind: "noisy",
       augment,
       background: "as-is",
-      description: `no clean originals (${(e as Error).message}); digit augmentation of the ${noisy.count} ` +
-        "noisy images instead",
+      description: `${why}; digit augmentation (${describeGeometry(geometry)}, noise fill) of the ` +
+        `${noisy.count} noisy images instead`,
     };
   }
 }
+
+/** Ranges that switch every movement off, under a given geometry. */
+const NO_MOVES: Readonly<AugmentOptions> = Object.freeze({
+  rotationRange: 0,
+  widthShiftRange: 0,
+  heightShiftRange: 0,
+  zoomRange: 0,
+  horizontalFlip: false,
+});

@@ -10,6 +10,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "./backend.ts";
+import "../models/layers.ts"; // custom layers must be registered before a topology using them is rebuilt
 import { allVariables, assignFlat, batchGradients, flatten } from "./step.ts";
 
 let model: tf.LayersModel | null = null;
