@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { stratifiedIndices, stratifiedKFold, stratifiedSplit } from "../lib/data/split.ts";
-import { classCounts, createDataset } from "../lib/data/dataset.ts";
+import { classCounts, createDataset, mapPixels } from "../lib/data/dataset.ts";
 
 const labels = Uint8Array.from({ length: 1200 }, (_, i) => (i * 7) % 10 < 3 ? 1 : (i * 7) % 10);
 
@@ -45,4 +45,17 @@ Deno.test("k-fold: every index validates exactly once and folds are balanced", (
 
 Deno.test("bad holdout fraction is refused", () => {
   assert.throws(() => stratifiedIndices(labels, { holdoutFraction: 1.5 }), /holdoutFraction/);
+});
+
+Deno.test("mapPixels transforms every pixel and keeps labels, layout and the original", () => {
+  const ds = createDataset(Float32Array.from({ length: 2 * 784 }, (_, i) => (i % 10) / 10), {
+    name: "tenths",
+    labels: Uint8Array.of(3, 7),
+  });
+  const sq = mapPixels(ds, (v) => v * v, "squares");
+  assert.equal(sq.name, "squares");
+  assert.deepEqual(Array.from(sq.labels!), [3, 7]);
+  assert.equal(sq.pixelOrder, ds.pixelOrder);
+  assert.ok(Math.abs(sq.pixels[5] - 0.25) < 1e-6);
+  assert.ok(Math.abs(ds.pixels[5] - 0.5) < 1e-6, "the original is unchanged");
 });

@@ -144,6 +144,11 @@ export function head(ds: Dataset, n?: number): Dataset {
   return subset(ds, Array.from({ length: n }, (_, i) => i), `${ds.name}[:${n}]`);
 }
 
+/** The same images with every pixel `v` replaced by `f(v)` (labels and layout kept). */
+export function mapPixels(ds: Dataset, f: (v: number) => number, name?: string): Dataset {
+  return { ...ds, name: name ?? ds.name, pixels: ds.pixels.map(f) };
+}
+
 /** Number of images of each class 0-9. */
 export function classCounts(labels: ArrayLike<number>, numClasses = NUM_CLASSES): number[] {
   const counts = new Array<number>(numClasses).fill(0);

@@ -16,6 +16,7 @@ import type { FitOptions } from "./fit.ts";
 import { defaultWorkers } from "./parallel.ts";
 import { type TrainedModel, trainOrLoad } from "./reuse.ts";
 import { oneCycle } from "./schedules.ts";
+import type { AugmentOptions } from "./augment.ts";
 
 /** Name of the recipe in the keys of saved models. */
 export const RECIPE_NAME = "adam-onecycle-3e-3-ls0.1-bn0.9";
@@ -68,3 +69,28 @@ export function trainWithRecipe(name: string, options: RecipeRunOptions): Promis
     },
   });
 }
+
+/**
+ * Input channels of the study's best network: the pixels and their 16th power, a copy with most of the noise
+ * crushed (see `lib/models/layers.ts`).
+ */
+export const BEST_INPUT_POWERS: readonly number[] = Object.freeze([1, 16]);
+
+/** The report's 4-conv CNN reading {@linkcode BEST_INPUT_POWERS} (BatchNorm momentum 0.9, as in the recipe). */
+export function powersCnn(seed: number): tf.LayersModel {
+  return alternativeCnn({ seed, batchNormMomentum: 0.9, inputPowers: [...BEST_INPUT_POWERS] });
+}
+
+/** Variant name of {@linkcode powersCnn} in the keys of saved models. */
+export const POWERS_VARIANT = `powers-${BEST_INPUT_POWERS.join("-")}`;
+
+/**
+ * How the best model moves each clean digit before its fresh noise: gently (rotation up to 6°, shift and zoom up
+ * to 6 %, under two pixels), since moving digits as far as notebook 06's 10 % slowed a short training down.
+ */
+export const BEST_GEOMETRY: Readonly<AugmentOptions> = Object.freeze({
+  rotationRange: 6,
+  widthShiftRange: 0.06,
+  heightShiftRange: 0.06,
+  zoomRange: 0.06,
+});
