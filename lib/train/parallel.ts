@@ -143,8 +143,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = defaultW
       tf.dispose(local.grads);
       for (let k = 0; k < sum.length; k++) sum[k] *= w0;
       remote.forEach((r, i) => {
-        const w = (ranges[i + 1][1] - ranges[i + 1][0]) / n;
-        loss += r.loss * w * n;
+        const rows = ranges[i + 1][1] - ranges[i + 1][0], w = rows / n;
+        loss += r.loss * rows;
         correct += r.correct;
         const g = r.grads as Float32Array;
         for (let k = 0; k < sum.length; k++) sum[k] += g[k] * w;
