@@ -206,3 +206,24 @@ Deno.test("max-pool gradient on wasm matches the cpu backend, ties included", as
     close(wasm[0], cpu[0], `maxPool grad size ${size} stride ${strides} ${pad}`);
   }
 });
+
+Deno.test("the stock wasm kernels still run after the replacements are switched off (cpu backend started first)", async () => {
+  const { installFastConvGradients } = await import("../lib/train/kernels/register.ts");
+  await initBackend({ backend: "cpu" }); // installs the replacements before the wasm backend exists
+  const t = await initBackend({ backend: "wasm" });
+  const dy = t.randomNormal([2, 3, 3, 4], 0, 1, "float32", 5) as tf.Tensor4D;
+  const f = t.randomNormal([3, 3, 3, 4], 0, 1, "float32", 6) as tf.Tensor4D;
+  const x = t.randomNormal([2, 8, 8, 3], 0, 1, "float32", 7);
+  const run = () => [
+    Float32Array.from(t.conv2dTranspose(dy, f, [2, 6, 6, 3], 2, "same").dataSync()),
+    Float32Array.from(t.sum(x, [0, 1, 2]).dataSync()),
+  ];
+  const ours = run();
+  installFastConvGradients(false);
+  try {
+    run().forEach((stock, i) => close(ours[i], stock, `stock kernel ${i}`));
+  } finally {
+    installFastConvGradients(true);
+  }
+  t.dispose([dy, f, x]);
+});

@@ -120,7 +120,8 @@ export function installFastConvGradients(enabled = true): void {
     stockGradient ??= tf.getGradient("Conv2D");
     if (tf.getKernel("Conv2DBackpropInput", "wasm")) tf.unregisterKernel("Conv2DBackpropInput", "wasm");
     if (tf.getKernel("Conv2DBackpropFilter", "wasm")) tf.unregisterKernel("Conv2DBackpropFilter", "wasm");
-    tf.registerKernel(inputKernel);
+    // The stock setup binds its wasm function when the backend starts after this (the bench restores it).
+    tf.registerKernel({ ...inputKernel, setupFunc: stockInput?.setupFunc });
     tf.registerKernel(filterKernel);
     if (stockGradient) tf.unregisterGradient("Conv2D");
     tf.registerGradient(conv2dGradient);
