@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/train/backend.ts";
-import { alternativeCnn, countParams } from "../lib/models/cnn.ts";
+import { alternativeCnn, countParams, summary, threeBlockCnn } from "../lib/models/cnn.ts";
 import { denseNet } from "../lib/models/dense.ts";
 import { embeddings, lastHiddenLayer } from "../lib/models/embeddings.ts";
 import { denoise, denoisingAutoencoder, fitDenoiser } from "../lib/models/denoiser.ts";
@@ -26,6 +26,24 @@ Deno.test("alternativeCnn: denseUnits widens only the hidden dense layer", () =>
   assert.equal(base, 273_686);
   // 128 -> 200 and 200 -> 10 instead of 128 -> 100 and 100 -> 10.
   assert.equal(wide - base, 100 * 128 + 100 + 100 * 10);
+});
+
+Deno.test("threeBlockCnn: three conv blocks, the last one on 7x7 maps, then average pooling and softmax", () => {
+  const model = threeBlockCnn({ seed: 1, inputPowers: [1, 16] });
+  assert.equal(countParams(model).total, 647_626);
+  const text = summary(model);
+  // Two poolings only: the third block's convolutions read 7x7 maps, 192 channels wide.
+  assert.match(text, /conv2d_5 \(Conv2D\)\s+\(None, 7, 7, 192\)\s+331,968/);
+  assert.equal(model.layers.filter((l) => l.getClassName() === "MaxPooling2D").length, 2);
+  const narrow = threeBlockCnn({ widths: [32, 64, 128] });
+  assert.deepEqual(narrow.outputs[0].shape, [null, 10]);
+  // Without pixel powers the first convolution reads one channel: 3x3x1x32 + 32 weights.
+  assert.equal(narrow.layers[0].countParams(), 3 * 3 * 32 + 32);
+  const out = model.predict(tf.zeros([2, 28, 28, 1])) as tf.Tensor;
+  for (const s of (out.sum(1) as tf.Tensor).dataSync()) assert.ok(Math.abs(s - 1) < 1e-5);
+  tf.dispose([out]);
+  model.dispose();
+  narrow.dispose();
 });
 
 Deno.test("denseNet: flatten, hidden relu layers, softmax over 10 classes", () => {

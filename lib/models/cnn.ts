@@ -102,31 +102,7 @@ export function simpleCnn(options: CnnOptions = {}): tf.Sequential {
 export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequential {
   const init = initializers(options.seed), n = namer();
   const model = tf.sequential({ name: options.name ?? "alternative_cnn" });
-  const powers = options.inputPowers;
-  if (powers) model.add(pixelPowers({ exponents: powers, inputShape: INPUT_SHAPE, ...n("pixel_powers") }));
-  const conv = (filters: number, first = false) =>
-    tf.layers.conv2d({
-      filters,
-      kernelSize: 3,
-      padding: "same",
-      activation: "relu",
-      ...(first ? { inputShape: INPUT_SHAPE } : {}),
-      ...init(),
-      ...n("conv2d"),
-    });
-  const block = () => {
-    model.add(
-      tf.layers.batchNormalization({ momentum: options.batchNormMomentum ?? 0.99, ...n("batch_normalization") }),
-    );
-    model.add(tf.layers.maxPooling2d({ poolSize: 2, ...n("max_pooling2d") }));
-    model.add(tf.layers.dropout({ rate: 0.05, ...n("dropout") }));
-  };
-  model.add(conv(64, !powers));
-  model.add(conv(64));
-  block();
-  model.add(conv(128));
-  model.add(conv(128));
-  block();
+  addConvBlocks(model, [64, 128], { ...options, poolLast: true }, init, n);
   model.add(tf.layers.globalAveragePooling2d(n("global_average_pooling2d")));
   model.add(tf.layers.dropout({ rate: 0.125, ...n("dropout") }));
   model.add(tf.layers.dense({ units: options.denseUnits ?? 100, ...init(), ...n("dense") }));
@@ -135,8 +111,71 @@ export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequenti
   return model;
 }
 
+/** Options of {@linkcode threeBlockCnn}. */
+export interface ThreeBlockCnnOptions extends CnnOptions {
+  /** Filters of the three blocks (default `[48, 96, 192]`). */
+  widths?: [number, number, number];
+  /** Input channels as powers of the pixels, as in {@linkcode AlternativeCnnOptions} (default: raw pixels). */
+  inputPowers?: number[];
+}
+
+/**
+ * A deeper relative of the report's 4-conv CNN: three blocks of two same-padded
+ * 3x3 relu convolutions (48, 96, 192 filters by default) with BatchNormalization,
+ * MaxPooling(2) and Dropout(0.05) after the first two blocks and BatchNormalization
+ * after the third, then GlobalAveragePooling, Dropout(0.125) and Dense(10, softmax).
+ * The third block reads the 7x7 maps, so the features that are averaged see
+ * most of the digit (the 4-conv CNN averages 7x7 maps with a 14-pixel view).
+ * Fewer filters at full resolution make it about twice as fast as the 4-conv CNN
+ * at 32-64-128, and as fast at 48-96-192. 647,626 parameters with pixel powers [1, 16].
+ */
+export function threeBlockCnn(options: ThreeBlockCnnOptions = {}): tf.Sequential {
+  const init = initializers(options.seed), n = namer();
+  const model = tf.sequential({ name: options.name ?? "three_block_cnn" });
+  addConvBlocks(model, options.widths ?? [48, 96, 192], { ...options, poolLast: false }, init, n);
+  model.add(tf.layers.globalAveragePooling2d(n("global_average_pooling2d")));
+  model.add(tf.layers.dropout({ rate: 0.125, ...n("dropout") }));
+  model.add(tf.layers.dense({ units: NUM_CLASSES, activation: "softmax", name: "predictions", ...init() }));
+  return model;
+}
+
+/**
+ * Adds the optional pixel-powers input, then one block per width: two same-padded 3x3 relu convolutions and
+ * BatchNormalization, followed by MaxPooling(2) and Dropout(0.05) except after the last block unless `poolLast`.
+ */
+function addConvBlocks(
+  model: tf.Sequential,
+  widths: number[],
+  options: { inputPowers?: number[]; batchNormMomentum?: number; poolLast: boolean },
+  init: ReturnType<typeof initializers>,
+  n: ReturnType<typeof namer>,
+) {
+  const powers = options.inputPowers;
+  if (powers) model.add(pixelPowers({ exponents: powers, inputShape: INPUT_SHAPE, ...n("pixel_powers") }));
+  widths.forEach((filters, b) => {
+    for (let k = 0; k < 2; k++) {
+      model.add(tf.layers.conv2d({
+        filters,
+        kernelSize: 3,
+        padding: "same",
+        activation: "relu",
+        ...(b === 0 && k === 0 && !powers ? { inputShape: INPUT_SHAPE } : {}),
+        ...init(),
+        ...n("conv2d"),
+      }));
+    }
+    model.add(
+      tf.layers.batchNormalization({ momentum: options.batchNormMomentum ?? 0.99, ...n("batch_normalization") }),
+    );
+    if (b < widths.length - 1 || options.poolLast) {
+      model.add(tf.layers.maxPooling2d({ poolSize: 2, ...n("max_pooling2d") }));
+      model.add(tf.layers.dropout({ rate: 0.05, ...n("dropout") }));
+    }
+  });
+}
+
 /** Names of the builders, for code that picks one by name (workers, checkpoints). */
-export const CNN_BUILDERS = { simple: simpleCnn, alternative: alternativeCnn } as const;
+export const CNN_BUILDERS = { simple: simpleCnn, alternative: alternativeCnn, threeBlock: threeBlockCnn } as const;
 
 /** A builder name of {@linkcode CNN_BUILDERS}. */
 export type CnnName = keyof typeof CNN_BUILDERS;

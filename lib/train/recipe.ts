@@ -11,7 +11,7 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { alternativeCnn } from "../models/cnn.ts";
+import { alternativeCnn, threeBlockCnn } from "../models/cnn.ts";
 import type { FitOptions } from "./fit.ts";
 import { defaultWorkers } from "./parallel.ts";
 import { type TrainedModel, trainOrLoad } from "./reuse.ts";
@@ -83,6 +83,20 @@ export function powersCnn(seed: number): tf.LayersModel {
 
 /** Variant name of {@linkcode powersCnn} in the keys of saved models. */
 export const POWERS_VARIANT = `powers-${BEST_INPUT_POWERS.join("-")}`;
+
+/** Filters of the best network's three convolution blocks. */
+export const BEST_WIDTHS: readonly [number, number, number] = Object.freeze([48, 96, 192]) as [number, number, number];
+
+/**
+ * The study's best network: the three-block CNN (`lib/models/cnn.ts`) reading {@linkcode BEST_INPUT_POWERS},
+ * BatchNorm momentum 0.9 as in the recipe.
+ */
+export function bestCnn(seed: number): tf.LayersModel {
+  return threeBlockCnn({ seed, batchNormMomentum: 0.9, inputPowers: [...BEST_INPUT_POWERS], widths: [...BEST_WIDTHS] });
+}
+
+/** Variant name of {@linkcode bestCnn} in the keys of saved models. */
+export const BEST_VARIANT = `three-block-${BEST_WIDTHS.join("-")}-${POWERS_VARIANT}`;
 
 /**
  * How the best model moves each clean digit before its fresh noise: gently (rotation up to 6°, shift and zoom up

@@ -227,6 +227,16 @@ async function testNotebook(page: Page, server: JupyterServer) {
     await shoot(page, `01-${figure.name.replaceAll(" ", "-")}`, cell!.index);
   }
 
+  // Deno's kernel can forward a last-expression result after the cell is idle, and the page then drops it;
+  // the notebooks end their cells with `await show(...)`, which waits for its output to leave (lib/notebook/show.ts).
+  const showing = code.filter((c) => /await show\(/.test(c.source));
+  const silent = showing.filter((c) => c.outputTypes.length === 0);
+  check(
+    "every cell ending with show() has its output",
+    showing.length > 0 && silent.length === 0,
+    silent.length ? `no output in ${silent.map((c) => `cell ${c.index}`).join(", ")}` : `${showing.length} cells`,
+  );
+
   const middle = code.find((c) => RERUN_SOURCE.test(c.source)) ?? code[Math.floor(code.length / 2)];
   step(`re-running cell ${middle.index} alone (${firstLine(middle.source)})`);
   const before = middle.prompt;

@@ -1,0 +1,34 @@
+import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
+import { bundleOf, show } from "../lib/notebook/show.ts";
+import { createFigure } from "../lib/plots/figure.ts";
+import { table } from "../lib/notebook/table.ts";
+
+Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
+  const bundle = bundleOf(createFigure("tiny", '<svg width="4" height="4"></svg>'));
+  assertEquals(bundle["image/svg+xml"], '<svg width="4" height="4"></svg>');
+  assertEquals(bundle["text/plain"], "[figure tiny]");
+});
+
+Deno.test("show: strings display as themselves, other values as Deno's inspection", () => {
+  assertEquals(bundleOf("3 epochs in 2 min"), { "text/plain": "3 epochs in 2 min" });
+  assertEquals(bundleOf([5, 0, 4]), { "text/plain": "[ 5, 0, 4 ]" });
+  assertEquals(bundleOf(undefined), { "text/plain": "undefined" });
+});
+
+Deno.test("show: a table keeps its own bundle (HTML and text)", () => {
+  const bundle = bundleOf(table([{ digit: 1, images: 1349 }], { title: "counts" }));
+  assert.match(String(bundle["text/html"]), /<table[\s\S]*1349/);
+  assert.match(String(bundle["text/plain"]), /1349/);
+});
+
+Deno.test("show: outside a notebook it prints each value's text, in order", async () => {
+  const printed: string[] = [];
+  const log = console.log;
+  console.log = (...args: unknown[]) => printed.push(args.join(" "));
+  try {
+    await show("first", createFigure("second", "<svg></svg>"), 3);
+  } finally {
+    console.log = log;
+  }
+  assertEquals(printed, ["first", "[figure second]", "3"]);
+});
