@@ -126,8 +126,9 @@ export interface ThreeBlockCnnOptions extends CnnOptions {
  * after the third, then GlobalAveragePooling, Dropout(0.125) and Dense(10, softmax).
  * The third block reads the 7x7 maps, so the features that are averaged see
  * most of the digit (the 4-conv CNN averages 7x7 maps with a 14-pixel view).
- * Fewer filters at full resolution make it about twice as fast as the 4-conv CNN
- * at 32-64-128, and as fast at 48-96-192. 647,626 parameters with pixel powers [1, 16].
+ * Fewer filters at full resolution make it faster than the 4-conv CNN despite the
+ * extra block: one core trains 117 images/s at 32-64-128 and 59 at 48-96-192,
+ * against 51 for the 4-conv CNN. 647,626 parameters with pixel powers [1, 16].
  */
 export function threeBlockCnn(options: ThreeBlockCnnOptions = {}): tf.Sequential {
   const init = initializers(options.seed), n = namer();

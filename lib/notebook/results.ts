@@ -45,14 +45,15 @@ export function resultsDir(): string {
 }
 
 /**
- * Records (or replaces, by `model`) results under `outputs/results/<file>.json`.
- * Re-running a cell replaces its rows instead of adding duplicates.
+ * Records (or replaces, by `model` and `profile`) results under `outputs/results/<file>.json`.
+ * Re-running a cell replaces its rows instead of adding duplicates; a `smoke` run leaves the `full` rows alone.
  */
 export async function recordResults(file: string, records: ResultRecord[]): Promise<string> {
   const path = join(resultsDir(), `${file}.json`);
   const existing = await readResultFile(path);
-  const names = new Set(records.map((r) => r.model));
-  const merged = [...existing.filter((r) => !names.has(r.model)), ...records];
+  const id = (r: ResultRecord) => JSON.stringify([r.model, r.profile ?? null]);
+  const replaced = new Set(records.map(id));
+  const merged = [...existing.filter((r) => !replaced.has(id(r))), ...records];
   await writeFileAtomic(path, JSON.stringify(merged, null, 2) + "\n");
   return path;
 }

@@ -60,6 +60,7 @@ export function trainWithRecipe(name: string, options: RecipeRunOptions): Promis
     build: options.build ?? (() => alternativeCnn({ seed, batchNormMomentum: 0.9 })),
     train: options.train,
     fit: { ...recipeFitOptions(options.epochs, seed), validation: options.validation, ...extra },
+    profile: options.profile,
     key: {
       recipe: RECIPE_NAME,
       epochs: options.epochs,

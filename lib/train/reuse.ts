@@ -3,7 +3,9 @@
  * `outputs/models/<name>/` with its history, wall time and a key describing
  * how it was trained. Re-running a notebook cell (or the whole notebook after
  * a kernel restart) loads it instead of training again, as long as the key is
- * the same; a different recipe, profile or dataset trains anew.
+ * the same; a different recipe, profile or dataset trains anew. Models of a
+ * run profile other than `full` live under `outputs/models/<profile>/<name>/`,
+ * so a `smoke` check never overwrites an hour of `full` training.
  *
  * @example
  * ```ts
@@ -38,7 +40,7 @@ export interface TrainedModel {
   loaded: boolean;
   /** Directory it is saved in. */
   dir: string;
-  /** Its name: the directory under `outputs/models/`. */
+  /** Its path under `outputs/models/`: the name, after `<profile>/` unless the profile is `full`. */
   name: string;
 }
 
@@ -54,6 +56,8 @@ export interface TrainOrLoadOptions {
   key?: unknown;
   /** Always train, ignoring a saved model. */
   retrain?: boolean;
+  /** Run profile (`smoke`, `quick`, `full`...): other profiles than `full` save in a folder of their own. */
+  profile?: string;
 }
 
 interface Meta {
@@ -73,8 +77,14 @@ function keyOf(options: TrainOrLoadOptions): string {
   return JSON.stringify({ key: options.key ?? null, train: datasetFingerprint(train) });
 }
 
+/** Where a profile keeps a named model, relative to `outputs/models/`: `name` for `full`, else `<profile>/name`. */
+export function profiledName(name: string, profile?: string): string {
+  return !profile || profile === "full" ? name : join(profile, name);
+}
+
 /** Trains `build()` on `train` unless a model trained with the same key is saved; saves what it trains. */
-export async function trainOrLoad(name: string, options: TrainOrLoadOptions): Promise<TrainedModel> {
+export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions): Promise<TrainedModel> {
+  const name = profiledName(baseName, options.profile);
   const dir = modelDir(name);
   const key = keyOf(options);
   if (!options.retrain && await modelExists(dir)) {

@@ -12,11 +12,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
+import type { WasmBackend } from "./wasm_backend.ts";
 
 /** Gradient of a non-overlapping max-pool, on plain arrays (NHWC). */
 export function maxPoolGradNonOverlapping(
@@ -84,7 +80,7 @@ export function maxPoolGradKernel(stock: tf.KernelConfig): tf.KernelConfig {
         a.dimRoundingMode,
       );
       if (input.dtype !== "float32" || !isNonOverlapping(info)) return stock.kernelFunc(args);
-      const backend = args.backend as unknown as WasmBackendLike;
+      const backend = args.backend as unknown as WasmBackend;
       const dx = backend.makeOutput(input.shape, "float32");
       // Heap views are taken after the allocation, which may grow (and detach) the heap.
       maxPoolGradNonOverlapping(

@@ -13,13 +13,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-
-/** What these kernels use of the wasm backend (its public methods). */
-interface WasmBackendLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  disposeData(dataId: tf.DataId): boolean;
-}
+import type { WasmBackend } from "./wasm_backend.ts";
 
 /** Reductions over fewer rows than this stay on the stock kernel (nothing to win). */
 const MIN_ROWS = 256;
@@ -61,7 +55,7 @@ export function channelReduceKernel(
       if (x.dtype !== "float32" || rows < MIN_ROWS || !reducesLeadingAxes(axes, rank)) {
         return stock.kernelFunc(args);
       }
-      const backend = args.backend as unknown as WasmBackendLike;
+      const backend = args.backend as unknown as WasmBackend;
       // A column of ones read transposed: the product without transposes packs `x` as XNNPACK weights
       // on every call (6 ms on [32, 28, 28, 64]), this one does not (1.7 ms).
       const ones = backend.makeOutput([rows, 1], "float32");

@@ -11,6 +11,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import type { WasmBackend } from "./wasm_backend.ts";
 import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 import { channelReduceKernel } from "./reduce.ts";
@@ -19,11 +20,6 @@ import { maxPoolGradKernel } from "./maxpool_grad.ts";
 type Shape4 = [number, number, number, number];
 // deno-lint-ignore no-explicit-any
 type AnyAttrs = any;
-
-interface WasmLike {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
@@ -43,7 +39,7 @@ let installed = false;
 function intoOutput(backend: unknown, compute: () => tf.Tensor): tf.TensorInfo {
   const result = compute();
   try {
-    const be = backend as WasmLike;
+    const be = backend as WasmBackend;
     const out = be.makeOutput(result.shape, "float32");
     be.typedArrayFromHeap(out).set(result.dataSync() as Float32Array);
     return out;
