@@ -14,7 +14,7 @@ import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { PROFILES } from "../lib/notebook/profile.ts";
 import { formatDuration } from "../lib/notebook/progress.ts";
-import { readAllResults } from "../lib/notebook/results.ts";
+import { forgetResults, readAllResults } from "../lib/notebook/results.ts";
 import { latestRecords } from "../lib/notebook/ranking.ts";
 import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
@@ -39,9 +39,9 @@ const started = new Date();
 await ensureKernel();
 const gen = await generateData({ dir: data });
 steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
-for (const stale of ["results", "figures"]) {
-  await Deno.remove(join(outputs, stale), { recursive: true }).catch(() => {});
-}
+// A fresh ledger for this profile only: the rows of other profiles (a long `full` run) are kept.
+await forgetResults(profile);
+await Deno.remove(join(outputs, "figures"), { recursive: true }).catch(() => {});
 
 const pct = (v?: number) => (v === undefined ? "" : `${(v * 100).toFixed(2)} %`);
 const dir = join(REPO_ROOT, "notebooks");
@@ -56,7 +56,7 @@ for (const name of listNotebooks(dir)) {
   }
 }
 
-const results = latestRecords(await readAllResults());
+const results = latestRecords((await readAllResults()).filter((r) => r.profile === profile));
 // The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
 const solution = await loadSolution({ dataDir: data });
 const submissions: Record<string, string>[] = [];

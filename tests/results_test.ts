@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { readAllResults, recordResults } from "../lib/notebook/results.ts";
+import { forgetResults, readAllResults, recordResults } from "../lib/notebook/results.ts";
 
 async function withOutputs(fn: () => Promise<void>) {
   const dir = await Deno.makeTempDir();
@@ -36,4 +36,17 @@ Deno.test("results: a damaged results file is reported by path, not overwritten"
       /07_x\.json: not a results file/,
     );
     assert.equal(await Deno.readTextFile(path), "{ not json");
+  }));
+
+Deno.test("results: forgetting a profile empties its rows in every file and keeps the others", () =>
+  withOutputs(async () => {
+    await recordResults("02_x", [{ section: "4.1", model: "svm", profile: "full" }, {
+      section: "4.1",
+      model: "svm",
+      profile: "smoke",
+    }]);
+    await recordResults("08_x", [{ section: "8.6", model: "best", profile: "smoke" }]);
+    assert.equal(await forgetResults("smoke"), 2);
+    assert.deepEqual((await readAllResults()).map((r) => [r.model, r.profile]), [["svm", "full"]]);
+    assert.equal(await forgetResults("smoke"), 0);
   }));

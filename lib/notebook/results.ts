@@ -58,6 +58,31 @@ export async function recordResults(file: string, records: ResultRecord[]): Prom
   return path;
 }
 
+/**
+ * Removes the rows of one profile from every results file (other profiles' rows stay), so that a fresh run of that
+ * profile starts from an empty ledger without erasing, say, the `full` figures when it is a `smoke` run.
+ * Returns how many rows it removed.
+ */
+export async function forgetResults(profile: string): Promise<number> {
+  const dir = resultsDir();
+  let removed = 0;
+  let names: string[] = [];
+  try {
+    names = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    const path = join(dir, name);
+    const rows = await readResultFile(path);
+    const kept = rows.filter((r) => (r.profile ?? null) !== profile);
+    if (kept.length === rows.length) continue;
+    removed += rows.length - kept.length;
+    await writeFileAtomic(path, JSON.stringify(kept, null, 2) + "\n");
+  }
+  return removed;
+}
+
 async function readResultFile(path: string): Promise<ResultRecord[]> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
