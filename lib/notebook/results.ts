@@ -53,8 +53,7 @@ export async function recordResults(file: string, records: ResultRecord[]): Prom
   const existing = await readResultFile(path);
   const id = (r: ResultRecord) => JSON.stringify([r.model, r.profile ?? null]);
   const replaced = new Set(records.map(id));
-  const merged = [...existing.filter((r) => !replaced.has(id(r))), ...records];
-  await writeFileAtomic(path, JSON.stringify(merged, null, 2) + "\n");
+  await writeResultFile(path, [...existing.filter((r) => !replaced.has(id(r))), ...records]);
   return path;
 }
 
@@ -64,21 +63,13 @@ export async function recordResults(file: string, records: ResultRecord[]): Prom
  * Returns how many rows it removed.
  */
 export async function forgetResults(profile: string): Promise<number> {
-  const dir = resultsDir();
   let removed = 0;
-  let names: string[] = [];
-  try {
-    names = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name);
-  } catch {
-    return 0;
-  }
-  for (const name of names) {
-    const path = join(dir, name);
+  for (const path of resultFiles()) {
     const rows = await readResultFile(path);
     const kept = rows.filter((r) => (r.profile ?? null) !== profile);
     if (kept.length === rows.length) continue;
     removed += rows.length - kept.length;
-    await writeFileAtomic(path, JSON.stringify(kept, null, 2) + "\n");
+    await writeResultFile(path, kept);
   }
   return removed;
 }
@@ -92,16 +83,24 @@ async function readResultFile(path: string): Promise<ResultRecord[]> {
   }
 }
 
-/** All recorded results, ordered by file name then insertion. */
-export async function readAllResults(): Promise<ResultRecord[]> {
+function writeResultFile(path: string, rows: ResultRecord[]): Promise<void> {
+  return writeFileAtomic(path, JSON.stringify(rows, null, 2) + "\n");
+}
+
+/** Paths of the result files, sorted by name (none when the directory cannot be read, e.g. before any run). */
+function resultFiles(): string[] {
   const dir = resultsDir();
-  let names: string[] = [];
   try {
-    names = [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name).sort();
+    return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name).sort()
+      .map((name) => join(dir, name));
   } catch {
     return [];
   }
+}
+
+/** All recorded results, ordered by file name then insertion. */
+export async function readAllResults(): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
-  for (const n of names) out.push(...await readResultFile(join(dir, n)));
+  for (const path of resultFiles()) out.push(...await readResultFile(path));
   return out;
 }
