@@ -7,6 +7,13 @@
  */
 
 import { delimiter, join } from "node:path";
+import { REPO_ROOT } from "../lib/data/paths.ts";
+
+/**
+ * The project's virtual environment, where `.ci/setup` installs JupyterLab from
+ * the local wheelhouse. Its `bin/` is searched before `PATH`.
+ */
+export const VENV_DIR: string = join(REPO_ROOT, ".venv");
 
 /** A Jupyter front end that can serve the notebooks. */
 export type FrontEnd = "lab" | "notebook";
@@ -14,9 +21,12 @@ export type FrontEnd = "lab" | "notebook";
 /** Executable of each front end, as Debian and pip install them. */
 export const FRONT_END_COMMANDS: Record<FrontEnd, string> = { lab: "jupyter-lab", notebook: "jupyter-notebook" };
 
-/** Full path of `name` on `PATH` (plus `/usr/bin`, where Debian puts Jupyter), or `null`. */
+/**
+ * Full path of `name` in the project's `.venv/bin`, on `PATH`, or in `/usr/bin`
+ * (where Debian puts Jupyter), in that order; `null` when absent.
+ */
 export function findExecutable(name: string, path: string = Deno.env.get("PATH") ?? ""): string | null {
-  const dirs = [...path.split(delimiter).filter(Boolean), "/usr/bin"];
+  const dirs = [join(VENV_DIR, "bin"), ...path.split(delimiter).filter(Boolean), "/usr/bin"];
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {
@@ -91,6 +101,8 @@ export interface StartJupyterOptions {
   logFile?: string;
   /** Seconds to wait for the server to answer (default 60). */
   timeoutS?: number;
+  /** Extra command-line arguments for the server (e.g. `--LabApp.expose_app_in_browser=True`). */
+  extraArgs?: string[];
 }
 
 /** A running Jupyter server. */
@@ -153,7 +165,7 @@ export async function startJupyter(options: StartJupyterOptions): Promise<Jupyte
   const token = options.token ?? randomToken();
   const log = options.logFile ? await Deno.open(options.logFile, { create: true, write: true, truncate: true }) : null;
   const child = new Deno.Command(picked.command, {
-    args: serverArgs({ port, dir: options.dir }),
+    args: [...serverArgs({ port, dir: options.dir }), ...(options.extraArgs ?? [])],
     env: { ...options.env, JUPYTER_TOKEN: token },
     stdin: "null",
     stdout: log ? "piped" : "inherit",

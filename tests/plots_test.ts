@@ -3,6 +3,8 @@ import { join } from "node:path";
 import { classHistogram } from "../lib/plots/histogram.ts";
 import { digitGrid } from "../lib/plots/digits.ts";
 import { encodeGrayPng } from "../lib/plots/png.ts";
+import { historyPlot } from "../lib/plots/history.ts";
+import { onWhite } from "../lib/plots/figure.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
 Deno.test("class histogram draws one bar per class, labelled with its count", () => {
@@ -22,6 +24,21 @@ Deno.test("figures display inline as SVG and save to a file", async () => {
   const path = await fig.save(dir);
   assert.equal(path, join(dir, "class-histogram.svg"));
   assert.equal(await Deno.readTextFile(path), fig.svg);
+});
+
+Deno.test("figures sit on white, so their black text stays readable in a dark theme (JupyterLab shows SVG as <img>)", () => {
+  for (const fig of [classHistogram([1, 2, 3]), classHistogram([1, 2], { title: "T" })]) {
+    assert.match(fig.svg, /^<svg[^>]* style="background:white">/);
+    assert.equal((fig.svg.match(/background:white/g) ?? []).length, 1, "only the root is painted");
+  }
+  assert.equal(onWhite('<svg style="color:red"><svg></svg></svg>'), '<svg style="color:red"><svg></svg></svg>');
+});
+
+Deno.test("training history: whole-number epoch ticks, also for a single epoch", () => {
+  const one = { epoch: [1], loss: [2.3], accuracy: [0.2], valLoss: [2.2], valAccuracy: [0.3] };
+  const fig = historyPlot(one as Parameters<typeof historyPlot>[0]);
+  assert.doesNotMatch(fig.svg, />1\.0{3,}</); // Plot's default format showed "1.000000"
+  assert.match(fig.svg, />1</);
 });
 
 Deno.test("digit grid: one image per digit and red captions for wrong predictions", async () => {

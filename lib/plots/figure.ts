@@ -58,8 +58,22 @@ export function toSvg(node: Element): string {
   );
 }
 
-/** Wraps SVG text as a {@linkcode Figure}. */
-export function createFigure(name: string, svg: string): Figure {
+/**
+ * Gives the root `<svg>` a white background (unless it already has a `style`).
+ * JupyterLab shows `image/svg+xml` as an `<img>`, where the figure's text
+ * (`currentColor`, i.e. black) would otherwise sit on the page colour: unreadable
+ * in a dark theme.
+ */
+export function onWhite(svg: string): string {
+  return svg.replace(
+    /^<svg\b([^>]*)>/,
+    (tag, attrs: string) => /\sstyle=/.test(attrs) ? tag : `<svg${attrs} style="background:white">`,
+  );
+}
+
+/** Wraps SVG text as a {@linkcode Figure}, on a white background ({@linkcode onWhite}). */
+export function createFigure(name: string, rawSvg: string): Figure {
+  const svg = onWhite(rawSvg);
   const figure = {
     name,
     svg,

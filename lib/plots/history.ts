@@ -40,7 +40,8 @@ function panel(
     width,
     height,
     marginLeft: 50,
-    x: { label: "epoch", grid: true },
+    // Epochs are whole numbers: no "1.000000" ticks when there is only one.
+    x: { label: "epoch", grid: true, tickFormat: (d: number) => Number.isInteger(d) ? String(d) : "" },
     y: { label, grid: true, ...(label === "accuracy" ? { domain: [0, 1] } : {}) },
     color: { domain: Object.keys(SETS), range: Object.values(SETS), legend: false },
     marks: [
