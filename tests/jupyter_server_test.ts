@@ -7,7 +7,9 @@ import {
   randomToken,
   serverArgs,
   startJupyter,
+  VENV_DIR,
 } from "../scripts/jupyter_server.ts";
+import { DENO_KERNELSPEC } from "../scripts/notebook_metadata.ts";
 
 Deno.test("JupyterLab is preferred, Jupyter Notebook is the fallback, a named one is required", () => {
   const only = (installed: string[]) => (name: string) => installed.includes(name) ? `/bin/${name}` : null;
@@ -55,5 +57,33 @@ Deno.test({
     const status = await server.exited;
     assert.ok(status.signal === "SIGTERM" || status.code !== undefined);
     assert.throws(() => Deno.kill(server.pid, "SIGCONT"));
+  },
+});
+
+Deno.test({
+  name: "JupyterLab from the project's .venv starts, requires its token and offers the Deno kernel (TypeScript)",
+  ignore: findExecutable("jupyter-lab") === null,
+  async fn() {
+    assert.ok(findExecutable("jupyter-lab")!.startsWith(VENV_DIR), "the project's venv comes before PATH");
+    const logFile = await Deno.makeTempFile({ suffix: ".log" });
+    const server = await startJupyter({ dir: REPO_ROOT, frontEnd: "lab", logFile });
+    try {
+      const anonymous = await fetch(`${server.url}/api/kernelspecs`);
+      await anonymous.body?.cancel();
+      assert.equal(anonymous.status, 403);
+      const specs = await (await server.api("/api/kernelspecs")).json();
+      const deno = specs.kernelspecs.deno?.spec;
+      assert.ok(deno, `kernels: ${Object.keys(specs.kernelspecs).join(", ")}`);
+      assert.deepEqual({ language: deno.language, display_name: deno.display_name }, {
+        language: DENO_KERNELSPEC.language,
+        display_name: DENO_KERNELSPEC.display_name,
+      });
+      const page = await server.api("/lab");
+      await page.body?.cancel();
+      assert.equal(page.status, 200);
+    } finally {
+      await server.stop();
+      await Deno.remove(logFile);
+    }
   },
 });

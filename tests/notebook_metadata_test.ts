@@ -38,3 +38,13 @@ Deno.test("the metadata check reports what editors would trip on", () => {
   assert.deepEqual(notebookProblems(run, { cleared: false }), []);
   assert.match(notebookProblems({ ...good, nbformat: 3 })[0], /nbformat/);
 });
+
+Deno.test("VS Code: .vscode recommends the Jupyter and Deno extensions, enables Deno, starts kernels next to the notebook", async () => {
+  const read = async (name: string) => JSON.parse(await Deno.readTextFile(join(REPO_ROOT, ".vscode", name)));
+  const { recommendations } = await read("extensions.json");
+  assert.ok(recommendations.includes("ms-toolsai.jupyter") && recommendations.includes("denoland.vscode-deno"));
+  const settings = await read("settings.json");
+  assert.equal(settings["deno.enable"], true);
+  // The notebooks import "../lib/...": the kernel must start in notebooks/, as JupyterLab starts it.
+  assert.equal(settings["jupyter.notebookFileRoot"], "${fileDirname}");
+});

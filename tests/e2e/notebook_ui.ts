@@ -499,10 +499,10 @@ for (const entry of Deno.readDirSync(outDir)) {
 let server: JupyterServer | null = null;
 let chromium: LaunchedBrowser | null = null;
 let lab: { env: Record<string, string>; dir: string } | null = null;
-let cleaned = false;
-const stopAll = async () => {
-  if (cleaned) return;
-  cleaned = true;
+let stopping: Promise<void> | null = null;
+/** Stops everything once; a second caller (watchdog and main flow) waits for the same stop. */
+const stopAll = () => stopping ??= stopEverything();
+const stopEverything = async () => {
   if (chromium) {
     step(`stopping chromium (pid ${chromium.pid})`);
     await chromium.stop();
