@@ -1,7 +1,8 @@
 /**
  * `deno task lab [--notebook|--lab] [--port N]`: opens the notebooks in a
- * Jupyter front end. Starts JupyterLab when it is installed, else Jupyter
- * Notebook (Debian's `jupyter-notebook`), on `notebooks/`, on 127.0.0.1 with a
+ * Jupyter front end. Starts JupyterLab when it is installed (in the project's
+ * `.venv/`, where `.ci/setup` puts it, or on `PATH`), else Jupyter Notebook
+ * (Debian's `jupyter-notebook`), on `notebooks/`, on 127.0.0.1 with a
  * random token, installs the Deno kernel first if needed, and prints the URL to
  * open. Ctrl+C stops the server and its kernels.
  *
@@ -36,7 +37,7 @@ if (!picked) {
   console.error(
     preferred
       ? `jupyter-${preferred} is not installed`
-      : "neither JupyterLab nor Jupyter Notebook is installed: apt-get install jupyter-notebook (or pip install jupyterlab)",
+      : "neither JupyterLab nor Jupyter Notebook is installed: run `bash .ci/setup` (JupyterLab into .venv/ from the wheelhouse, or Debian's jupyter-notebook)",
   );
   Deno.exit(1);
 }
