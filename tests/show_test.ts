@@ -4,8 +4,10 @@ import { createFigure } from "../lib/plots/figure.ts";
 import { table } from "../lib/notebook/table.ts";
 
 Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
-  const bundle = bundleOf(createFigure("tiny", '<svg width="4" height="4"></svg>'));
-  assertEquals(bundle["image/svg+xml"], '<svg width="4" height="4"></svg>');
+  const figure = createFigure("tiny", '<svg width="4" height="4"></svg>');
+  const bundle = bundleOf(figure);
+  assertEquals(bundle["image/svg+xml"], figure.svg);
+  assertEquals(figure.svg, '<svg width="4" height="4" style="background:white"></svg>');
   assertEquals(bundle["text/plain"], "[figure tiny]");
 });
 
