@@ -3,6 +3,8 @@ import { REPO_ROOT } from "../lib/data/paths.ts";
 import {
   findExecutable,
   freePort,
+  type FrontEnd,
+  type JupyterServer,
   pickFrontEnd,
   randomToken,
   serverArgs,
@@ -38,22 +40,33 @@ Deno.test("ports are free and tokens are random", () => {
   assert.notEqual(randomToken(), randomToken());
 });
 
+/**
+ * Starts `frontEnd` on the repository, checks that the API refuses a request without the token, runs `body` with
+ * the kernelspecs it lists, then stops it and returns the server (exited).
+ */
+async function withServer(
+  frontEnd: FrontEnd,
+  body: (server: JupyterServer, specs: { kernelspecs: Record<string, { spec: Record<string, unknown> }> }) => unknown,
+): Promise<JupyterServer> {
+  const logFile = await Deno.makeTempFile({ suffix: ".log" });
+  const server = await startJupyter({ dir: REPO_ROOT, frontEnd, logFile });
+  try {
+    const anonymous = await fetch(`${server.url}/api/kernelspecs`);
+    await anonymous.body?.cancel();
+    assert.equal(anonymous.status, 403);
+    await body(server, await (await server.api("/api/kernelspecs")).json());
+  } finally {
+    await server.stop();
+    await Deno.remove(logFile);
+  }
+  return server;
+}
+
 Deno.test({
   name: "a started Jupyter Notebook requires its token and is gone after stop",
   ignore: findExecutable("jupyter-notebook") === null,
   async fn() {
-    const logFile = await Deno.makeTempFile({ suffix: ".log" });
-    const server = await startJupyter({ dir: REPO_ROOT, frontEnd: "notebook", logFile });
-    try {
-      const anonymous = await fetch(`${server.url}/api/kernels`);
-      await anonymous.body?.cancel();
-      assert.equal(anonymous.status, 403);
-      const specs = await (await server.api("/api/kernelspecs")).json();
-      assert.ok("kernelspecs" in specs);
-    } finally {
-      await server.stop();
-      await Deno.remove(logFile);
-    }
+    const server = await withServer("notebook", (_, specs) => assert.ok("kernelspecs" in specs));
     const status = await server.exited;
     assert.ok(status.signal === "SIGTERM" || status.code !== undefined);
     assert.throws(() => Deno.kill(server.pid, "SIGCONT"));
@@ -65,13 +78,7 @@ Deno.test({
   ignore: findExecutable("jupyter-lab") === null,
   async fn() {
     assert.ok(findExecutable("jupyter-lab")!.startsWith(VENV_DIR), "the project's venv comes before PATH");
-    const logFile = await Deno.makeTempFile({ suffix: ".log" });
-    const server = await startJupyter({ dir: REPO_ROOT, frontEnd: "lab", logFile });
-    try {
-      const anonymous = await fetch(`${server.url}/api/kernelspecs`);
-      await anonymous.body?.cancel();
-      assert.equal(anonymous.status, 403);
-      const specs = await (await server.api("/api/kernelspecs")).json();
+    await withServer("lab", async (server, specs) => {
       const deno = specs.kernelspecs.deno?.spec;
       assert.ok(deno, `kernels: ${Object.keys(specs.kernelspecs).join(", ")}`);
       assert.deepEqual({ language: deno.language, display_name: deno.display_name }, {
@@ -81,9 +88,6 @@ Deno.test({
       const page = await server.api("/lab");
       await page.body?.cancel();
       assert.equal(page.status, 200);
-    } finally {
-      await server.stop();
-      await Deno.remove(logFile);
-    }
+    });
   },
 });
