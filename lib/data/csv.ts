@@ -63,8 +63,8 @@ const POW10 = Array.from({ length: 40 }, (_, i) => 10 ** i);
 /**
  * A streaming parser for headerless numeric CSV of pixels (and optionally a
  * label per row). Feed it whole lines with {@linkcode MatrixParser.push} and
- * call {@linkcode MatrixParser.finish}. Accepts `\n` or `\r\n`, spaces
- * around cells, labels written as `5` or `5.0`, and decimal or exponent
+ * call {@linkcode MatrixParser.finish}. Accepts `\n` or `\r\n`, a UTF-8
+ * byte-order mark at the start of the file, spaces around cells, labels written as `5` or `5.0`, and decimal or exponent
  * notation.
  *
  * Errors are {@linkcode DataFormatError}s: an empty file, a wrong number of
@@ -78,6 +78,7 @@ export class MatrixParser {
   #labels: Uint8Array | null;
   #rows = 0;
   #line = 0;
+  #started = false;
 
   /** `maxRows` bounds the rows this parser may receive (memory is reserved, not touched). */
   constructor(spec: MatrixSpec, maxRows: number) {
@@ -104,6 +105,9 @@ export class MatrixParser {
     const pixels = this.#pixels, labels = this.#labels;
     const n = bytes.length;
     let i = 0, line = this.#line, rows = this.#rows;
+    // A UTF-8 byte-order mark (as some editors and Excel save CSV) is accepted and skipped.
+    if (line === 0 && !this.#started && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+    if (n > 0) this.#started = true;
 
     const cellText = (start: number): string => {
       let end = start;
