@@ -10,7 +10,8 @@ import { createDataset, type Dataset, FILE_COLUMN_TO_UPRIGHT, NUM_CLASSES, PIXEL
 import { DataFormatError, parseMatrixFile } from "./csv.ts";
 import { cacheDirFor, readCache, sourceIdentity, writeCache } from "./cache.ts";
 import { DATA_FILES, dataFile } from "./paths.ts";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
+import { recoverDataDir } from "./replace.ts";
 import { notARegularFile } from "../util/fs.ts";
 
 /** Options of the loaders. */
@@ -43,6 +44,7 @@ export async function loadCsvDataset(
   info?: Partial<LoadInfo>,
 ): Promise<Dataset> {
   const t0 = performance.now();
+  await recoverDataDir(dirname(path)); // completes a data build that was killed after its commit point
   await checkInputFile(path, "run `deno task data` to build the data set, or copy the competition files there");
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? cacheDirFor(path);
@@ -177,6 +179,7 @@ export async function loadLabelsCsv(path: string, options: LoadLabelsOptions = {
 /** Loads `test_solution.csv` when present, else `null` (the real competition ships none). */
 export async function loadSolution(options: LoadOptions = {}): Promise<Uint8Array | null> {
   const path = dataFile("solution", options.dataDir);
+  await recoverDataDir(dirname(path));
   try {
     await Deno.lstat(path);
   } catch (e) {
