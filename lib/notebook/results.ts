@@ -88,8 +88,7 @@ function writeResultFile(path: string, rows: ResultRecord[]): Promise<void> {
 }
 
 /** Paths of the result files, sorted by name (none when the directory cannot be read, e.g. before any run). */
-function resultFiles(): string[] {
-  const dir = resultsDir();
+function resultFiles(dir = resultsDir()): string[] {
   try {
     return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name).sort()
       .map((name) => join(dir, name));
@@ -98,9 +97,9 @@ function resultFiles(): string[] {
   }
 }
 
-/** All recorded results, ordered by file name then insertion. */
-export async function readAllResults(): Promise<ResultRecord[]> {
+/** All recorded results, ordered by file name then insertion (of `outputs`' ledger when given: a staged run's). */
+export async function readAllResults(outputs?: string): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
-  for (const path of resultFiles()) out.push(...await readResultFile(path));
+  for (const path of resultFiles(outputs ? join(outputs, "results") : undefined)) out.push(...await readResultFile(path));
   return out;
 }

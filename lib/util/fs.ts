@@ -24,10 +24,12 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
-let crashAt = -1, steps = 0;
+let crashAt = -1, steps = 0, slice = 8 << 20;
 try {
   const v = Deno.env.get("NOISY_DIGITS_CRASH_AT");
   if (v) crashAt = Number(v);
+  const s = Number(Deno.env.get("NOISY_DIGITS_WRITE_SLICE"));
+  if (Number.isInteger(s) && s > 0) slice = s;
   if (Deno.env.get("NOISY_DIGITS_CRASH_REPORT")) {
     globalThis.addEventListener("unload", () => console.error(`fault-steps: ${steps}`));
   }
@@ -39,8 +41,10 @@ try {
  * environment the process kills itself with SIGKILL at the Nth step (no
  * `finally` block runs, as after a power cut or `kill -9`); with
  * `NOISY_DIGITS_CRASH_REPORT=1` it prints the number of steps taken at exit
- * (`fault-steps: N`), so a test can draw kill points over the whole run.
- * Without these variables it only counts.
+ * (`fault-steps: N`), so a test can draw kill points over the whole run;
+ * `NOISY_DIGITS_WRITE_SLICE=B` makes {@linkcode writeAll} write (and count) in
+ * slices of B bytes instead of 8 MiB, so small test files get many kill
+ * points. Without these variables it only counts.
  */
 export function faultPoint(): void {
   steps++;
@@ -134,14 +138,12 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await writeAtomic(path, (f) => writeAll(f, bytes));
 }
 
-const SLICE = 8 << 20;
-
 /** Writes all of `bytes` to an open file (in slices of 8 MiB, each a {@linkcode faultPoint}). */
 export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let off = 0;
   while (off < bytes.length) {
     faultPoint();
-    const end = Math.min(bytes.length, off + SLICE);
+    const end = Math.min(bytes.length, off + slice);
     while (off < end) off += await file.write(bytes.subarray(off, end));
   }
 }
