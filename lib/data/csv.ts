@@ -5,13 +5,11 @@
  * The pixel matrices (up to 50,000 x 784 cells) are read by a byte-level
  * scanner: the general-purpose CSV parsers measured in `deno task bench`
  * build a string per cell and are too slow for the project's load-time
- * target. Small text files with a header (`Id,Category`) go through
- * `d3-dsv` ({@linkcode parseCsvRecords}).
+ * target. The `Id,Category` files have their own strict reader
+ * (`loadLabelsCsv` in `load.ts`).
  *
  * @module
  */
-
-import { csvParse } from "d3-dsv";
 
 /** A problem in an input file, located precisely. */
 export class DataFormatError extends Error {
@@ -292,12 +290,4 @@ export async function parseMatrixFile(path: string, spec: MatrixSpec, chunkSize 
   } finally {
     file.close();
   }
-}
-
-/**
- * Parses a small CSV with a header row into records of strings (d3-dsv).
- * Used for `Id,Category` files.
- */
-export function parseCsvRecords(text: string): Record<string, string>[] {
-  return csvParse(text) as unknown as Record<string, string>[];
 }

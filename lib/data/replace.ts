@@ -44,9 +44,9 @@ export async function recoverDataDir(dir: string): Promise<{ completed: boolean;
   try {
     record = JSON.parse(await Deno.readTextFile(recordPath));
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound || e instanceof Deno.errors.NotADirectory) return { completed: false, removed: [] };
-    if (!(e instanceof SyntaxError)) throw e;
-    await Deno.remove(recordPath).catch(() => {}); // cannot happen (written atomically): drop it
+    if (e instanceof Deno.errors.NotADirectory) return { completed: false, removed: [] };
+    if (e instanceof SyntaxError) await Deno.remove(recordPath).catch(() => {}); // cannot happen: written atomically
+    else if (!(e instanceof Deno.errors.NotFound)) throw e;
   }
   if (record && processAlive(record.pid)) return { completed: false, removed: [] };
   let completed = false;
