@@ -17,11 +17,15 @@ import { formatDuration } from "../lib/notebook/progress.ts";
 import { parseOptions, usageError } from "./args.ts";
 
 const USAGE = "usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]";
-const { values, positionals } = parseOptions({
-  profile: { type: "string" },
-  "data-dir": { type: "string" },
-  "no-rerun": { type: "boolean", default: false },
-}, USAGE, { allowPositionals: true });
+const { values, positionals } = parseOptions(
+  {
+    profile: { type: "string" },
+    "data-dir": { type: "string" },
+    "no-rerun": { type: "boolean", default: false },
+  },
+  USAGE,
+  { allowPositionals: true },
+);
 if (values.profile && !(PROFILES as readonly string[]).includes(values.profile)) {
   usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
 }

@@ -31,7 +31,10 @@ import { parseOptions, usageError } from "./args.ts";
 import { createStaging, discardStaging, publish, recoverPublish } from "./publish.ts";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR]";
-const { values } = parseOptions({ profile: { type: "string", default: "full" }, "data-dir": { type: "string" } }, USAGE);
+const { values } = parseOptions(
+  { profile: { type: "string", default: "full" }, "data-dir": { type: "string" } },
+  USAGE,
+);
 if (!(PROFILES as readonly string[]).includes(values.profile!)) {
   usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
 }

@@ -40,9 +40,11 @@ const { values } = parseOptions({
   workers: { type: "string", default: "0" },
   "bn-momentum": { type: "string", default: "0.9" },
 }, USAGE);
-const epochs = intOption(values.epochs, "--epochs", USAGE, 1)!, maxLr = numberOption(values["max-lr"], "--max-lr", USAGE)!;
+const epochs = intOption(values.epochs, "--epochs", USAGE, 1)!,
+  maxLr = numberOption(values["max-lr"], "--max-lr", USAGE)!;
 const batchSize = intOption(values.batch, "--batch", USAGE, 1)!;
-const labelSmoothing = numberOption(values.smoothing, "--smoothing", USAGE)!, seed = intOption(values.seed, "--seed", USAGE)!;
+const labelSmoothing = numberOption(values.smoothing, "--smoothing", USAGE)!,
+  seed = intOption(values.seed, "--seed", USAGE)!;
 
 await initBackend();
 const { train, holdout } = stratifiedSplit(await loadTrain());

@@ -11,7 +11,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { checkInputFile, loadCsvDataset, loadLabelsCsv, type LoadInfo } from "../lib/data/load.ts";
+import { checkInputFile, loadCsvDataset, type LoadInfo, loadLabelsCsv } from "../lib/data/load.ts";
 import { DataFormatError } from "../lib/data/csv.ts";
 import { CACHE_DIR_NAME, cacheDirFor, clearCache } from "../lib/data/cache.ts";
 import { loadModel, ModelFileError, readModelMeta, saveModel } from "../lib/train/io.ts";
@@ -35,7 +35,13 @@ async function refusal(p: Promise<unknown>): Promise<Error> {
 // --- Id,Category files -------------------------------------------------------------------------
 
 const LABEL_CASES: [string, string, RegExp, number, number][] = [
-  ["empty Category", "Id,Category\n0,1\n1,\n2,3\n", /expected a Category 0-9 \(one digit\), found an empty field/, 3, 2],
+  [
+    "empty Category",
+    "Id,Category\n0,1\n1,\n2,3\n",
+    /expected a Category 0-9 \(one digit\), found an empty field/,
+    3,
+    2,
+  ],
   ["missing field", "Id,Category\n0,1\n1\n", /expected 2 fields "Id,Category", found 1 field/, 3, 0],
   ["empty Id", "Id,Category\n,1\n", /expected Id 0 .*found an empty field/, 2, 1],
   ["leading zero", "Id,Category\n0,1\n1,02\n", /expected a Category 0-9 \(one digit\), found "02"/, 3, 2],
@@ -70,7 +76,10 @@ Deno.test("Id,Category: CRLF and a missing final newline are fine; a row count c
   await Deno.writeTextFile(path, "Id,Category\r\n0,7\r\n1,0");
   assert.deepEqual(Array.from(await loadLabelsCsv(path)), [7, 0]);
   const e = await refusal(loadLabelsCsv(path, { rows: 3 }));
-  assert.match(e.message, /submission\.csv: expected 3 rows \(one per test image\), found 2 - the file looks truncated/);
+  assert.match(
+    e.message,
+    /submission\.csv: expected 3 rows \(one per test image\), found 2 - the file looks truncated/,
+  );
 });
 
 Deno.test("deno task score refuses a truncated submission instead of scoring it", async () => {
@@ -233,10 +242,18 @@ async function savedModel(): Promise<{ dir: string; weights: string }> {
 }
 
 Deno.test("model: a weights file longer or shorter than the manifest is refused, naming the file", async () => {
-  for (const [change, pattern] of [
-    [(b: Uint8Array) => new Uint8Array([...b, 1, 2, 3, 4]), /64 bytes, but model\.json's weight manifest needs 60 - .*longer/],
-    [(b: Uint8Array) => b.subarray(0, 20), /20 bytes, but model\.json's weight manifest needs 60 - the file is cut short/],
-  ] as const) {
+  for (
+    const [change, pattern] of [
+      [
+        (b: Uint8Array) => new Uint8Array([...b, 1, 2, 3, 4]),
+        /64 bytes, but model\.json's weight manifest needs 60 - .*longer/,
+      ],
+      [
+        (b: Uint8Array) => b.subarray(0, 20),
+        /20 bytes, but model\.json's weight manifest needs 60 - the file is cut short/,
+      ],
+    ] as const
+  ) {
     const { dir, weights } = await savedModel();
     await Deno.writeFile(weights, change(await Deno.readFile(weights)));
     const e = await refusal(loadModel(dir));
@@ -394,7 +411,10 @@ Deno.test("deno task predict: a partial test file gets its own name; a solution 
 
 Deno.test("deno task reproduce: a failed run publishes nothing and keeps the previous report, figures and files", async () => {
   const dir = await tempDir(), outputs = join(dir, "outputs"), notebooks = join(dir, "nb"), data = join(dir, "data");
-  assert.equal((await runScript(["scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"])).code, 0);
+  assert.equal(
+    (await runScript(["scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"])).code,
+    0,
+  );
   await Deno.mkdir(notebooks);
   for (const n of ["01_a.ipynb", "02_b.ipynb"]) await Deno.writeTextFile(join(notebooks, n), "{}");
   const env = (tag: string, fail = "") => ({

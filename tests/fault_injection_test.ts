@@ -129,7 +129,11 @@ Deno.test("data build: killed at 50 points, the loaders see wholly the old set o
       assert.ok(isOld || isNew, `point ${point}: a mix of the old and the new data set`);
       if (isOld) sawOld++;
       else sawNew++;
-      assert.deepEqual(names(dir), ["notes.txt", "test_data.csv", "test_solution.csv", "train_data.csv"], `point ${point}`);
+      assert.deepEqual(
+        names(dir),
+        ["notes.txt", "test_data.csv", "test_solution.csv", "train_data.csv"],
+        `point ${point}`,
+      );
       await Deno.remove(dir, { recursive: true });
     });
     assert.ok(sawOld > 0 && sawNew > 0, `kills fell before and after the commit point (${sawOld} old, ${sawNew} new)`);
@@ -205,7 +209,10 @@ Deno.test("cache write: killed at 50 points, the next load returns the CSV's cur
       const first = await loadCsvDataset(join(dir, "train_data.csv"), true);
       const info = {};
       const second = await loadCsvDataset(join(dir, "train_data.csv"), true, {}, info);
-      assert.ok(sameData(first, expected) && sameData(second, expected), `point ${point}: stale or damaged data served`);
+      assert.ok(
+        sameData(first, expected) && sameData(second, expected),
+        `point ${point}: stale or damaged data served`,
+      );
       assert.deepEqual(info, { fromCache: true, seconds: (info as { seconds: number }).seconds });
       assert.deepEqual(names(join(dir, ".noisy-digits-cache")), ["mine.txt", "train_data.csv.upright-f32.ndc"]);
       await Deno.remove(dir, { recursive: true });
@@ -219,7 +226,10 @@ Deno.test("reproduce: killed at 50 points, the report, figures and results are t
   const tmp = await Deno.makeTempDir({ prefix: "noisy-digits-fault-reproduce-" });
   try {
     const data = join(tmp, "data"), notebooks = join(tmp, "notebooks"), template = join(tmp, "template");
-    assert.equal((await run(["scripts/data.ts", "--data-dir", data, "--train-count", "10", "--test-count", "10"], {})).code, 0);
+    assert.equal(
+      (await run(["scripts/data.ts", "--data-dir", data, "--train-count", "10", "--test-count", "10"], {})).code,
+      0,
+    );
     await Deno.mkdir(notebooks);
     await Deno.writeTextFile(join(notebooks, "01_a.ipynb"), "{}");
     const reproduce = ["scripts/reproduce.ts", "--profile", "smoke", "--data-dir", data];

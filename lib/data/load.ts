@@ -95,7 +95,9 @@ export function loadTest(options: LoadOptions = {}, info?: Partial<LoadInfo>): P
  */
 export async function checkInputFile(path: string, hint?: string): Promise<void> {
   const problem = await notARegularFile(path);
-  if (problem) throw new DataFormatError(path, 0, 0, problem === "file not found" && hint ? `${problem} - ${hint}` : problem);
+  if (problem) {
+    throw new DataFormatError(path, 0, 0, problem === "file not found" && hint ? `${problem} - ${hint}` : problem);
+  }
 }
 
 /** Options of {@linkcode loadLabelsCsv}. */
@@ -155,7 +157,12 @@ export async function loadLabelsCsv(path: string, options: LoadLabelsOptions = {
     if (!CANONICAL_ID.test(id) || Number(id) !== k) {
       const what = id === "" ? "an empty field" : `"${id.slice(0, 20)}"`;
       const dup = CANONICAL_ID.test(id) && Number(id) < k ? " (a duplicate or out of order)" : "";
-      throw new DataFormatError(path, line, 1, `expected Id ${k} (a plain integer, rows in order), found ${what}${dup}`);
+      throw new DataFormatError(
+        path,
+        line,
+        1,
+        `expected Id ${k} (a plain integer, rows in order), found ${what}${dup}`,
+      );
     }
     if (!CATEGORY.test(cat)) {
       const what = cat === "" ? "an empty field" : `"${cat.slice(0, 20)}"`;

@@ -100,6 +100,8 @@ function resultFiles(dir = resultsDir()): string[] {
 /** All recorded results, ordered by file name then insertion (of `outputs`' ledger when given: a staged run's). */
 export async function readAllResults(outputs?: string): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
-  for (const path of resultFiles(outputs ? join(outputs, "results") : undefined)) out.push(...await readResultFile(path));
+  for (const path of resultFiles(outputs ? join(outputs, "results") : undefined)) {
+    out.push(...await readResultFile(path));
+  }
   return out;
 }

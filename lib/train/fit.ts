@@ -145,7 +145,6 @@ interface CheckpointState {
   wait: number;
 }
 
-
 function isOptimizer(o: unknown): o is tf.Optimizer {
   return typeof o === "object" && o !== null && typeof (o as tf.Optimizer).minimize === "function";
 }

@@ -91,12 +91,17 @@ function generation(): string {
 async function readModelJson(dir: string): Promise<SavedJson> {
   const path = join(dir, MODEL_JSON);
   const problem = await notARegularFile(path);
-  if (problem) throw new ModelFileError(path, problem === "file not found" ? "no saved model here (file not found)" : problem);
+  if (problem) {
+    throw new ModelFileError(path, problem === "file not found" ? "no saved model here (file not found)" : problem);
+  }
   let json: SavedJson;
   try {
     json = JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
-    throw new ModelFileError(path, `not valid JSON, the file is cut or damaged (${e instanceof Error ? e.message : e})`);
+    throw new ModelFileError(
+      path,
+      `not valid JSON, the file is cut or damaged (${e instanceof Error ? e.message : e})`,
+    );
   }
   if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
     throw new ModelFileError(path, "expected a tfjs layers model (modelTopology and weightsManifest)");
