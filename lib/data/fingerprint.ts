@@ -28,6 +28,29 @@ export function datasetFingerprint(ds: Dataset): string {
 }
 
 /**
+ * Mixes the words `w` into the two lanes `state[0]`, `state[1]`; `state[2]`
+ * is 1 when the next word goes to the second lane. A plain function on
+ * locals, which V8 optimises after its first calls.
+ */
+function mixWords(w: Uint32Array, state: Int32Array): void {
+  let h1 = state[0], h2 = state[1], k = 0;
+  const n = w.length;
+  if (state[2] === 1 && n > 0) h2 = Math.imul(h2 ^ w[k++], 0x01000193);
+  for (; k + 1 < n; k += 2) {
+    h1 = Math.imul(h1 ^ w[k], 0x01000193);
+    h2 = Math.imul(h2 ^ w[k + 1], 0x01000193);
+  }
+  let odd = n === 0 ? state[2] : 0;
+  if (k < n) {
+    h1 = Math.imul(h1 ^ w[k], 0x01000193);
+    odd = 1;
+  }
+  state[0] = h1;
+  state[1] = h2;
+  state[2] = odd;
+}
+
+/**
  * A streaming 64-bit checksum (two interleaved FNV-1a lanes over 32-bit
  * words, so the CPU runs both at once): about 0.25 ms per MB here, so a
  * cached load can check every byte it returns. Feed bytes in pieces of any
@@ -47,6 +70,7 @@ export class Checksum {
   #odd = false;
   #length = 0;
   readonly #pending = new Uint8Array(4);
+  readonly #state = new Int32Array(3);
   #pendingLength = 0;
 
   /** Adds `bytes` to the checksum. */
@@ -75,21 +99,14 @@ export class Checksum {
   }
 
   #words(w: Uint32Array): void {
-    let h1 = this.#h1, h2 = this.#h2, k = 0;
-    const n = w.length;
-    if (this.#odd && n > 0) h2 = Math.imul(h2 ^ w[k++], 0x01000193);
-    for (; k + 1 < n; k += 2) {
-      h1 = Math.imul(h1 ^ w[k], 0x01000193);
-      h2 = Math.imul(h2 ^ w[k + 1], 0x01000193);
-    }
-    let odd = n === 0 ? this.#odd : false; // does the next word go to the second lane?
-    if (k < n) {
-      h1 = Math.imul(h1 ^ w[k], 0x01000193);
-      odd = true;
-    }
-    this.#h1 = h1;
-    this.#h2 = h2;
-    this.#odd = odd;
+    const state = this.#state;
+    state[0] = this.#h1;
+    state[1] = this.#h2;
+    state[2] = this.#odd ? 1 : 0;
+    mixWords(w, state);
+    this.#h1 = state[0];
+    this.#h2 = state[1];
+    this.#odd = state[2] === 1;
   }
 
   /** The checksum of everything added so far (and of the total length), as 16 hex digits. */
