@@ -20,8 +20,8 @@
  */
 
 import { basename, dirname, join, relative } from "node:path";
-import { faultPoint, processAlive, removeStaleTemps, tempName, writeFileAtomic } from "../lib/util/fs.ts";
-import type { ResultRecord } from "../lib/notebook/results.ts";
+import { faultPoint, listDir, processAlive, removeStaleTemps, tempName, writeFileAtomic } from "../lib/util/fs.ts";
+import { readResultFile, writeResultFile } from "../lib/notebook/results.ts";
 
 /** Name of the publish record in the outputs folder. */
 export const PUBLISH_RECORD = ".reproduce-publish.json";
@@ -49,28 +49,13 @@ export async function createStaging(outputs: string): Promise<string> {
 /** Files under `dir` (relative paths), not following the links to the shared caches. */
 function filesUnder(dir: string, prefix = ""): string[] {
   const out: string[] = [];
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch {
-    return out;
-  }
-  for (const e of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const e of listDir(dir)) {
     const rel = prefix ? join(prefix, e.name) : e.name;
     if (e.isSymlink) continue;
     if (e.isDirectory) out.push(...filesUnder(join(dir, e.name), rel));
     else if (e.isFile) out.push(rel);
   }
   return out;
-}
-
-async function readRows(path: string): Promise<ResultRecord[]> {
-  try {
-    return JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) return [];
-    throw new Error(`${path}: not a results file (${e instanceof Error ? e.message : e})`);
-  }
 }
 
 /** Moves the staged outputs into place (idempotent, so a killed publish can be run again). */
@@ -84,12 +69,12 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
     ...filesUnder(stagedResults),
   ].filter((n) => n.endsWith(".json") && !n.includes("/")));
   for (const name of [...names].sort()) {
-    const mine = (await readRows(join(stagedResults, name))).filter((r) => (r.profile ?? profile) === profile);
+    const mine = (await readResultFile(join(stagedResults, name))).filter((r) => (r.profile ?? profile) === profile);
     const target = join(outputs, "results", name);
-    const theirs = (await readRows(target)).filter((r) => (r.profile ?? null) !== profile);
+    const theirs = (await readResultFile(target)).filter((r) => (r.profile ?? null) !== profile);
     const rows = [...theirs, ...mine];
     if (rows.length === 0 && !(await Deno.stat(target).then(() => true, () => false))) continue;
-    await writeFileAtomic(target, JSON.stringify(rows, null, 2) + "\n");
+    await writeResultFile(target, rows);
   }
   // Then every other file the run made, REPORT.md last.
   const files = filesUnder(staging).filter((f) => !f.startsWith("results/") && f !== "REPORT.md");

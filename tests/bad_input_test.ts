@@ -14,10 +14,10 @@ import * as tf from "@tensorflow/tfjs";
 import { checkInputFile, loadCsvDataset, type LoadInfo, loadLabelsCsv } from "../lib/data/load.ts";
 import { DataFormatError } from "../lib/data/csv.ts";
 import { CACHE_DIR_NAME, cacheDirFor, clearCache } from "../lib/data/cache.ts";
-import { loadModel, ModelFileError, readModelMeta, saveModel } from "../lib/train/io.ts";
-import { loadModel as loadSvm, SvmFileError } from "../lib/models/svm_io.ts";
+import { loadModel, readModelMeta, saveModel } from "../lib/train/io.ts";
+import { loadModel as loadSvm } from "../lib/models/svm_io.ts";
 import { Checksum } from "../lib/data/fingerprint.ts";
-import { removeStaleTemps } from "../lib/util/fs.ts";
+import { removeStaleTemps, SavedFileError } from "../lib/util/fs.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const row = (v: number, label?: number) => new Array(784).fill(v).join(",") + (label === undefined ? "" : `,${label}`);
@@ -257,7 +257,7 @@ Deno.test("model: a weights file longer or shorter than the manifest is refused,
     const { dir, weights } = await savedModel();
     await Deno.writeFile(weights, change(await Deno.readFile(weights)));
     const e = await refusal(loadModel(dir));
-    assert.ok(e instanceof ModelFileError, String(e));
+    assert.ok(e instanceof SavedFileError, String(e));
     assert.ok(e.message.startsWith(weights), e.message);
     assert.match(e.message, pattern);
   }
@@ -326,7 +326,7 @@ Deno.test("SVM file: cut or damaged is refused naming the file", async () => {
   const path = join(dir, "svm.bin");
   await Deno.writeFile(path, new Uint8Array([1, 2, 3]));
   let e = await refusal(loadSvm(path));
-  assert.ok(e instanceof SvmFileError && e.message.startsWith(path), e.message);
+  assert.ok(e instanceof SavedFileError && e.message.startsWith(path), e.message);
   await Deno.writeFile(path, new Uint8Array([200, 0, 0, 0, 0, 0, 0, 0, 123]));
   e = await refusal(loadSvm(path));
   assert.match(e.message, /header runs past the end of the file/);

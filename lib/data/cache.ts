@@ -20,7 +20,7 @@
  */
 
 import { basename, dirname, join } from "node:path";
-import { faultPoint, removeStaleTemps, tempOwner, writeAll, writeAtomic } from "../util/fs.ts";
+import { faultPoint, removeStaleTemps, removeWhere, tempOwner, writeAll, writeAtomic } from "../util/fs.ts";
 import { Checksum } from "./fingerprint.ts";
 
 const MAGIC = "NDCACHE2";
@@ -127,16 +127,9 @@ function payloadChecksum(pixels: Float32Array, labels: Uint8Array | null): strin
  */
 export async function clearCache(dir: string): Promise<string[]> {
   const removed = await removeStaleTemps(dir);
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch {
-    return removed;
-  }
-  for (const e of entries) {
-    if (!e.isFile || !e.name.endsWith(ENTRY_SUFFIX) || tempOwner(e.name) !== null) continue;
-    await Deno.remove(join(dir, e.name)).then(() => removed.push(join(dir, e.name)), () => {});
-  }
+  removed.push(
+    ...await removeWhere(dir, (e) => e.isFile && e.name.endsWith(ENTRY_SUFFIX) && tempOwner(e.name) === null),
+  );
   await Deno.remove(dir).catch(() => {}); // only succeeds when empty
   return removed;
 }

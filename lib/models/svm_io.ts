@@ -7,7 +7,7 @@
  */
 
 import { dirname } from "node:path";
-import { exists, notARegularFile, writeFileAtomic } from "../util/fs.ts";
+import { exists, notARegularFile, SavedFileError, writeFileAtomic } from "../util/fs.ts";
 import { Checksum } from "../data/fingerprint.ts";
 import { PCA } from "./pca.ts";
 import { SVC, type SVCOptions } from "./svm.ts";
@@ -38,20 +38,9 @@ function pack(header: unknown, arrays: Typed[]): Uint8Array {
   return out;
 }
 
-/** A saved SVM file is cut, damaged or not one. */
-export class SvmFileError extends Error {
-  /** The file at fault. */
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = "SvmFileError";
-    this.file = file;
-  }
-}
-
 function unpack(bytes: Uint8Array, path: string): { header: unknown; arrays: Typed[] } {
   const fail = (problem: string): never => {
-    throw new SvmFileError(path, problem);
+    throw new SavedFileError(path, problem);
   };
   if (bytes.length < 8) fail(`${bytes.length} bytes: the file is cut or empty`);
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
@@ -124,7 +113,7 @@ export interface LoadedModel {
 /** Reads a model written by {@linkcode saveModel}. */
 export async function loadModel(path: string): Promise<LoadedModel> {
   const problem = await notARegularFile(path);
-  if (problem) throw new SvmFileError(path, problem);
+  if (problem) throw new SavedFileError(path, problem);
   // deno-lint-ignore no-explicit-any
   const { header, arrays } = unpack(await Deno.readFile(path), path) as { header: any; arrays: Typed[] };
   const svc = new SVC(header.options as SVCOptions);

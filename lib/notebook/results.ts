@@ -74,7 +74,8 @@ export async function forgetResults(profile: string): Promise<number> {
   return removed;
 }
 
-async function readResultFile(path: string): Promise<ResultRecord[]> {
+/** The rows of one results file (none when it does not exist). */
+export async function readResultFile(path: string): Promise<ResultRecord[]> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
@@ -83,7 +84,8 @@ async function readResultFile(path: string): Promise<ResultRecord[]> {
   }
 }
 
-function writeResultFile(path: string, rows: ResultRecord[]): Promise<void> {
+/** Writes the rows of one results file (atomically). */
+export function writeResultFile(path: string, rows: ResultRecord[]): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(rows, null, 2) + "\n");
 }
 

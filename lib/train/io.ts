@@ -26,24 +26,13 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { exists, faultPoint, notARegularFile, removeStaleTemps, writeFileAtomic } from "../util/fs.ts";
+import { exists, notARegularFile, removeStaleTemps, removeWhere, SavedFileError, writeFileAtomic } from "../util/fs.ts";
 import "../models/layers.ts"; // registers the custom layers that saved topologies may name
 
 const MODEL_JSON = "model.json";
 /** Files of a generation (`weights.<gen>.bin`, `optimizer.<gen>.bin`) and of the earlier one-generation layout. */
 const OWN_FILE = /^(weights|optimizer)\.[0-9a-z]+-[0-9a-f]{6}\.bin$/;
 const LEGACY_FILES = ["weights.bin", "meta.json", "optimizer.json", "optimizer.bin", "state.json"];
-
-/** A saved model's file is damaged, cut, or does not match its `model.json`. */
-export class ModelFileError extends Error {
-  /** The file at fault. */
-  readonly file: string;
-  constructor(file: string, problem: string) {
-    super(`${file}: ${problem}`);
-    this.name = "ModelFileError";
-    this.file = file;
-  }
-}
 
 function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
   if (!data) return new ArrayBuffer(0);
@@ -92,19 +81,19 @@ async function readModelJson(dir: string): Promise<SavedJson> {
   const path = join(dir, MODEL_JSON);
   const problem = await notARegularFile(path);
   if (problem) {
-    throw new ModelFileError(path, problem === "file not found" ? "no saved model here (file not found)" : problem);
+    throw new SavedFileError(path, problem === "file not found" ? "no saved model here (file not found)" : problem);
   }
   let json: SavedJson;
   try {
     json = JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
-    throw new ModelFileError(
+    throw new SavedFileError(
       path,
       `not valid JSON, the file is cut or damaged (${e instanceof Error ? e.message : e})`,
     );
   }
   if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new ModelFileError(path, "expected a tfjs layers model (modelTopology and weightsManifest)");
+    throw new SavedFileError(path, "expected a tfjs layers model (modelTopology and weightsManifest)");
   }
   return json;
 }
@@ -115,14 +104,14 @@ async function readWeights(dir: string, paths: string[], specs: tf.io.WeightsMan
   for (const p of paths) {
     const path = join(dir, p);
     const problem = await notARegularFile(path);
-    if (problem) throw new ModelFileError(path, `${problem} (named by ${MODEL_JSON})`);
+    if (problem) throw new SavedFileError(path, `${problem} (named by ${MODEL_JSON})`);
     parts.push(await Deno.readFile(path));
   }
   const got = parts.reduce((s, p) => s + p.length, 0);
   const want = manifestBytes(specs);
   if (got !== want) {
     const where = paths.map((p) => join(dir, p)).join(" + ");
-    throw new ModelFileError(
+    throw new SavedFileError(
       where,
       `${got} bytes, but ${MODEL_JSON}'s weight manifest needs ${want} - ` +
         (got < want ? "the file is cut short" : "the file is longer: damaged, or from another model"),
@@ -167,13 +156,10 @@ export function directoryHandler(dir: string, options: SaveOptions = {}): tf.io.
       await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(json)); // the commit point
       // The previous generation's files (and an older layout's) are no longer named by model.json.
       const keep = new Set([weightsName, json.optimizer?.path]);
-      for (const e of [...Deno.readDirSync(dir)]) {
-        if (!e.isFile || keep.has(e.name)) continue;
-        if (OWN_FILE.test(e.name) || LEGACY_FILES.includes(e.name)) {
-          await Deno.remove(join(dir, e.name)).catch(() => {});
-          faultPoint();
-        }
-      }
+      await removeWhere(
+        dir,
+        (e) => e.isFile && !keep.has(e.name) && (OWN_FILE.test(e.name) || LEGACY_FILES.includes(e.name)),
+      );
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
@@ -193,7 +179,7 @@ export function directoryHandler(dir: string, options: SaveOptions = {}): tf.io.
             weightData,
           };
         } catch (e) {
-          if (attempt < 2 && e instanceof ModelFileError && /file not found/.test(e.message)) continue;
+          if (attempt < 2 && e instanceof SavedFileError && /file not found/.test(e.message)) continue;
           throw e;
         }
       }
@@ -209,14 +195,14 @@ export async function saveModel(model: tf.LayersModel, dir: string, options: Sav
 /**
  * Loads a layers model saved by {@linkcode saveModel}.
  *
- * @throws {ModelFileError} naming the file when `model.json` or the weights are missing, cut, damaged or mismatched
+ * @throws {SavedFileError} naming the file when `model.json` or the weights are missing, cut, damaged or mismatched
  */
 export async function loadModel(dir: string): Promise<tf.LayersModel> {
   try {
     return await tf.loadLayersModel(directoryHandler(dir));
   } catch (e) {
-    if (e instanceof ModelFileError) throw e;
-    throw new ModelFileError(join(dir, MODEL_JSON), `cannot build the model: ${e instanceof Error ? e.message : e}`);
+    if (e instanceof SavedFileError) throw e;
+    throw new SavedFileError(join(dir, MODEL_JSON), `cannot build the model: ${e instanceof Error ? e.message : e}`);
   }
 }
 

@@ -13,6 +13,17 @@
 
 import { dirname, join } from "node:path";
 
+/** A saved file (a model, an SVM) is cut, damaged, or does not match the files saved with it. */
+export class SavedFileError extends Error {
+  /** The file at fault. */
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = "SavedFileError";
+    this.file = file;
+  }
+}
+
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
   try {
@@ -85,19 +96,30 @@ export function tempOwner(name: string): number | null {
  * left by processes that no longer run. Returns the paths removed. Files of
  * running processes and every other file are left alone.
  */
-export async function removeStaleTemps(dir: string): Promise<string[]> {
-  const removed: string[] = [];
-  let entries: Deno.DirEntry[];
-  try {
-    entries = [...Deno.readDirSync(dir)];
-  } catch {
-    return removed;
-  }
-  for (const e of entries) {
+export function removeStaleTemps(dir: string): Promise<string[]> {
+  return removeWhere(dir, (e) => {
     const pid = tempOwner(e.name);
-    if (pid === null || processAlive(pid)) continue;
+    return pid !== null && !processAlive(pid);
+  });
+}
+
+/** The entries of `dir`, sorted by name; none when it cannot be read (missing, not a folder). */
+export function listDir(dir: string): Deno.DirEntry[] {
+  try {
+    return [...Deno.readDirSync(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes the entries of `dir` that `select` picks (folders with their content); returns their paths. */
+export async function removeWhere(dir: string, select: (entry: Deno.DirEntry) => boolean): Promise<string[]> {
+  const removed: string[] = [];
+  for (const e of listDir(dir)) {
+    if (!select(e)) continue;
     const path = join(dir, e.name);
     await Deno.remove(path, { recursive: true }).then(() => removed.push(path), () => {});
+    faultPoint();
   }
   return removed;
 }
