@@ -77,64 +77,75 @@ for (const name of listNotebooks(dir)) {
   }
 }
 
-// The results of this run only (the staging ledger starts empty).
-const results = latestRecords((await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile));
-// The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
-const solution = await loadSolution({ dataDir: data });
-const submissions: Record<string, string>[] = [];
-const written = [...Deno.readDirSync(staging)].map((e) => e.name).filter((n) => /^submission.*\.csv$/.test(n)).sort();
-for (const file of written) {
-  const path = join(staging, file);
-  const made = file.startsWith("submission-best") ? "notebook 08" : "notebook 07";
-  const predicted = await loadLabelsCsv(path);
-  const score = solution && predicted.length === solution.length ? pct(scoreSubmission(predicted, solution)) : "";
-  submissions.push({
-    file,
-    "made by": made,
-    rows: String(predicted.length),
-    accuracy: score || "not scored (no test_solution.csv, or a partial file)",
-  });
-}
-const figures: string[] = [];
 try {
-  for (const e of Deno.readDirSync(join(staging, "figures"))) if (e.name.endsWith(".svg")) figures.push(e.name);
-} catch { /* no figures */ }
-figures.sort();
-const report = [
-  "# noisy-digits: reproduction report",
-  "",
-  `Profile \`${profile}\`, data from \`${data}\`, started ${started.toISOString()}, ` +
-  `total ${formatDuration(steps.reduce((s, x) => s + x.seconds, 0))}.`,
-  "",
-  "## Steps",
-  "",
-  table(steps.map((s) => ({ step: s.step, "wall time": formatDuration(s.seconds), status: s.status }))).markdown,
-  "",
-  "## Results (holdout: 3,000 images of the 75/25 split; test: the 50,000 test images)",
-  "",
-  results.length
-    ? table(results.map((r) => ({
-      section: r.section,
-      model: r.model,
-      holdout: pct(r.holdoutAccuracy),
-      "report's figure": pct(r.reportAccuracy),
-      test: pct(r.testAccuracy),
-      "test images": r.testImages ?? "",
-      "train time": r.trainSeconds === undefined ? "" : formatDuration(r.trainSeconds),
-      parameters: r.parameters ?? "",
-      note: r.note ?? "",
-    }))).markdown
-    : "_No notebook recorded results._",
-  "",
-  "## Submissions (leaderboard-style score on the test labels)",
-  "",
-  submissions.length ? table(submissions).markdown : "_No submission file was written._",
-  "",
-  "## Figures",
-  "",
-  ...figures.map((f) => `![${f}](${relative(outputs, join(outputs, "figures", f))})`),
-  "",
-].join("\n");
-await writeFileAtomic(join(staging, "REPORT.md"), report);
+  await writeReport();
+} catch (e) {
+  await discardStaging(staging);
+  console.error(`error: writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}
 const published = await publish(outputs, staging, profile);
 console.log(`\npublished ${published.length} files in ${outputs}, the last ${join(outputs, "REPORT.md")}`);
+
+/** Writes REPORT.md into the staging folder from what this run made. */
+async function writeReport(): Promise<void> {
+  // The results of this run only (the staging ledger starts empty).
+  const results = latestRecords((await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile));
+  // The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
+  const solution = await loadSolution({ dataDir: data });
+  const submissions: Record<string, string>[] = [];
+  const written = [...Deno.readDirSync(staging)].map((e) => e.name).filter((n) => /^submission.*\.csv$/.test(n)).sort();
+  for (const file of written) {
+    const path = join(staging, file);
+    const made = file.startsWith("submission-best") ? "notebook 08" : "notebook 07";
+    const predicted = await loadLabelsCsv(path);
+    const score = solution && predicted.length === solution.length ? pct(scoreSubmission(predicted, solution)) : "";
+    submissions.push({
+      file,
+      "made by": made,
+      rows: String(predicted.length),
+      accuracy: score || "not scored (no test_solution.csv, or a partial file)",
+    });
+  }
+  const figures: string[] = [];
+  try {
+    for (const e of Deno.readDirSync(join(staging, "figures"))) if (e.name.endsWith(".svg")) figures.push(e.name);
+  } catch { /* no figures */ }
+  figures.sort();
+  const report = [
+    "# noisy-digits: reproduction report",
+    "",
+    `Profile \`${profile}\`, data from \`${data}\`, started ${started.toISOString()}, ` +
+    `total ${formatDuration(steps.reduce((s, x) => s + x.seconds, 0))}.`,
+    "",
+    "## Steps",
+    "",
+    table(steps.map((s) => ({ step: s.step, "wall time": formatDuration(s.seconds), status: s.status }))).markdown,
+    "",
+    "## Results (holdout: 3,000 images of the 75/25 split; test: the 50,000 test images)",
+    "",
+    results.length
+      ? table(results.map((r) => ({
+        section: r.section,
+        model: r.model,
+        holdout: pct(r.holdoutAccuracy),
+        "report's figure": pct(r.reportAccuracy),
+        test: pct(r.testAccuracy),
+        "test images": r.testImages ?? "",
+        "train time": r.trainSeconds === undefined ? "" : formatDuration(r.trainSeconds),
+        parameters: r.parameters ?? "",
+        note: r.note ?? "",
+      }))).markdown
+      : "_No notebook recorded results._",
+    "",
+    "## Submissions (leaderboard-style score on the test labels)",
+    "",
+    submissions.length ? table(submissions).markdown : "_No submission file was written._",
+    "",
+    "## Figures",
+    "",
+    ...figures.map((f) => `![${f}](${relative(outputs, join(outputs, "figures", f))})`),
+    "",
+  ].join("\n");
+  await writeFileAtomic(join(staging, "REPORT.md"), report);
+}
