@@ -12,6 +12,7 @@ import { trainSuite } from "./bench/train.ts";
 import { svmSuite } from "./bench/svm.ts";
 import { outputPath } from "../lib/data/paths.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
+import { parseOptions, usageError } from "./args.ts";
 
 const SUITES: BenchSuite[] = [
   loadSuite,
@@ -20,12 +21,10 @@ const SUITES: BenchSuite[] = [
   svmSuite,
 ];
 
-const wanted = Deno.args.filter((a) => !a.startsWith("-"));
+const USAGE = `usage: deno task bench [suite…]   (suites: ${SUITES.map((s) => s.name).join(", ")}; default all)`;
+const wanted: string[] = parseOptions({}, USAGE, { allowPositionals: true }).positionals as string[];
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
-if (unknown.length) {
-  console.error(`unknown suite(s): ${unknown.join(", ")}; available: ${SUITES.map((s) => s.name).join(", ")}`);
-  Deno.exit(2);
-}
+if (unknown.length) usageError(`unknown suite(s): ${unknown.join(", ")}`, USAGE);
 const entries: BenchEntry[] = [];
 for (const suite of SUITES) {
   if (wanted.length && !wanted.includes(suite.name)) continue;

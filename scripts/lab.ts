@@ -9,27 +9,21 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { dataDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { activeProfile } from "../lib/notebook/profile.ts";
 import { ensureKernel } from "./notebook_runner.ts";
 import { freePort, type FrontEnd, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
+import { intOption, parseOptions } from "./args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    lab: { type: "boolean", default: false },
-    notebook: { type: "boolean", default: false },
-    port: { type: "string" },
-    help: { type: "boolean", short: "h", default: false },
-  },
-});
-if (values.help) {
-  console.log("usage: deno task lab [--lab | --notebook] [--port N]");
-  console.log("Starts JupyterLab (else Jupyter Notebook) on notebooks/ and prints the URL.");
-  Deno.exit(0);
-}
+const USAGE = "usage: deno task lab [--lab | --notebook] [--port N]\n" +
+  "Starts JupyterLab (else Jupyter Notebook) on notebooks/ and prints the URL.";
+const { values } = parseOptions({
+  lab: { type: "boolean", default: false },
+  notebook: { type: "boolean", default: false },
+  port: { type: "string" },
+}, USAGE);
+const port = intOption(values.port, "--port", USAGE, 1);
 
 const preferred: FrontEnd | undefined = values.lab ? "lab" : values.notebook ? "notebook" : undefined;
 const picked = pickFrontEnd(preferred);
@@ -47,7 +41,7 @@ const dir = join(REPO_ROOT, "notebooks");
 const server = await startJupyter({
   dir,
   frontEnd: picked.frontEnd,
-  port: values.port ? Number(values.port) : freePort(),
+  port: port ?? freePort(),
   env: { NOTEBOOK_PROFILE: activeProfile(), NOISY_DIGITS_DATA: dataDir() },
   logFile: undefined,
 });

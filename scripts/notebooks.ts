@@ -8,31 +8,26 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { activeProfile, PROFILES } from "../lib/notebook/profile.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { formatDuration } from "../lib/notebook/progress.ts";
+import { parseOptions, usageError } from "./args.ts";
 
-const { values, positionals } = parseArgs({
-  args: Deno.args,
-  allowPositionals: true,
-  options: {
+const USAGE = "usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]";
+const { values, positionals } = parseOptions(
+  {
     profile: { type: "string" },
     "data-dir": { type: "string" },
     "no-rerun": { type: "boolean", default: false },
-    help: { type: "boolean", short: "h", default: false },
   },
-});
-if (values.help) {
-  console.log("usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]");
-  Deno.exit(0);
-}
+  USAGE,
+  { allowPositionals: true },
+);
 if (values.profile && !(PROFILES as readonly string[]).includes(values.profile)) {
-  console.error(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`);
-  Deno.exit(2);
+  usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
 }
 const profile = values.profile ?? activeProfile("full");
 const data = dataDir(values["data-dir"]);

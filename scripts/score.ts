@@ -6,20 +6,16 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { loadLabelsCsv } from "../lib/data/load.ts";
 import { dataFile, outputPath } from "../lib/data/paths.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { exists } from "../lib/util/fs.ts";
+import { parseOptions } from "./args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: { submission: { type: "string" }, "data-dir": { type: "string" }, help: { type: "boolean", short: "h" } },
-});
-if (values.help) {
-  console.log("usage: deno task score [--submission outputs/submission.csv] [--data-dir DIR]");
-  Deno.exit(0);
-}
+const { values } = parseOptions(
+  { submission: { type: "string" }, "data-dir": { type: "string" } },
+  "usage: deno task score [--submission outputs/submission.csv] [--data-dir DIR]",
+);
 const submission = values.submission ?? outputPath("submission.csv");
 const solution = dataFile("solution", values["data-dir"]);
 try {
@@ -30,8 +26,8 @@ try {
     );
     Deno.exit(3);
   }
-  const predicted = await loadLabelsCsv(submission);
   const truth = await loadLabelsCsv(solution);
+  const predicted = await loadLabelsCsv(submission, { rows: truth.length });
   const score = scoreSubmission(predicted, truth);
   console.log(`${submission}: accuracy ${(score * 100).toFixed(2)} % on ${truth.length} test images`);
 } catch (e) {

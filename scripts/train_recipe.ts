@@ -19,7 +19,6 @@
  * @module
  */
 
-import { parseArgs } from "node:util";
 import { loadTrain } from "../lib/data/load.ts";
 import { outputPath } from "../lib/data/paths.ts";
 import { stratifiedSplit } from "../lib/data/split.ts";
@@ -28,25 +27,29 @@ import { initBackend } from "../lib/train/backend.ts";
 import { fit, formatLogs } from "../lib/train/fit.ts";
 import { oneCycle } from "../lib/train/schedules.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
+import { intOption, numberOption, parseOptions } from "./args.ts";
 
-const { values } = parseArgs({
-  args: Deno.args,
-  options: {
-    epochs: { type: "string", default: "6" },
-    "max-lr": { type: "string", default: "0.003" },
-    batch: { type: "string", default: "64" },
-    smoothing: { type: "string", default: "0.1" },
-    seed: { type: "string", default: "1" },
-    workers: { type: "string", default: "0" },
-    "bn-momentum": { type: "string", default: "0.9" },
-  },
-});
-const epochs = Number(values.epochs), maxLr = Number(values["max-lr"]), batchSize = Number(values.batch);
-const labelSmoothing = Number(values.smoothing), seed = Number(values.seed);
+const USAGE = "usage: deno run -A scripts/train_recipe.ts [--epochs N] [--max-lr X] [--batch B] [--smoothing S] " +
+  "[--bn-momentum M] [--workers W] [--seed N]";
+const { values } = parseOptions({
+  epochs: { type: "string", default: "6" },
+  "max-lr": { type: "string", default: "0.003" },
+  batch: { type: "string", default: "64" },
+  smoothing: { type: "string", default: "0.1" },
+  seed: { type: "string", default: "1" },
+  workers: { type: "string", default: "0" },
+  "bn-momentum": { type: "string", default: "0.9" },
+}, USAGE);
+const epochs = intOption(values.epochs, "--epochs", USAGE, 1)!,
+  maxLr = numberOption(values["max-lr"], "--max-lr", USAGE)!;
+const batchSize = intOption(values.batch, "--batch", USAGE, 1)!;
+const labelSmoothing = numberOption(values.smoothing, "--smoothing", USAGE)!,
+  seed = intOption(values.seed, "--seed", USAGE)!;
 
 await initBackend();
 const { train, holdout } = stratifiedSplit(await loadTrain());
-const batchNormMomentum = Number(values["bn-momentum"]), workers = Number(values.workers);
+const batchNormMomentum = numberOption(values["bn-momentum"], "--bn-momentum", USAGE)!;
+const workers = intOption(values.workers, "--workers", USAGE)!;
 const model = alternativeCnn({ seed, batchNormMomentum });
 const t0 = performance.now();
 const history = await fit(model, train, {

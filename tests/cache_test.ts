@@ -40,8 +40,8 @@ Deno.test("a corrupt cache entry is ignored and rebuilt", async () => {
   const path = join(dir, "train_data.csv");
   await Deno.writeTextFile(path, row(0.25, 1) + "\n");
   await loadCsvDataset(path, true);
-  for (const e of Deno.readDirSync(join(dir, ".cache"))) {
-    await Deno.writeFile(join(dir, ".cache", e.name), new Uint8Array([1, 2, 3]));
+  for (const e of Deno.readDirSync(join(dir, ".noisy-digits-cache"))) {
+    await Deno.writeFile(join(dir, ".noisy-digits-cache", e.name), new Uint8Array([1, 2, 3]));
   }
   const info: Partial<LoadInfo> = {};
   const ds = await loadCsvDataset(path, true, {}, info);

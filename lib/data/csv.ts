@@ -5,13 +5,11 @@
  * The pixel matrices (up to 50,000 x 784 cells) are read by a byte-level
  * scanner: the general-purpose CSV parsers measured in `deno task bench`
  * build a string per cell and are too slow for the project's load-time
- * target. Small text files with a header (`Id,Category`) go through
- * `d3-dsv` ({@linkcode parseCsvRecords}).
+ * target. The `Id,Category` files have their own strict reader
+ * (`loadLabelsCsv` in `load.ts`).
  *
  * @module
  */
-
-import { csvParse } from "d3-dsv";
 
 /** A problem in an input file, located precisely. */
 export class DataFormatError extends Error {
@@ -63,8 +61,8 @@ const POW10 = Array.from({ length: 40 }, (_, i) => 10 ** i);
 /**
  * A streaming parser for headerless numeric CSV of pixels (and optionally a
  * label per row). Feed it whole lines with {@linkcode MatrixParser.push} and
- * call {@linkcode MatrixParser.finish}. Accepts `\n` or `\r\n`, spaces
- * around cells, labels written as `5` or `5.0`, and decimal or exponent
+ * call {@linkcode MatrixParser.finish}. Accepts `\n` or `\r\n`, a UTF-8
+ * byte-order mark at the start of the file, spaces around cells, labels written as `5` or `5.0`, and decimal or exponent
  * notation.
  *
  * Errors are {@linkcode DataFormatError}s: an empty file, a wrong number of
@@ -78,6 +76,7 @@ export class MatrixParser {
   #labels: Uint8Array | null;
   #rows = 0;
   #line = 0;
+  #started = false;
 
   /** `maxRows` bounds the rows this parser may receive (memory is reserved, not touched). */
   constructor(spec: MatrixSpec, maxRows: number) {
@@ -104,6 +103,9 @@ export class MatrixParser {
     const pixels = this.#pixels, labels = this.#labels;
     const n = bytes.length;
     let i = 0, line = this.#line, rows = this.#rows;
+    // A UTF-8 byte-order mark (as some editors and Excel save CSV) is accepted and skipped.
+    if (line === 0 && !this.#started && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) i = 3;
+    if (n > 0) this.#started = true;
 
     const cellText = (start: number): string => {
       let end = start;
@@ -288,12 +290,4 @@ export async function parseMatrixFile(path: string, spec: MatrixSpec, chunkSize 
   } finally {
     file.close();
   }
-}
-
-/**
- * Parses a small CSV with a header row into records of strings (d3-dsv).
- * Used for `Id,Category` files.
- */
-export function parseCsvRecords(text: string): Record<string, string>[] {
-  return csvParse(text) as unknown as Record<string, string>[];
 }

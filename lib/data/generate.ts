@@ -3,9 +3,13 @@
  * label), `test_data.csv` (pixels) and `test_solution.csv` (`Id,Category`).
  *
  * Pixels are written column-major with three decimals, like the original
- * files' layout. Each file is written atomically, and existing data is left
- * alone unless `force` is set, so a user's real competition files are never
- * overwritten by accident.
+ * files' layout. Existing data is left alone unless `force` is set, so a
+ * user's real competition files are never overwritten by accident.
+ *
+ * The three files are one data set (the test digits are drawn apart from the
+ * training digits), so they are replaced as one unit ({@linkcode replaceAll} in
+ * `replace.ts`): a kill at any point leaves either the old set or the new one,
+ * never a new training file beside old test files.
  *
  * @module
  */
@@ -15,9 +19,12 @@ import { FILE_COLUMN_TO_UPRIGHT, PIXELS } from "./dataset.ts";
 import { loadMnist, type MnistDigits } from "./mnist.ts";
 import { drawSplits, noiseSeed, noisyImages, type RecipeOptions, recipeSettings } from "./recipe.ts";
 import { createRandom } from "../util/random.ts";
-import { exists, writeAll, writeAtomic } from "../util/fs.ts";
+import { exists, writeAll, writeAtomic, writeFileAtomic } from "../util/fs.ts";
 import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
 import { join } from "node:path";
+import { recoverDataDir, replaceAll } from "./replace.ts";
+
+export { recoverDataDir };
 
 /** Options of {@linkcode generateData}. */
 export interface GenerateOptions extends RecipeOptions {
@@ -89,6 +96,7 @@ async function writeImages(
 export async function generateData(options: GenerateOptions = {}): Promise<GenerateResult> {
   const t0 = performance.now();
   const dir = dataDir(options.dir);
+  await recoverDataDir(dir);
   const paths = {
     train: join(dir, DATA_FILES.train),
     test: join(dir, DATA_FILES.test),
@@ -113,10 +121,15 @@ export async function generateData(options: GenerateOptions = {}): Promise<Gener
     unit: "img",
     mode: options.progress,
   });
-  await writeImages(paths.train, noisyImages(mnist, draw.train, rng), true, () => bar.tick());
-  await writeImages(paths.test, noisyImages(mnist, draw.test, rng), false, () => bar.tick());
-  const solution = ["Id,Category", ...Array.from(draw.test, (i, id) => `${id},${mnist.labels[i]}`)].join("\n") + "\n";
-  await writeAtomic(paths.solution, (f) => writeAll(f, new TextEncoder().encode(solution)));
+  await replaceAll(dir, async (staging) => {
+    const inStaging = (name: string) => join(staging, name);
+    await writeImages(inStaging(DATA_FILES.train), noisyImages(mnist, draw.train, rng), true, () => bar.tick());
+    await writeImages(inStaging(DATA_FILES.test), noisyImages(mnist, draw.test, rng), false, () => bar.tick());
+    const solution = ["Id,Category", ...Array.from(draw.test, (i, id) => `${id},${mnist.labels[i]}`)].join("\n") +
+      "\n";
+    await writeFileAtomic(inStaging(DATA_FILES.solution), solution);
+    return [DATA_FILES.train, DATA_FILES.test, DATA_FILES.solution];
+  });
   bar.finish();
   return { written: true, files: [paths.train, paths.test, paths.solution], seconds: (performance.now() - t0) / 1000 };
 }

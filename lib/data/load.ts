@@ -7,10 +7,12 @@
  */
 
 import { createDataset, type Dataset, FILE_COLUMN_TO_UPRIGHT, NUM_CLASSES, PIXELS } from "./dataset.ts";
-import { DataFormatError, parseCsvRecords, parseMatrixFile } from "./csv.ts";
+import { DataFormatError, parseMatrixFile } from "./csv.ts";
 import { cacheDirFor, readCache, sourceIdentity, writeCache } from "./cache.ts";
 import { DATA_FILES, dataFile } from "./paths.ts";
-import { basename } from "node:path";
+import { basename, dirname } from "node:path";
+import { recoverDataDir } from "./replace.ts";
+import { notARegularFile } from "../util/fs.ts";
 
 /** Options of the loaders. */
 export interface LoadOptions {
@@ -18,7 +20,7 @@ export interface LoadOptions {
   dataDir?: string;
   /** Use and fill the binary cache (default true). */
   cache?: boolean;
-  /** Cache directory (default: `.cache/` beside the file). */
+  /** Cache directory (default: `.noisy-digits-cache/` beside the file). */
   cacheDir?: string;
 }
 
@@ -42,26 +44,15 @@ export async function loadCsvDataset(
   info?: Partial<LoadInfo>,
 ): Promise<Dataset> {
   const t0 = performance.now();
-  let id;
-  try {
-    id = await sourceIdentity(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) {
-      throw new DataFormatError(
-        path,
-        0,
-        0,
-        "file not found - run `deno task data` to build the data set, or copy the competition files there",
-      );
-    }
-    throw e;
-  }
+  await recoverDataDir(dirname(path)); // completes a data build that was killed after its commit point
+  await checkInputFile(path, "run `deno task data` to build the data set, or copy the competition files there");
   const useCache = options.cache ?? true;
   const cacheDir = options.cacheDir ?? cacheDirFor(path);
   const make = (pixels: Float32Array, labels: Uint8Array | null) =>
     createDataset(pixels, { name: basename(path), labels, pixelOrder: "row-major" });
-  if (useCache) {
-    const hit = await readCache(cacheDir, id, LAYOUT);
+  const id = useCache ? await sourceIdentity(path) : null;
+  if (id) {
+    const hit = await readCache(cacheDir, id, LAYOUT, (problem) => console.warn(`warning: ${problem}`));
     if (hit && hit.columns === PIXELS && (hit.labels !== null) === hasLabels) {
       if (info) Object.assign(info, { fromCache: true, seconds: (performance.now() - t0) / 1000 });
       return make(hit.pixels, hit.labels);
@@ -74,7 +65,7 @@ export async function loadCsvDataset(
     numClasses: NUM_CLASSES,
     permutation: FILE_COLUMN_TO_UPRIGHT,
   });
-  if (useCache) {
+  if (id) {
     await writeCache(cacheDir, id, {
       rows: parsed.rows,
       columns: PIXELS,
@@ -98,46 +89,109 @@ export function loadTest(options: LoadOptions = {}, info?: Partial<LoadInfo>): P
 }
 
 /**
- * Reads an `Id,Category` file (a submission or `test_solution.csv`) into an
- * array of labels indexed by id.
- *
- * @throws {DataFormatError} on a missing header, a bad id or category, or gaps in the ids
+ * Throws a {@linkcode DataFormatError} naming `path` unless it is a regular
+ * file (missing, a directory, a pipe or another special file). `hint` is added
+ * to the "file not found" message.
  */
-export async function loadLabelsCsv(path: string): Promise<Uint8Array> {
+export async function checkInputFile(path: string, hint?: string): Promise<void> {
+  const problem = await notARegularFile(path);
+  if (problem) {
+    throw new DataFormatError(path, 0, 0, problem === "file not found" && hint ? `${problem} - ${hint}` : problem);
+  }
+}
+
+/** Options of {@linkcode loadLabelsCsv}. */
+export interface LoadLabelsOptions {
+  /** The number of rows the file must have (e.g. the solution's), checked with a message naming the file. */
+  rows?: number;
+}
+
+const CANONICAL_ID = /^(0|[1-9][0-9]*)$/;
+const CATEGORY = /^[0-9]$/;
+
+/**
+ * Reads an `Id,Category` file (a submission or `test_solution.csv`) into an
+ * array of labels indexed by id. As strict as the pixel loader: the header must
+ * be exactly `Id,Category`; every line has two fields, the id written as a
+ * plain integer equal to its row number (0, 1, 2, ...: so a duplicate, a gap or
+ * a reordering is refused) and the category a single digit 0-9. Empty fields,
+ * `01`, `1.0`, `1e0`, ` 1`, a UTF-8 byte-order mark, a blank line between rows,
+ * a cut last line: each is refused with the file, line and column and what was
+ * expected. `\r\n` line ends are fine.
+ *
+ * @throws {DataFormatError} on any of the above, or when the file is missing or not a regular file
+ */
+export async function loadLabelsCsv(path: string, options: LoadLabelsOptions = {}): Promise<Uint8Array> {
+  await checkInputFile(path);
+  const bytes = await Deno.readFile(path);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
+    throw new DataFormatError(
+      path,
+      1,
+      1,
+      'the file starts with a UTF-8 byte-order mark; expected the header "Id,Category" (save it as UTF-8 without BOM)',
+    );
+  }
   let text: string;
   try {
-    text = await Deno.readTextFile(path);
-  } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new DataFormatError(path, 0, 0, "file not found");
-    throw e;
+    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+  } catch {
+    throw new DataFormatError(path, 0, 0, "not UTF-8 text; expected an Id,Category CSV file");
   }
-  const records = parseCsvRecords(text);
-  const header = text.slice(0, text.indexOf("\n")).trim();
+  const lines = text.split("\n");
+  if (lines.at(-1) === "") lines.pop(); // the final newline
+  const clean = (l: string) => (l.endsWith("\r") ? l.slice(0, -1) : l);
+  const header = clean(lines[0] ?? "");
   if (header !== "Id,Category") {
-    throw new DataFormatError(path, 1, 0, `expected the header "Id,Category", found "${header}"`);
+    throw new DataFormatError(path, 1, 0, `expected the header "Id,Category", found "${header.slice(0, 40)}"`);
   }
-  const out = new Uint8Array(records.length);
-  records.forEach((r, k) => {
+  const out = new Uint8Array(lines.length - 1);
+  for (let k = 0; k < out.length; k++) {
     const line = k + 2;
-    const id = Number(r.Id), cat = Number(r.Category);
-    if (!Number.isInteger(id) || id !== k) {
-      throw new DataFormatError(path, line, 1, `expected Id ${k}, found "${r.Id}"`);
+    const fields = clean(lines[k + 1]).split(",");
+    if (fields.length !== 2) {
+      const found = fields.length === 1 && fields[0] === "" ? "an empty line" : `${fields.length} field(s)`;
+      throw new DataFormatError(path, line, 0, `expected 2 fields "Id,Category", found ${found}`);
     }
-    if (!Number.isInteger(cat) || cat < 0 || cat >= NUM_CLASSES) {
-      throw new DataFormatError(path, line, 2, `expected a Category 0-9, found "${r.Category}"`);
+    const [id, cat] = fields;
+    if (!CANONICAL_ID.test(id) || Number(id) !== k) {
+      const what = id === "" ? "an empty field" : `"${id.slice(0, 20)}"`;
+      const dup = CANONICAL_ID.test(id) && Number(id) < k ? " (a duplicate or out of order)" : "";
+      throw new DataFormatError(
+        path,
+        line,
+        1,
+        `expected Id ${k} (a plain integer, rows in order), found ${what}${dup}`,
+      );
     }
-    out[k] = cat;
-  });
+    if (!CATEGORY.test(cat)) {
+      const what = cat === "" ? "an empty field" : `"${cat.slice(0, 20)}"`;
+      throw new DataFormatError(path, line, 2, `expected a Category 0-9 (one digit), found ${what}`);
+    }
+    out[k] = cat.charCodeAt(0) - 48;
+  }
+  if (out.length === 0) throw new DataFormatError(path, 0, 0, "no rows after the header");
+  if (options.rows !== undefined && out.length !== options.rows) {
+    throw new DataFormatError(
+      path,
+      0,
+      0,
+      `expected ${options.rows} rows (one per test image), found ${out.length}` +
+        (out.length < options.rows ? " - the file looks truncated" : ""),
+    );
+  }
   return out;
 }
 
 /** Loads `test_solution.csv` when present, else `null` (the real competition ships none). */
 export async function loadSolution(options: LoadOptions = {}): Promise<Uint8Array | null> {
   const path = dataFile("solution", options.dataDir);
+  await recoverDataDir(dirname(path));
   try {
-    await Deno.stat(path);
-  } catch {
-    return null;
+    await Deno.lstat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
   }
   return await loadLabelsCsv(path);
 }

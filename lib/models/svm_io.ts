@@ -7,7 +7,8 @@
  */
 
 import { dirname } from "node:path";
-import { exists, writeFileAtomic } from "../util/fs.ts";
+import { exists, notARegularFile, SavedFileError, writeFileAtomic } from "../util/fs.ts";
+import { Checksum } from "../data/fingerprint.ts";
 import { PCA } from "./pca.ts";
 import { SVC, type SVCOptions } from "./svm.ts";
 
@@ -19,7 +20,11 @@ function pack(header: unknown, arrays: Typed[]): Uint8Array {
   const kinds: ArrayKind[] = arrays.map((
     a,
   ) => (a instanceof Float32Array ? "f32" : a instanceof Float64Array ? "f64" : "i32"));
-  const meta = new TextEncoder().encode(JSON.stringify({ header, arrays: arrays.map((a, i) => [kinds[i], a.length]) }));
+  const sum = new Checksum();
+  for (const a of arrays) sum.update(new Uint8Array(a.buffer, a.byteOffset, a.byteLength));
+  const meta = new TextEncoder().encode(
+    JSON.stringify({ header, arrays: arrays.map((a, i) => [kinds[i], a.length]), checksum: sum.digest() }),
+  );
   const padded = Math.ceil((8 + meta.length) / 8) * 8;
   const total = padded + arrays.reduce((s, a) => s + Math.ceil(a.byteLength / 8) * 8, 0);
   const out = new Uint8Array(total);
@@ -33,16 +38,35 @@ function pack(header: unknown, arrays: Typed[]): Uint8Array {
   return out;
 }
 
-function unpack(bytes: Uint8Array): { header: unknown; arrays: Typed[] } {
+function unpack(bytes: Uint8Array, path: string): { header: unknown; arrays: Typed[] } {
+  const fail = (problem: string): never => {
+    throw new SavedFileError(path, problem);
+  };
+  if (bytes.length < 8) fail(`${bytes.length} bytes: the file is cut or empty`);
   const length = new DataView(bytes.buffer, bytes.byteOffset).getUint32(0, true);
-  const meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  if (8 + length > bytes.length) fail("the header runs past the end of the file: the file is cut or not a saved SVM");
+  // deno-lint-ignore no-explicit-any
+  let meta: any;
+  try {
+    meta = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length)));
+  } catch {
+    fail("the header is not valid JSON: the file is damaged or not a saved SVM");
+  }
+  if (!Array.isArray(meta?.arrays)) fail("the header lists no arrays: not a saved SVM");
   let offset = Math.ceil((8 + length) / 8) * 8;
+  const sum = new Checksum();
   const arrays = (meta.arrays as [ArrayKind, number][]).map(([kind, n]) => {
     const Ctor = kind === "f32" ? Float32Array : kind === "f64" ? Float64Array : Int32Array;
-    const a = new Ctor(bytes.slice(offset, offset + n * Ctor.BYTES_PER_ELEMENT).buffer);
+    const end = offset + n * Ctor.BYTES_PER_ELEMENT;
+    if (end > bytes.length) fail(`${bytes.length} bytes, the arrays need at least ${end}: the file is cut`);
+    const part = bytes.slice(offset, end);
+    sum.update(part);
+    const a = new Ctor(part.buffer);
     offset += Math.ceil(a.byteLength / 8) * 8;
     return a;
   });
+  if (offset !== bytes.length) fail(`${bytes.length} bytes where the header describes ${offset}: damaged`);
+  if (meta.checksum !== undefined && meta.checksum !== sum.digest()) fail("the arrays fail their checksum: damaged");
   return { header: meta.header, arrays };
 }
 
@@ -88,8 +112,10 @@ export interface LoadedModel {
 
 /** Reads a model written by {@linkcode saveModel}. */
 export async function loadModel(path: string): Promise<LoadedModel> {
+  const problem = await notARegularFile(path);
+  if (problem) throw new SavedFileError(path, problem);
   // deno-lint-ignore no-explicit-any
-  const { header, arrays } = unpack(await Deno.readFile(path)) as { header: any; arrays: Typed[] };
+  const { header, arrays } = unpack(await Deno.readFile(path), path) as { header: any; arrays: Typed[] };
   const svc = new SVC(header.options as SVCOptions);
   svc.fitSeconds = header.fitSeconds;
   let i = 1;
@@ -134,8 +160,8 @@ export async function fitOrLoad(
     try {
       const stored = await loadModel(path);
       if (stored.key === key) return { ...stored, loaded: true };
-    } catch {
-      // unreadable or older format: refit
+    } catch (e) {
+      console.warn(`warning: ${e instanceof Error ? e.message : e}; fitting again`);
     }
   }
   const { svc, pca } = await fit();

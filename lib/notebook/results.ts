@@ -74,7 +74,8 @@ export async function forgetResults(profile: string): Promise<number> {
   return removed;
 }
 
-async function readResultFile(path: string): Promise<ResultRecord[]> {
+/** The rows of one results file (none when it does not exist). */
+export async function readResultFile(path: string): Promise<ResultRecord[]> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
   } catch (e) {
@@ -83,13 +84,13 @@ async function readResultFile(path: string): Promise<ResultRecord[]> {
   }
 }
 
-function writeResultFile(path: string, rows: ResultRecord[]): Promise<void> {
+/** Writes the rows of one results file (atomically). */
+export function writeResultFile(path: string, rows: ResultRecord[]): Promise<void> {
   return writeFileAtomic(path, JSON.stringify(rows, null, 2) + "\n");
 }
 
 /** Paths of the result files, sorted by name (none when the directory cannot be read, e.g. before any run). */
-function resultFiles(): string[] {
-  const dir = resultsDir();
+function resultFiles(dir = resultsDir()): string[] {
   try {
     return [...Deno.readDirSync(dir)].filter((e) => e.name.endsWith(".json")).map((e) => e.name).sort()
       .map((name) => join(dir, name));
@@ -98,9 +99,11 @@ function resultFiles(): string[] {
   }
 }
 
-/** All recorded results, ordered by file name then insertion. */
-export async function readAllResults(): Promise<ResultRecord[]> {
+/** All recorded results, ordered by file name then insertion (of `outputs`' ledger when given: a staged run's). */
+export async function readAllResults(outputs?: string): Promise<ResultRecord[]> {
   const out: ResultRecord[] = [];
-  for (const path of resultFiles()) out.push(...await readResultFile(path));
+  for (const path of resultFiles(outputs ? join(outputs, "results") : undefined)) {
+    out.push(...await readResultFile(path));
+  }
   return out;
 }

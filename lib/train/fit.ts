@@ -25,12 +25,10 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
 import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
 import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
-import { exists, writeFileAtomic } from "../util/fs.ts";
-import { copyWeights, loadModel, loadOptimizer, saveModel, saveOptimizer } from "./io.ts";
+import { copyWeights, loadModel, loadOptimizer, modelExists, readModelMeta, saveModel } from "./io.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
 import { evaluate, evaluateParallel } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
@@ -147,8 +145,6 @@ interface CheckpointState {
   wait: number;
 }
 
-const STATE_JSON = "state.json";
-
 function isOptimizer(o: unknown): o is tf.Optimizer {
   return typeof o === "object" && o !== null && typeof (o as tf.Optimizer).minimize === "function";
 }
@@ -172,8 +168,10 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
   const every = ckpt?.every ?? 1;
 
   let history = emptyHistory(), start = 0, best = Infinity, wait = 0;
-  if (ckpt && (ckpt.resume ?? true) && (await exists(join(ckpt.dir, STATE_JSON)))) {
-    const state = JSON.parse(await Deno.readTextFile(join(ckpt.dir, STATE_JSON))) as CheckpointState;
+  const state = ckpt && (ckpt.resume ?? true) && await modelExists(ckpt.dir)
+    ? ((await readModelMeta(ckpt.dir)) as { checkpoint?: CheckpointState } | null)?.checkpoint
+    : undefined;
+  if (ckpt && state) {
     const saved = await loadModel(ckpt.dir);
     copyWeights(saved, model);
     saved.dispose();
@@ -264,10 +262,9 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         }
       }
       if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
-        await saveModel(model, ckpt.dir);
-        await saveOptimizer(optimizer, ckpt.dir);
-        const state: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
-        await writeFileAtomic(join(ckpt.dir, STATE_JSON), JSON.stringify(state));
+        // Weights, optimizer state and progress in one unit: a kill leaves the previous checkpoint whole.
+        const checkpoint: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
+        await saveModel(model, ckpt.dir, { optimizer, meta: { checkpoint } });
       }
       if (stop) break;
     }

@@ -1,13 +1,23 @@
 /**
  * Saving and loading tfjs models with Deno's own file APIs (tfjs' `file://`
  * handler lives in tfjs-node, which we do not use): a custom `IOHandler`
- * writing `model.json` (topology + weight manifest, the tfjs layers format)
- * and `weights.bin`, atomically. Also saves optimizer state, for resumable
- * checkpoints.
+ * writing the tfjs layers format, `model.json` (topology + weight manifest)
+ * and a weights file. Optimizer state and a caller's metadata (the training
+ * key and history, a checkpoint's epoch) are saved with the model, in the
+ * same unit.
+ *
+ * A save is all-or-nothing: the weights (and optimizer state) go to files with
+ * a fresh generation name, `weights.<gen>.bin`, then `model.json`, which names
+ * them and carries the metadata, is renamed into place (the one commit point),
+ * then the files of the previous generation are removed. A kill at any point
+ * leaves the old model or the new one, never weights of one with the topology
+ * or metadata of another; files left by a killed save are removed by the next
+ * save. Loading checks the manifest against the weights file's length (too
+ * short or too long) and names the file in every error.
  *
  * @example
  * ```ts
- * await saveModel(model, outputPath("models", "alt-cnn"));
+ * await saveModel(model, outputPath("models", "alt-cnn"), { meta: { key } });
  * const again = await loadModel(outputPath("models", "alt-cnn"));
  * ```
  *
@@ -16,58 +26,199 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { exists, writeFileAtomic } from "../util/fs.ts";
+import { exists, notARegularFile, removeStaleTemps, removeWhere, SavedFileError, writeFileAtomic } from "../util/fs.ts";
 import "../models/layers.ts"; // registers the custom layers that saved topologies may name
 
-const MODEL_JSON = "model.json", WEIGHTS_BIN = "weights.bin";
+const MODEL_JSON = "model.json";
+/** Files of a generation (`weights.<gen>.bin`, `optimizer.<gen>.bin`) and of the earlier one-generation layout. */
+const OWN_FILE = /^(weights|optimizer)\.[0-9a-z]+-[0-9a-f]{6}\.bin$/;
+const LEGACY_FILES = ["weights.bin", "meta.json", "optimizer.json", "optimizer.bin", "state.json"];
 
 function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
   if (!data) return new ArrayBuffer(0);
   return tf.io.CompositeArrayBuffer.join(data);
 }
 
-/** An `IOHandler` that saves to / loads from a directory on disk. */
-export function directoryHandler(dir: string): tf.io.IOHandler {
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
+
+/** Bytes the weights of `specs` take in a weights file. */
+export function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number {
+  let total = 0;
+  for (const s of specs) {
+    const dtype = s.quantization?.dtype ?? s.dtype;
+    const per = DTYPE_BYTES[dtype];
+    if (per === undefined) throw new Error(`weight ${s.name}: unsupported dtype ${dtype}`);
+    total += s.shape.reduce((a, b) => a * b, 1) * per;
+  }
+  return total;
+}
+
+/** What is saved beside the weights. */
+export interface SaveOptions {
+  /** Any JSON: stored in `model.json` with the model, read back by {@linkcode readModelMeta}. */
+  meta?: unknown;
+  /** An optimizer whose state (moments, iteration count) is saved too, for resumable checkpoints. */
+  optimizer?: tf.Optimizer;
+}
+
+interface SavedJson {
+  modelTopology: unknown;
+  format?: string;
+  generatedBy?: string;
+  convertedBy?: string | null;
+  trainingConfig?: tf.io.TrainingConfig;
+  weightsManifest: tf.io.WeightsManifestConfig;
+  meta?: unknown;
+  optimizer?: { path: string; specs: tf.io.WeightsManifestEntry[] };
+}
+
+function generation(): string {
+  return `${Date.now().toString(36)}-${crypto.randomUUID().slice(0, 6)}`;
+}
+
+/** Reads and checks `model.json` of `dir`. */
+async function readModelJson(dir: string): Promise<SavedJson> {
+  const path = join(dir, MODEL_JSON);
+  const problem = await notARegularFile(path);
+  if (problem) {
+    throw new SavedFileError(path, problem === "file not found" ? "no saved model here (file not found)" : problem);
+  }
+  let json: SavedJson;
+  try {
+    json = JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    throw new SavedFileError(
+      path,
+      `not valid JSON, the file is cut or damaged (${e instanceof Error ? e.message : e})`,
+    );
+  }
+  if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
+    throw new SavedFileError(path, "expected a tfjs layers model (modelTopology and weightsManifest)");
+  }
+  return json;
+}
+
+/** Reads the files named by a manifest group list, checked against the specs' total size. */
+async function readWeights(dir: string, paths: string[], specs: tf.io.WeightsManifestEntry[]): Promise<ArrayBuffer> {
+  const parts: Uint8Array[] = [];
+  for (const p of paths) {
+    const path = join(dir, p);
+    const problem = await notARegularFile(path);
+    if (problem) throw new SavedFileError(path, `${problem} (named by ${MODEL_JSON})`);
+    parts.push(await Deno.readFile(path));
+  }
+  const got = parts.reduce((s, p) => s + p.length, 0);
+  const want = manifestBytes(specs);
+  if (got !== want) {
+    const where = paths.map((p) => join(dir, p)).join(" + ");
+    throw new SavedFileError(
+      where,
+      `${got} bytes, but ${MODEL_JSON}'s weight manifest needs ${want} - ` +
+        (got < want ? "the file is cut short" : "the file is longer: damaged, or from another model"),
+    );
+  }
+  const out = new Uint8Array(got);
+  let off = 0;
+  for (const p of parts) {
+    out.set(p, off);
+    off += p.length;
+  }
+  return out.buffer;
+}
+
+/**
+ * An `IOHandler` that saves to / loads from a directory on disk (see the
+ * module doc for the layout and its guarantees).
+ */
+export function directoryHandler(dir: string, options: SaveOptions = {}): tf.io.IOHandler {
   return {
     async save(artifacts: tf.io.ModelArtifacts): Promise<tf.io.SaveResult> {
-      const weights = new Uint8Array(joinWeights(artifacts.weightData));
-      const json = {
+      await Deno.mkdir(dir, { recursive: true });
+      await removeStaleTemps(dir);
+      const gen = generation();
+      const weightsName = `weights.${gen}.bin`;
+      const json: SavedJson = {
         modelTopology: artifacts.modelTopology,
         format: artifacts.format ?? "layers-model",
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy ?? null,
         trainingConfig: artifacts.trainingConfig,
-        weightsManifest: [{ paths: [WEIGHTS_BIN], weights: artifacts.weightSpecs ?? [] }],
+        weightsManifest: [{ paths: [weightsName], weights: artifacts.weightSpecs ?? [] }],
       };
-      await writeFileAtomic(join(dir, WEIGHTS_BIN), weights);
-      await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(json));
+      if (options.meta !== undefined) json.meta = options.meta;
+      await writeFileAtomic(join(dir, weightsName), new Uint8Array(joinWeights(artifacts.weightData)));
+      if (options.optimizer) {
+        const { data, specs } = await tf.io.encodeWeights(await options.optimizer.getWeights());
+        const optimizerName = `optimizer.${gen}.bin`;
+        await writeFileAtomic(join(dir, optimizerName), new Uint8Array(joinWeights(data)));
+        json.optimizer = { path: optimizerName, specs };
+      }
+      await writeFileAtomic(join(dir, MODEL_JSON), JSON.stringify(json)); // the commit point
+      // The previous generation's files (and an older layout's) are no longer named by model.json.
+      const keep = new Set([weightsName, json.optimizer?.path]);
+      await removeWhere(
+        dir,
+        (e) => e.isFile && !keep.has(e.name) && (OWN_FILE.test(e.name) || LEGACY_FILES.includes(e.name)),
+      );
       return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
     },
     async load(): Promise<tf.io.ModelArtifacts> {
-      const json = JSON.parse(await Deno.readTextFile(join(dir, MODEL_JSON)));
-      const bytes = await Deno.readFile(join(dir, WEIGHTS_BIN));
-      const manifest = json.weightsManifest as tf.io.WeightsManifestConfig;
-      return {
-        modelTopology: json.modelTopology,
-        format: json.format,
-        generatedBy: json.generatedBy,
-        convertedBy: json.convertedBy,
-        trainingConfig: json.trainingConfig,
-        weightSpecs: manifest.flatMap((g) => g.weights),
-        weightData: bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer,
-      };
+      // A save running beside us may remove the generation we read: read model.json again then.
+      for (let attempt = 0;; attempt++) {
+        const json = await readModelJson(dir);
+        const specs = json.weightsManifest.flatMap((g) => g.weights);
+        try {
+          const weightData = await readWeights(dir, json.weightsManifest.flatMap((g) => g.paths), specs);
+          return {
+            modelTopology: json.modelTopology as tf.io.ModelArtifacts["modelTopology"],
+            format: json.format,
+            generatedBy: json.generatedBy,
+            convertedBy: json.convertedBy,
+            trainingConfig: json.trainingConfig,
+            weightSpecs: specs,
+            weightData,
+          };
+        } catch (e) {
+          if (attempt < 2 && e instanceof SavedFileError && /file not found/.test(e.message)) continue;
+          throw e;
+        }
+      }
     },
   };
 }
 
-/** Saves a layers model (topology and weights) into `dir`. */
-export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
-  await model.save(directoryHandler(dir));
+/** Saves a layers model (topology and weights, optionally metadata and optimizer state) into `dir`, as one unit. */
+export async function saveModel(model: tf.LayersModel, dir: string, options: SaveOptions = {}): Promise<void> {
+  await model.save(directoryHandler(dir, options));
 }
 
-/** Loads a layers model saved by {@linkcode saveModel}. */
-export function loadModel(dir: string): Promise<tf.LayersModel> {
-  return tf.loadLayersModel(directoryHandler(dir));
+/**
+ * Loads a layers model saved by {@linkcode saveModel}.
+ *
+ * @throws {SavedFileError} naming the file when `model.json` or the weights are missing, cut, damaged or mismatched
+ */
+export async function loadModel(dir: string): Promise<tf.LayersModel> {
+  try {
+    return await tf.loadLayersModel(directoryHandler(dir));
+  } catch (e) {
+    if (e instanceof SavedFileError) throw e;
+    throw new SavedFileError(join(dir, MODEL_JSON), `cannot build the model: ${e instanceof Error ? e.message : e}`);
+  }
+}
+
+/**
+ * The metadata saved with the model in `dir` ({@linkcode SaveOptions.meta}),
+ * or, for a model saved by an earlier version, its `meta.json`; null when
+ * there is none.
+ */
+export async function readModelMeta(dir: string): Promise<unknown> {
+  const json = await readModelJson(dir);
+  if (json.meta !== undefined) return json.meta;
+  try {
+    return JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
+  } catch {
+    return null;
+  }
 }
 
 /** Whether `dir` holds a saved model. */
@@ -87,20 +238,12 @@ export function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
   from.layers.forEach((layer, i) => to.layers[i].setWeights(layer.getWeights()));
 }
 
-/** Saves an optimizer's state (moments, iteration count) as `optimizer.json` + `optimizer.bin` in `dir`. */
-export async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<void> {
-  const named = await optimizer.getWeights();
-  const { data, specs } = await tf.io.encodeWeights(named);
-  await writeFileAtomic(join(dir, "optimizer.bin"), new Uint8Array(joinWeights(data)));
-  await writeFileAtomic(join(dir, "optimizer.json"), JSON.stringify({ specs }));
-}
-
-/** Restores the state saved by {@linkcode saveOptimizer}; returns false when there is none. */
+/** Restores the optimizer state saved with the model in `dir`; returns false when there is none. */
 export async function loadOptimizer(optimizer: tf.Optimizer, dir: string): Promise<boolean> {
-  if (!(await exists(join(dir, "optimizer.json")))) return false;
-  const { specs } = JSON.parse(await Deno.readTextFile(join(dir, "optimizer.json")));
-  const bytes = await Deno.readFile(join(dir, "optimizer.bin"));
-  const map = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
+  const json = await readModelJson(dir);
+  if (!json.optimizer) return false;
+  const data = await readWeights(dir, [json.optimizer.path], json.optimizer.specs);
+  const map = tf.io.decodeWeights(data, json.optimizer.specs);
   await optimizer.setWeights(Object.entries(map).map(([name, tensor]) => ({ name, tensor })));
   return true;
 }

@@ -28,7 +28,7 @@ import { outputsDir } from "../data/paths.ts";
 import { datasetFingerprint } from "../data/fingerprint.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { fit, type FitOptions, type History } from "./fit.ts";
-import { loadModel, modelExists, saveModel } from "./io.ts";
+import { loadModel, modelExists, readModelMeta, saveModel } from "./io.ts";
 
 /** A trained (or re-loaded) model and how it was trained. */
 export interface TrainedModel {
@@ -88,12 +88,20 @@ export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions)
   const dir = modelDir(name);
   const key = keyOf(options);
   if (!options.retrain && await modelExists(dir)) {
+    let meta: Meta | null = null;
     try {
-      const meta: Meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
-      if (meta.key === key) {
+      meta = (await readModelMeta(dir)) as Meta | null;
+    } catch (e) {
+      console.warn(`warning: ${e instanceof Error ? e.message : e}; training again`);
+    }
+    // The key, the history and the weights were saved as one unit, so they belong together.
+    if (meta?.key === key) {
+      try {
         return { model: await loadModel(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir, name };
+      } catch (e) {
+        console.warn(`warning: ${e instanceof Error ? e.message : e}; training again`);
       }
-    } catch { /* no or bad meta: train again */ }
+    }
   }
   // Checkpoints of an interrupted run resume it, but only for the same key.
   const ckptDir = join(dir, "checkpoint");
@@ -110,8 +118,7 @@ export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions)
     checkpoint: options.fit?.checkpoint ?? { dir: ckptDir },
   });
   const seconds = (performance.now() - t0) / 1000;
-  await saveModel(model, dir);
   const meta: Meta = { key, seconds, date: new Date().toISOString(), history };
-  await writeFileAtomic(join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
+  await saveModel(model, dir, { meta });
   return { model, history, seconds, loaded: false, dir, name };
 }

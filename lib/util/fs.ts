@@ -1,11 +1,28 @@
 /**
  * File-system helpers: atomic writes, so an interrupted run never leaves a
- * half-written file under its final name.
+ * half-written file under its final name; cleanup of the temporary files of
+ * runs that were killed; checks that an input path is a regular file; and
+ * the fault-injection hook the kill tests use.
+ *
+ * Temporary files are named `<final name>.tmp-<pid>-<8 hex>`: the pid says
+ * whose they are, so {@linkcode removeStaleTemps} removes only those of
+ * processes that no longer run, never a file it did not make.
  *
  * @module
  */
 
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
+
+/** A saved file (a model, an SVM) is cut, damaged, or does not match the files saved with it. */
+export class SavedFileError extends Error {
+  /** The file at fault. */
+  readonly file: string;
+  constructor(file: string, problem: string) {
+    super(`${file}: ${problem}`);
+    this.name = "SavedFileError";
+    this.file = file;
+  }
+}
 
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
@@ -18,25 +35,119 @@ export async function exists(path: string): Promise<boolean> {
   }
 }
 
+let crashAt = -1, steps = 0, slice = 8 << 20;
+try {
+  const v = Deno.env.get("NOISY_DIGITS_CRASH_AT");
+  if (v) crashAt = Number(v);
+  const s = Number(Deno.env.get("NOISY_DIGITS_WRITE_SLICE"));
+  if (Number.isInteger(s) && s > 0) slice = s;
+  if (Deno.env.get("NOISY_DIGITS_CRASH_REPORT")) {
+    globalThis.addEventListener("unload", () => console.error(`fault-steps: ${steps}`));
+  }
+} catch { /* no env permission: no fault injection */ }
+
+/**
+ * A fault-injection point: every file-system step of the project's
+ * multi-step writes calls it. With `NOISY_DIGITS_CRASH_AT=N` in the
+ * environment the process kills itself with SIGKILL at the Nth step (no
+ * `finally` block runs, as after a power cut or `kill -9`); with
+ * `NOISY_DIGITS_CRASH_REPORT=1` it prints the number of steps taken at exit
+ * (`fault-steps: N`), so a test can draw kill points over the whole run;
+ * `NOISY_DIGITS_WRITE_SLICE=B` makes {@linkcode writeAll} write (and count) in
+ * slices of B bytes instead of 8 MiB, so small test files get many kill
+ * points. Without these variables it only counts.
+ */
+export function faultPoint(): void {
+  steps++;
+  if (steps === crashAt) Deno.kill(Deno.pid, "SIGKILL");
+}
+
+/** Name of a fresh temporary sibling of `path` (see the module doc). */
+export function tempName(path: string): string {
+  return `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+}
+
+const TEMP = /\.tmp-(\d+)-[0-9a-f]{8}$/;
+
+/** Whether process `pid` still runs (Linux: `/proc/<pid>`; elsewhere assumed alive). */
+export function processAlive(pid: number): boolean {
+  if (pid === Deno.pid) return true;
+  try {
+    Deno.statSync("/proc/self");
+  } catch {
+    return true; // no procfs: cannot tell, so keep the file
+  }
+  try {
+    Deno.statSync(`/proc/${pid}`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The pid in a temporary name made by {@linkcode tempName}, or null when `name` is not one. */
+export function tempOwner(name: string): number | null {
+  const m = TEMP.exec(name);
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * Removes, in `dir`, the temporary files and folders (`*.tmp-<pid>-<hex>`)
+ * left by processes that no longer run. Returns the paths removed. Files of
+ * running processes and every other file are left alone.
+ */
+export function removeStaleTemps(dir: string): Promise<string[]> {
+  return removeWhere(dir, (e) => {
+    const pid = tempOwner(e.name);
+    return pid !== null && !processAlive(pid);
+  });
+}
+
+/** The entries of `dir`, sorted by name; none when it cannot be read (missing, not a folder). */
+export function listDir(dir: string): Deno.DirEntry[] {
+  try {
+    return [...Deno.readDirSync(dir)].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  } catch {
+    return [];
+  }
+}
+
+/** Removes the entries of `dir` that `select` picks (folders with their content); returns their paths. */
+export async function removeWhere(dir: string, select: (entry: Deno.DirEntry) => boolean): Promise<string[]> {
+  const removed: string[] = [];
+  for (const e of listDir(dir)) {
+    if (!select(e)) continue;
+    const path = join(dir, e.name);
+    await Deno.remove(path, { recursive: true }).then(() => removed.push(path), () => {});
+    faultPoint();
+  }
+  return removed;
+}
+
 /**
  * Writes a file atomically: `write` streams into a temporary file beside
  * `path`, which is renamed over `path` only once `write` has finished. On any
- * error the temporary file is removed and `path` is left as it was.
+ * error the temporary file is removed and `path` is left as it was; after a
+ * kill, {@linkcode removeStaleTemps} removes it.
  */
 export async function writeAtomic(
   path: string,
   write: (file: Deno.FsFile) => Promise<void>,
 ): Promise<void> {
   await Deno.mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${Deno.pid}-${crypto.randomUUID().slice(0, 8)}`;
+  const tmp = tempName(path);
+  faultPoint();
   const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
   try {
     try {
       await write(file);
+      await file.syncData();
     } finally {
       file.close();
     }
+    faultPoint();
     await Deno.rename(tmp, path);
+    faultPoint();
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
     throw e;
@@ -49,8 +160,42 @@ export async function writeFileAtomic(path: string, data: Uint8Array | string): 
   await writeAtomic(path, (f) => writeAll(f, bytes));
 }
 
-/** Writes all of `bytes` to an open file. */
+/** Writes all of `bytes` to an open file (in slices of 8 MiB, each a {@linkcode faultPoint}). */
 export async function writeAll(file: Deno.FsFile, bytes: Uint8Array): Promise<void> {
   let off = 0;
-  while (off < bytes.length) off += await file.write(bytes.subarray(off));
+  while (off < bytes.length) {
+    faultPoint();
+    const end = Math.min(bytes.length, off + slice);
+    while (off < end) off += await file.write(bytes.subarray(off, end));
+  }
+}
+
+/**
+ * Why `path` cannot be read as a data file, or null when it is a regular
+ * file: "not found", "is a directory", "is a named pipe (FIFO)", ... Inputs
+ * are checked with it before they are opened, so a directory or a pipe gets
+ * a message naming it instead of an OS error or a read that never ends.
+ */
+export async function notARegularFile(path: string): Promise<string | null> {
+  let st: Deno.FileInfo;
+  try {
+    st = await Deno.stat(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return "file not found";
+    if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+    return `cannot read it (${e instanceof Error ? e.message : e})`;
+  }
+  if (st.isFile) return null;
+  const kind = st.isDirectory
+    ? "a directory"
+    : st.isFifo
+    ? "a named pipe (FIFO)"
+    : st.isSocket
+    ? "a socket"
+    : st.isCharDevice
+    ? "a character device"
+    : st.isBlockDevice
+    ? "a block device"
+    : "not a regular file";
+  return `is ${kind}, expected a regular file`;
 }
