@@ -153,6 +153,35 @@ Deno.test({
 });
 
 Deno.test({
+  name:
+    "native max-pool gradient (ties after relu, overlapping and padded windows) and channel sums match the cpu backend",
+  ignore,
+  fn: async () => {
+    const pools: [number, number, "same" | "valid"][] = [[2, 2, "valid"], [3, 2, "same"], [3, 1, "valid"], [
+      2,
+      2,
+      "same",
+    ]];
+    for (const [i, [size, stride, pad]] of pools.entries()) {
+      const out = await cpuVsNative([[3, 9, 9, 5]], 500 + i, (x) => {
+        // relu then rounding makes whole windows tie: the gradient must go to the first maximum, like tfjs'.
+        const f = (xx: tf.Tensor) => tf.maxPool(tf.round(tf.relu(tf.mul(xx, 2))) as tf.Tensor4D, size, stride, pad);
+        const dy = tf.cos(tf.reshape(tf.range(0, f(x).size), f(x).shape));
+        return [tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(f(xx), dy)))(tf.add(x, 0))];
+      });
+      compare(out, `maxPool grad ${size}/${stride}/${pad}`);
+    }
+    const sums = await cpuVsNative([[4, 7, 9, 6]], 600, (x) => [
+      tf.sum(x, [0, 1, 2]),
+      tf.mean(x, [0, 1, 2], true),
+      tf.sum(x, [1, 2]), // not per-channel: the kernel registered before
+      tf.mean(x),
+    ]);
+    compare(sums, "channel sums");
+  },
+});
+
+Deno.test({
   name: "a failing oneDNN call is a JavaScript error naming the call and status",
   ignore,
   fn: () => {

@@ -359,3 +359,86 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind): ConvPrimitive
     },
   };
 }
+
+/** Geometry of a 2-D max pooling, as tfjs resolves it (NHWC). */
+export interface PoolSpec {
+  x: Shape4;
+  y: Shape4;
+  window: [number, number];
+  strides: [number, number];
+  pad: { top: number; bottom: number; left: number; right: number };
+}
+
+/** A cached max-pooling gradient: `run([x, dy, dx])`. */
+export interface PoolGradPrimitive {
+  readonly impl: string;
+  run(data: Ptr[]): void;
+}
+
+const poolCache = new WeakMap<Dnnl, Map<string, PoolGradPrimitive>>();
+
+/**
+ * The gradient of a max pooling, as oneDNN computes it: a forward pass in
+ * training mode records where each maximum is (its workspace, in a buffer
+ * of its own), then the backward pass routes `dy` there.
+ */
+export function maxPoolGradPrimitive(lib: NativeLibraries, spec: PoolSpec): PoolGradPrimitive {
+  let perLib = poolCache.get(lib.dnnl);
+  if (!perLib) poolCache.set(lib.dnnl, perLib = new Map());
+  const key =
+    `${spec.x}|${spec.y}|${spec.window}|${spec.strides}|${spec.pad.top},${spec.pad.bottom},${spec.pad.left},${spec.pad.right}`;
+  let p = perLib.get(key);
+  if (!p) perLib.set(key, p = createMaxPoolGrad(context(lib.dnnl), spec));
+  return p;
+}
+
+function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {
+  const d = ctx.dnnl;
+  const xMd = activationMd(d, spec.x), yMd = activationMd(d, spec.y);
+  const strides = dims(spec.strides), kernel = dims(spec.window);
+  const padL = dims([spec.pad.top, spec.pad.left]), padR = dims([spec.pad.bottom, spec.pad.right]);
+  const fwdOp = new Uint8Array(OP_BYTES), bwdOp = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_pooling_forward_desc_init(
+      fwdOp,
+      DNNL.forwardTraining,
+      DNNL.poolingMax,
+      xMd,
+      yMd,
+      strides,
+      kernel,
+      padL,
+      padR,
+    ),
+    "dnnl_pooling_forward_desc_init",
+  );
+  check(
+    d.dnnl_pooling_backward_desc_init(bwdOp, DNNL.poolingMax, xMd, yMd, strides, kernel, padL, padR),
+    "dnnl_pooling_backward_desc_init",
+  );
+  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "max pooling forward");
+  const bwdPd = primitiveDesc(ctx, bwdOp, null, fwdPd, "max pooling backward");
+  const wsMd = d.dnnl_primitive_desc_query_md(fwdPd, DNNL.queryWorkspaceMd, 0);
+  if (!wsMd) throw new Error("oneDNN: max pooling has no workspace");
+  const ws = memory(ctx, wsMd, ALLOCATE), yOwn = memory(ctx, yMd, ALLOCATE);
+  const xMem = memory(ctx, xMd), dyMem = memory(ctx, yMd), dxMem = memory(ctx, xMd);
+  const fwd = new Executable(ctx, primitive(ctx, fwdPd, "max pooling forward"), [xMem, yOwn, ws], [
+    DNNL.argSrc,
+    DNNL.argDst,
+    DNNL.argWorkspace,
+  ]);
+  const bwd = new Executable(ctx, primitive(ctx, bwdPd, "max pooling backward"), [dyMem, ws, dxMem], [
+    DNNL.argDiffDst,
+    DNNL.argWorkspace,
+    DNNL.argDiffSrc,
+  ]);
+  const what = `max pooling gradient ${spec.x.join("x")}`;
+  return {
+    impl: implName(ctx, bwdPd),
+    run([x, dy, dx]) {
+      fwd.run([x, null, null], what);
+      bwd.run([dy, null, dx], what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}

@@ -2,7 +2,8 @@
  * tfjs kernels of the `wasm` backend that run on the native libraries:
  * `Conv2D`, `FusedConv2D` (bias, relu), `Conv2DBackpropInput` and
  * `Conv2DBackpropFilter` on oneDNN, `BatchMatMul` and `_FusedMatMul` (bias,
- * relu) on OpenBLAS. They read and write the tensors where the wasm backend
+ * relu) on OpenBLAS, `MaxPoolGrad` on oneDNN and per-channel `Sum` / `Mean`
+ * (the bias and BatchNorm gradients' reductions) as OpenBLAS products. They read and write the tensors where the wasm backend
  * keeps them, on its heap: the pointers go to the library as they are, no
  * copy (the heap's buffer is looked up on every call, since it can grow).
  * Cases they do not cover (NCHW, other fused activations, broadcast batch
@@ -19,7 +20,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "../train/kernels/wasm_backend.ts";
 import type { NativeLibraries } from "./library.ts";
-import { type ConvKind, convPrimitive, type ConvSpec, type Shape4 } from "./dnnl.ts";
+import { type ConvKind, convPrimitive, type ConvSpec, maxPoolGradPrimitive, type Shape4 } from "./dnnl.ts";
+import { reducesLeadingAxes } from "../train/kernels/reduce.ts";
 import { sgemm } from "./blas.ts";
 
 // deno-lint-ignore no-explicit-any
@@ -189,7 +191,56 @@ const fusedMatMul: Native = (lib, previous) => (args) => {
   return out;
 };
 
+const maxPoolGrad: Native = (lib, previous) => (args) => {
+  const { dy, input } = args.inputs as Record<string, Info>;
+  const a = args.attrs as AnyAttrs;
+  if (input.dtype !== "float32" || empty(input.shape)) return previous.kernelFunc(args);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as Shape4,
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  const be = args.backend as WasmBackend;
+  const dx = be.makeOutput(input.shape, "float32");
+  maxPoolGradPrimitive(lib, {
+    x: input.shape as Shape4,
+    y: info.outShape as Shape4,
+    window: [info.filterHeight, info.filterWidth],
+    strides: [info.strideHeight, info.strideWidth],
+    pad: { top: info.padInfo.top, bottom: info.padInfo.bottom, left: info.padInfo.left, right: info.padInfo.right },
+  }).run([ptr(be, input), ptr(be, dy), ptr(be, dx)]);
+  return dx;
+};
+
+/** Per-channel sums and means (all axes but the last) as one product with a row of ones. */
+const channelReduce = (mean: boolean): Native => (lib, previous) => (args) => {
+  const x = args.inputs.x as Info;
+  const { axis, keepDims } = args.attrs as AnyAttrs;
+  const rank = x.shape.length;
+  const c = x.shape[rank - 1];
+  const rows = c ? tf.util.sizeFromShape(x.shape) / c : 0;
+  if (x.dtype !== "float32" || rows === 0 || !reducesLeadingAxes(tf.util.parseAxisParam(axis, x.shape), rank)) {
+    return previous.kernelFunc(args);
+  }
+  const be = args.backend as WasmBackend;
+  const ones = be.makeOutput([rows], "float32");
+  const out = be.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c], "float32");
+  try {
+    be.typedArrayFromHeap(ones).fill(mean ? 1 / rows : 1);
+    sgemm(lib, { m: 1, n: c, k: rows, a: ptr(be, ones), b: ptr(be, x), c: ptr(be, out) });
+  } finally {
+    be.disposeData(ones.dataId);
+  }
+  return out;
+};
+
 const NATIVE_KERNELS: Record<string, Native> = {
+  MaxPoolGrad: maxPoolGrad,
+  Sum: channelReduce(false),
+  Mean: channelReduce(true),
   Conv2D: conv2d,
   FusedConv2D: conv2d,
   Conv2DBackpropInput: conv2dInputGrad,
