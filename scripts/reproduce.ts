@@ -21,6 +21,7 @@ import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/notebook/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
+import { expectedEngineDescription } from "../lib/native/engine.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -84,6 +85,8 @@ const report = [
   "",
   `Profile \`${profile}\`, data from \`${data}\`, started ${started.toISOString()}, ` +
   `total ${formatDuration(steps.reduce((s, x) => s + x.seconds, 0))}.`,
+  "",
+  `Training engine: ${expectedEngineDescription()}.`,
   "",
   "## Steps",
   "",

@@ -15,8 +15,10 @@ import {
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
+  nativeThreadsPerReplica,
   nativeUnavailableReason,
   requestedEngine,
+  setNativeThreads,
 } from "./library.ts";
 import { installNativeKernels, uninstallNativeKernels } from "./kernels.ts";
 import { useBackpropKernelsForConvGradient } from "../train/kernels/register.ts";
@@ -49,6 +51,7 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
   }
   installNativeKernels(lib);
   useBackpropKernelsForConvGradient(true);
+  setNativeThreads(nativeThreadsPerReplica());
   return active = "native";
 }
 
@@ -62,4 +65,23 @@ export function engineDescription(): string {
   if (active === "wasm") return "wasm (tfjs wasm backend, XNNPACK, this project's replacement kernels)";
   const lib = loadNative();
   return `native (oneDNN ${lib?.dnnlVersion} convolutions and OpenBLAS matrix products on the tfjs wasm heap, via FFI)`;
+}
+
+/**
+ * The engine a new process would pick under this environment (for reports written by a process that does not
+ * train, such as `deno task reproduce`, whose notebook kernels inherit its environment).
+ */
+export function expectedEngineDescription(): string {
+  let lib;
+  try {
+    lib = requestedEngine() === "wasm" ? null : loadNative();
+  } catch (e) {
+    return `none: ${(e as Error).message}`;
+  }
+  if (!lib) {
+    const why = nativeUnavailableReason();
+    return `wasm (tfjs wasm backend, XNNPACK, this project's replacement kernels; native unavailable: ${why})`;
+  }
+  return `native (oneDNN ${lib.dnnlVersion} and OpenBLAS kernels on the tfjs wasm heap via FFI, ` +
+    `${nativeThreadsPerReplica()} library thread(s) per replica)`;
 }

@@ -79,6 +79,9 @@ export function loadNative(): NativeLibraries | null {
     return (loaded = null);
   }
   try {
+    // OpenMP threads that wait for work sleep instead of spinning: on a busy machine spinning threads took the
+    // cores from the others (2 threads trained at 32 images per CPU-second spinning, 110 passive, 120 one thread).
+    if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "passive");
     const dnnl = open(["libdnnl.so.2", "libdnnl.so"], DNNL_SYMBOLS).symbols;
     const blas = open(["libopenblas.so.0", "libopenblas.so"], BLAS_SYMBOLS).symbols;
     let omp: NativeLibraries["omp"] = null;
@@ -105,6 +108,20 @@ export function loadNative(): NativeLibraries | null {
 /** Why {@linkcode loadNative} returned null ("" when it did not, or was not called). */
 export function nativeUnavailableReason(): string {
   return reason;
+}
+
+/**
+ * Threads of the native libraries per model replica: `NOISY_DIGITS_NATIVE_THREADS`, default 1 (one replica per
+ * core, each single-threaded, trained fastest on this project's 2-core machine; see the README's engine section).
+ */
+export function nativeThreadsPerReplica(): number {
+  const v = Deno.env.get("NOISY_DIGITS_NATIVE_THREADS");
+  if (v === undefined || v === "") return 1;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new Error(`NOISY_DIGITS_NATIVE_THREADS must be a positive integer, got "${v}"`);
+  }
+  return n;
 }
 
 /**
