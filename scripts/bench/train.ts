@@ -6,7 +6,8 @@
  * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
  * PyTorch on the same networks when Debian's python3-torch is installed (comparison only); then holdout
  * accuracy after each of the first epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
- * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures.
+ * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures; `BENCH_TRAIN_QUICK=1` times fewer
+ * steps and batches (for a busy machine).
  *
  * @module
  */
@@ -72,6 +73,9 @@ type Network = (typeof NETWORKS)[number];
 
 /** Images per inference batch (split between the replicas). */
 const INFER_BATCH = 1000;
+/** Steps and inference batches timed per figure (`BENCH_TRAIN_QUICK=1`: fewer, for a busy machine). */
+const QUICK = !!Deno.env.get("BENCH_TRAIN_QUICK");
+const STEPS = QUICK ? 4 : 8, INFER_BATCHES = QUICK ? 1 : 3;
 
 function loadNativeQuietly() {
   try {
@@ -82,7 +86,7 @@ function loadNativeQuietly() {
 }
 
 /** Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter). */
-async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = 12): Promise<number> {
+async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS + 4): Promise<number> {
   const opt = tf.train.adam(1e-3);
   const { x, y } = randomBatch(BATCH);
   await pool.step(model, opt, x, y);
@@ -95,7 +99,7 @@ async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = 12
 }
 
 /** Images/s of inference over `pool` in batches of {@linkcode INFER_BATCH}, after one warm-up batch. */
-async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = 3): Promise<number> {
+async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = INFER_BATCHES): Promise<number> {
   const n = INFER_BATCH * batches, px = new Float32Array(n * 784).map((_, i) => (i * 7919) % 1000 / 1000);
   await pool.predict(model, px.subarray(0, INFER_BATCH * 784), INFER_BATCH);
   const t0 = performance.now();
@@ -117,8 +121,12 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
   const model = net.build();
   const tag = `train: ${engine}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
-  out.push({ name: `${tag}, 1 core, training`, value: r1(trainRate(model, 6, 1)), unit: "img/s" });
-  out.push({ name: `${tag}, 1 core, inference`, value: r1(inferRate(model, 3, INFER_BATCH)), unit: "img/s" });
+  out.push({ name: `${tag}, 1 core, training`, value: r1(trainRate(model, STEPS, 1)), unit: "img/s" });
+  out.push({
+    name: `${tag}, 1 core, inference`,
+    value: r1(inferRate(model, INFER_BATCHES, INFER_BATCH)),
+    unit: "img/s",
+  });
   if (cores > 1) {
     const pool = await createWorkerPool(model, cores - 1);
     try {
@@ -141,7 +149,7 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
     }
     if (engine === "native") {
       setNativeThreads(cores);
-      const train = trainRate(model, 6, 1), infer = inferRate(model, 3, INFER_BATCH);
+      const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
       const how = `1 replica, ${cores} library threads`;
       out.push({
