@@ -163,6 +163,25 @@ function reorder(ctx: Context, from: Uint8Array | Ptr, to: Uint8Array | Ptr, fro
   return new Executable(ctx, primitive(ctx, handle(b), "reorder"), [fromMem, toMem], [DNNL.argSrc, DNNL.argDst]);
 }
 
+/** Resolved spatial padding, in pixels. */
+export interface Padding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+const padKey = (p: Padding) => `${p.top},${p.bottom},${p.left},${p.right}`;
+
+/** The primitive cached under `key` for this library handle, created on first use. */
+function cached<T>(store: WeakMap<Dnnl, Map<string, T>>, dnnl: Dnnl, key: string, create: (ctx: Context) => T): T {
+  let perLib = store.get(dnnl);
+  if (!perLib) store.set(dnnl, perLib = new Map());
+  let p = perLib.get(key);
+  if (!p) perLib.set(key, p = create(context(dnnl)));
+  return p;
+}
+
 /** Geometry of a 2-D convolution, as tfjs resolves it. */
 export interface ConvSpec {
   /** Input `[n, h, w, ci]`. */
@@ -174,16 +193,7 @@ export interface ConvSpec {
   strides: [number, number];
   /** tfjs dilations (1 = none). */
   dilations: [number, number];
-  pad: { top: number; bottom: number; left: number; right: number };
-}
-
-/** Pointers for one forward convolution. */
-export interface ConvForwardData {
-  x: Ptr;
-  filter: Ptr;
-  /** Bias `[co]`, only when the primitive was made with `bias`. */
-  bias?: Ptr;
-  y: Ptr;
+  pad: Padding;
 }
 
 /** A cached convolution: forward (optionally bias + relu), input gradient or filter gradient. */
@@ -273,13 +283,8 @@ function reluAttr(ctx: Context): Ptr {
 
 /** The cached primitive for `spec` and `kind` (created on first use). */
 export function convPrimitive(lib: NativeLibraries, spec: ConvSpec, kind: ConvKind): ConvPrimitive {
-  let perLib = cache.get(lib.dnnl);
-  if (!perLib) cache.set(lib.dnnl, perLib = new Map());
-  const key = `${kind}|${spec.x}|${spec.filter}|${spec.y}|${spec.strides}|${spec.dilations}|` +
-    `${spec.pad.top},${spec.pad.bottom},${spec.pad.left},${spec.pad.right}`;
-  let p = perLib.get(key);
-  if (!p) perLib.set(key, p = createConv(context(lib.dnnl), spec, kind));
-  return p;
+  const key = `${kind}|${spec.x}|${spec.filter}|${spec.y}|${spec.strides}|${spec.dilations}|${padKey(spec.pad)}`;
+  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind));
 }
 
 function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind): ConvPrimitive {
@@ -366,7 +371,7 @@ export interface PoolSpec {
   y: Shape4;
   window: [number, number];
   strides: [number, number];
-  pad: { top: number; bottom: number; left: number; right: number };
+  pad: Padding;
 }
 
 /** A cached max-pooling gradient: `run([x, dy, dx])`. */
@@ -383,13 +388,8 @@ const poolCache = new WeakMap<Dnnl, Map<string, PoolGradPrimitive>>();
  * of its own), then the backward pass routes `dy` there.
  */
 export function maxPoolGradPrimitive(lib: NativeLibraries, spec: PoolSpec): PoolGradPrimitive {
-  let perLib = poolCache.get(lib.dnnl);
-  if (!perLib) poolCache.set(lib.dnnl, perLib = new Map());
-  const key =
-    `${spec.x}|${spec.y}|${spec.window}|${spec.strides}|${spec.pad.top},${spec.pad.bottom},${spec.pad.left},${spec.pad.right}`;
-  let p = perLib.get(key);
-  if (!p) perLib.set(key, p = createMaxPoolGrad(context(lib.dnnl), spec));
-  return p;
+  const key = `${spec.x}|${spec.y}|${spec.window}|${spec.strides}|${padKey(spec.pad)}`;
+  return cached(poolCache, lib.dnnl, key, (ctx) => createMaxPoolGrad(ctx, spec));
 }
 
 function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {

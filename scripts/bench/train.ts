@@ -111,6 +111,14 @@ async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = 
 
 const met = (v: number, target: number) => target ? `>= ${target} (${v >= target ? "met" : "missed"})` : undefined;
 
+/** A training and an inference figure, with the network's targets. */
+function rates(name: string, net: Network, train: number, infer: number): BenchEntry[] {
+  return [
+    { name: `${name}, training`, value: r1(train), unit: "img/s", target: met(train, net.trainTarget) },
+    { name: `${name}, inference`, value: r1(infer), unit: "img/s", target: met(infer, net.inferTarget) },
+  ];
+}
+
 /**
  * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
  * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads).
@@ -131,19 +139,7 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
     const pool = await createWorkerPool(model, cores - 1);
     try {
       const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
-      const how = `${cores} replicas (main thread + workers)`;
-      out.push({
-        name: `${tag}, ${how}, training`,
-        value: r1(train),
-        unit: "img/s",
-        target: met(train, net.trainTarget),
-      });
-      out.push({
-        name: `${tag}, ${how}, inference`,
-        value: r1(infer),
-        unit: "img/s",
-        target: met(infer, net.inferTarget),
-      });
+      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer));
     } finally {
       pool.terminate();
     }
@@ -151,19 +147,7 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
       setNativeThreads(cores);
       const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
-      const how = `1 replica, ${cores} library threads`;
-      out.push({
-        name: `${tag}, ${how}, training`,
-        value: r1(train),
-        unit: "img/s",
-        target: met(train, net.trainTarget),
-      });
-      out.push({
-        name: `${tag}, ${how}, inference`,
-        value: r1(infer),
-        unit: "img/s",
-        target: met(infer, net.inferTarget),
-      });
+      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer));
     }
   }
   model.dispose();
