@@ -201,21 +201,49 @@ Deno.test({
   },
 });
 
-async function trainOneStep(engine: "wasm" | "native") {
+async function trainOneStep(engine: "wasm" | "native" | "auto", env: Record<string, string> = {}) {
   const cmd = new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", new URL("./fixtures/engine_step.ts", import.meta.url).pathname],
-    env: { NOISY_DIGITS_ENGINE: engine },
+    env: { NOISY_DIGITS_ENGINE: engine, ...env },
     stdout: "piped",
     stderr: "piped",
   });
   const r = await cmd.output();
-  const text = new TextDecoder().decode(r.stdout);
-  assert.equal(r.code, 0, new TextDecoder().decode(r.stderr));
-  return JSON.parse(text) as { engine: string; probs: number[]; gradSums: number[]; loss: number[] };
+  const text = new TextDecoder().decode(r.stdout), stderr = new TextDecoder().decode(r.stderr);
+  return { code: r.code, stderr, result: r.code === 0 ? JSON.parse(text) as EngineStep : null };
 }
 
+interface EngineStep {
+  engine: string;
+  probs: number[];
+  gradSums: number[];
+  loss: number[];
+}
+
+async function trainedOn(engine: "wasm" | "native"): Promise<EngineStep> {
+  const r = await trainOneStep(engine);
+  assert.equal(r.code, 0, r.stderr);
+  return r.result!;
+}
+
+Deno.test("without the native libraries the automatic choice trains on wasm and says so in one line", async () => {
+  const r = await trainOneStep("auto", { NOISY_DIGITS_DNNL_LIBRARY: "/nonexistent/libdnnl.so.2" });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.result!.engine, "wasm");
+  const lines = r.stderr.split("\n").filter((l) => l.includes("native libraries not found"));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /apt-get install libdnnl2 libopenblas0-pthread/);
+});
+
+Deno.test("an explicit native engine without the libraries fails with the install hint", async () => {
+  const r = await trainOneStep("native", { NOISY_DIGITS_DNNL_LIBRARY: "/nonexistent/libdnnl.so.2" });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /NOISY_DIGITS_ENGINE=native but the native libraries do not load/);
+  assert.match(r.stderr, /libdnnl2/);
+});
+
 Deno.test("NOISY_DIGITS_ENGINE=wasm trains on the wasm engine", async () => {
-  const r = await trainOneStep("wasm");
+  const r = await trainedOn("wasm");
   assert.equal(r.engine, "wasm");
   assert.ok(r.loss.every(Number.isFinite));
 });
@@ -224,7 +252,7 @@ Deno.test({
   name: "the native and wasm engines give a small CNN the same predictions and gradients, and both train it",
   ignore,
   fn: async () => {
-    const [w, n] = [await trainOneStep("wasm"), await trainOneStep("native")];
+    const [w, n] = [await trainedOn("wasm"), await trainedOn("native")];
     assert.equal(n.engine, "native");
     const near = (a: number[], b: number[], what: string) =>
       a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-3 * (1 + Math.abs(v)), `${what} ${i}: ${v} vs ${b[i]}`));

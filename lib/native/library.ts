@@ -7,7 +7,8 @@
  * The engine is chosen by `NOISY_DIGITS_ENGINE`: `native` (fail with an
  * install hint when a library is missing), `wasm` (never load them) or unset
  * / `auto` (native when both libraries load, else wasm with one line on
- * stderr saying why).
+ * stderr saying why). `NOISY_DIGITS_DNNL_LIBRARY` / `NOISY_DIGITS_BLAS_LIBRARY`
+ * name other library files (e.g. a oneDNN built elsewhere).
  *
  * @example
  * ```ts
@@ -66,6 +67,12 @@ function open<S extends Deno.ForeignLibraryInterface>(names: string[], symbols: 
   throw new Error(errors.join("; "));
 }
 
+/** The library file names to try: the one in `variable` when set (a build elsewhere), else the Debian ones. */
+function libraryNames(variable: string, defaults: string[]): string[] {
+  const v = Deno.env.get(variable);
+  return v ? [v] : defaults;
+}
+
 /**
  * Loads oneDNN and OpenBLAS once per thread (each worker loads its own
  * handle). Returns null on the wasm engine (requested, or libraries absent
@@ -82,8 +89,11 @@ export function loadNative(): NativeLibraries | null {
     // OpenMP threads that wait for work sleep instead of spinning: on a busy machine spinning threads took the
     // cores from the others (2 threads trained at 32 images per CPU-second spinning, 110 passive, 120 one thread).
     if (Deno.env.get("OMP_WAIT_POLICY") === undefined) Deno.env.set("OMP_WAIT_POLICY", "passive");
-    const dnnl = open(["libdnnl.so.2", "libdnnl.so"], DNNL_SYMBOLS).symbols;
-    const blas = open(["libopenblas.so.0", "libopenblas.so"], BLAS_SYMBOLS).symbols;
+    const dnnl = open(libraryNames("NOISY_DIGITS_DNNL_LIBRARY", ["libdnnl.so.2", "libdnnl.so"]), DNNL_SYMBOLS).symbols;
+    const blas = open(
+      libraryNames("NOISY_DIGITS_BLAS_LIBRARY", ["libopenblas.so.0", "libopenblas.so"]),
+      BLAS_SYMBOLS,
+    ).symbols;
     let omp: NativeLibraries["omp"] = null;
     try {
       omp = open(["libgomp.so.1"], OMP_SYMBOLS).symbols;
