@@ -1,7 +1,8 @@
 /**
  * Initialises `@tensorflow/tfjs` for CPU work in Deno: the `wasm` backend
  * (SIMD build, XNNPACK), loading its `.wasm` files from the installed npm
- * package, never from the network.
+ * package, never from the network; on it the native engine's kernels
+ * (oneDNN / OpenBLAS through FFI, `lib/native/`) when their libraries load.
  *
  * @module
  */
