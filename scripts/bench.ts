@@ -14,6 +14,30 @@ import { outputPath } from "../lib/data/paths.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { parseOptions, usageError } from "./args.ts";
 
+/** Suite of an entry written before entries named theirs (by its name's prefix). */
+function suiteOf(e: BenchEntry & { suite?: string }): string {
+  if (e.suite) return e.suite;
+  if (e.name.startsWith("svm/")) return "svm";
+  if (e.name.startsWith("train:")) return "train";
+  if (e.name.startsWith("augment")) return "augment";
+  return "load";
+}
+
+/** Entries of `path` (an earlier bench.json) from suites other than `ran`, each with its date. */
+function keptEntries(path: string, ran: Set<string>): BenchEntry[] {
+  let old: { date?: string; entries?: (BenchEntry & { date?: string })[] };
+  try {
+    old = JSON.parse(Deno.readTextFileSync(path));
+  } catch {
+    return [];
+  }
+  return (old.entries ?? []).filter((e) => !ran.has(suiteOf(e))).map((e) => ({
+    ...e,
+    suite: suiteOf(e),
+    date: e.date ?? old.date,
+  }));
+}
+
 const SUITES: BenchSuite[] = [
   loadSuite,
   augmentSuite,
@@ -26,10 +50,12 @@ const wanted: string[] = parseOptions({}, USAGE, { allowPositionals: true }).pos
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
 if (unknown.length) usageError(`unknown suite(s): ${unknown.join(", ")}`, USAGE);
 const entries: BenchEntry[] = [];
+const ran = new Set<string>();
 for (const suite of SUITES) {
   if (wanted.length && !wanted.includes(suite.name)) continue;
   console.error(`running bench suite "${suite.name}"…`);
-  entries.push(...await suite.run());
+  entries.push(...(await suite.run()).map((e) => ({ ...e, suite: suite.name })));
+  ran.add(suite.name);
 }
 const rows = entries.map((e) => [e.name, String(e.value), e.unit, e.target ?? "", e.note ?? ""]);
 const head = ["figure", "value", "unit", "target", "note"];
@@ -39,5 +65,9 @@ console.log(line(head));
 console.log(widths.map((w) => "-".repeat(w)).join("  "));
 rows.forEach((r) => console.log(line(r)));
 const path = outputPath("bench.json");
-await writeFileAtomic(path, JSON.stringify({ date: new Date().toISOString(), entries }, null, 2) + "\n");
+// The figures of suites not run this time stay (with the date they were measured).
+const now = new Date().toISOString();
+const kept = keptEntries(path, ran);
+const all = [...kept, ...entries.map((e) => ({ ...e, date: now }))];
+await writeFileAtomic(path, JSON.stringify({ date: now, entries: all }, null, 2) + "\n");
 console.log(`\nwrote ${path}`);

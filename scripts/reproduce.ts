@@ -29,6 +29,7 @@ import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
 import { createStaging, discardStaging, publish, recoverPublish } from "./publish.ts";
+import { expectedEngineDescription } from "../lib/native/engine.ts";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR]";
 const { values } = parseOptions(
@@ -117,6 +118,8 @@ async function writeReport(): Promise<void> {
     "",
     `Profile \`${profile}\`, data from \`${data}\`, started ${started.toISOString()}, ` +
     `total ${formatDuration(steps.reduce((s, x) => s + x.seconds, 0))}.`,
+    "",
+    `Training engine: ${expectedEngineDescription()}.`,
     "",
     "## Steps",
     "",

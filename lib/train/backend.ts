@@ -1,7 +1,8 @@
 /**
  * Initialises `@tensorflow/tfjs` for CPU work in Deno: the `wasm` backend
  * (SIMD build, XNNPACK), loading its `.wasm` files from the installed npm
- * package, never from the network.
+ * package, never from the network; on it the native engine's kernels
+ * (oneDNN / OpenBLAS through FFI, `lib/native/`) when their libraries load.
  *
  * @module
  */
@@ -9,6 +10,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import { installFastConvGradients } from "./kernels/register.ts";
+import { selectEngine } from "../native/engine.ts";
+import type { EngineName } from "../native/library.ts";
 
 /** Backends this project can run on. */
 export type BackendName = "wasm" | "cpu";
@@ -22,6 +25,12 @@ export interface BackendOptions {
    * (default true; without them the stock wasm backend cannot train CNNs).
    */
   fastConvGradients?: boolean;
+  /**
+   * Kernels of the wasm backend: "native" (convolutions and matrix products on
+   * oneDNN / OpenBLAS through FFI), "wasm", or "auto" (native when the libraries
+   * load). Default: `NOISY_DIGITS_ENGINE`, else "auto". See `lib/native/`.
+   */
+  engine?: EngineName | "auto";
 }
 
 let wasmPathsSet = false;
@@ -50,7 +59,10 @@ export async function initBackend(options: BackendOptions = {}): Promise<typeof 
     if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialise`);
   }
   await tf.ready();
-  installFastConvGradients(options.fastConvGradients ?? true);
+  const fast = options.fastConvGradients ?? true;
+  if (!fast || name !== "wasm") selectEngine("wasm");
+  installFastConvGradients(fast);
+  if (fast && name === "wasm") selectEngine(options.engine);
   return tf;
 }
 

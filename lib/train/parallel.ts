@@ -29,6 +29,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
 import { allVariables, batchGradients, flatten, trainableVariables, trainStep } from "./step.ts";
+import { activeEngine } from "../native/engine.ts";
 
 /** A set of model replicas in workers. */
 export interface WorkerPool {
@@ -102,7 +103,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = defaultW
     { length: workers },
     () => channel(new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" })),
   );
-  await Promise.all(chans.map((c) => c.request({ type: "init", topology })));
+  // Workers run the main thread's engine (native kernels or not).
+  await Promise.all(chans.map((c) => c.request({ type: "init", topology, engine: activeEngine() })));
 
   return {
     size: workers,

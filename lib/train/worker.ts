@@ -1,7 +1,7 @@
 /**
  * Body of a data-parallel training/inference worker (a Deno module worker
  * running its own wasm backend on another core). Messages:
- * `init {topology}` builds the model; `grads {weights, x, y, ...}` loads the
+ * `init {topology, engine}` builds the model on that engine; `grads {weights, x, y, ...}` loads the
  * weights and returns the gradients of that batch slice; `predict {weights?, x}`
  * returns class probabilities.
  *
@@ -22,7 +22,7 @@ port.onmessage = async (e: MessageEvent) => {
   const m = e.data;
   try {
     if (m.type === "init") {
-      await initBackend();
+      await initBackend({ engine: m.engine });
       model = await tf.models.modelFromJSON({ modelTopology: m.topology });
       port.postMessage({ type: "ready" });
       return;

@@ -4,8 +4,9 @@
  * linear (C=0.6) SVMs on raw pixels and of PCA(150, whitened, randomized) +
  * RBF (C=10, gamma=0.005); then, when Debian's `python3-sklearn` is
  * installed, scikit-learn on the exact same split, side by side (a
- * comparison only, never a dependency). `SVM_BENCH_CONFIGS` (comma-separated
- * "rbf", "linear", "pca") restricts the configurations.
+ * comparison only, never a dependency); and `ml-svm` beside ours on a subset
+ * (`ml_svm.ts`). `SVM_BENCH_CONFIGS` (comma-separated "rbf", "linear", "pca",
+ * "ml-svm") restricts the configurations.
  *
  * @module
  */
@@ -17,6 +18,7 @@ import { requireLabels } from "../../lib/data/dataset.ts";
 import { SVC } from "../../lib/models/svm.ts";
 import { PCA } from "../../lib/models/pca.ts";
 import { accuracy } from "../../lib/metrics/accuracy.ts";
+import { mlSvmFigures } from "./ml_svm.ts";
 
 interface Config {
   key: string;
@@ -50,7 +52,7 @@ async function sklearnAvailable(): Promise<boolean> {
 export const svmSuite: BenchSuite = {
   name: "svm",
   async run(): Promise<BenchEntry[]> {
-    const wanted = (Deno.env.get("SVM_BENCH_CONFIGS") ?? "rbf,linear,pca").split(",");
+    const wanted = (Deno.env.get("SVM_BENCH_CONFIGS") ?? "rbf,linear,pca,ml-svm").split(",");
     const configs = CONFIGS.filter((c) => wanted.includes(c.key));
     const split = stratifiedSplit(await loadTrain(), { holdoutFraction: 0.25, seed: 42 });
     const truth = requireLabels(split.holdout);
@@ -79,6 +81,7 @@ export const svmSuite: BenchSuite = {
         },
       );
     }
+    if (wanted.includes("ml-svm")) entries.push(...await mlSvmFigures(split.train, split.holdout));
     if (!(await sklearnAvailable())) {
       entries.push({ name: "svm/scikit-learn", value: "skipped", unit: "", note: "python3-sklearn not installed" });
       return entries;

@@ -1,11 +1,13 @@
 /**
- * Bench suite for the training engine, on the report's alternative CNN with
- * batches of 64: training and inference images/s on the stock `cpu` backend
- * (a couple of batches), the stock `wasm` backend (training is unsupported:
- * no `Conv2DBackpropFilter` kernel), ours on one core, and ours with one
- * worker replica per extra core; then holdout accuracy after each of the first
- * epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
- * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures.
+ * Bench suite for the training engine, batches of 64: training and inference images/s of the report's 4-conv
+ * CNN on the stock `cpu` backend (a couple of batches) and the stock `wasm` backend (training is unsupported: no
+ * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
+ * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/native/`) on the 4-conv CNN and the
+ * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
+ * PyTorch on the same networks when Debian's python3-torch is installed (comparison only); then holdout
+ * accuracy after each of the first epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
+ * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures; `BENCH_TRAIN_QUICK=1` times fewer
+ * steps and batches (for a busy machine).
  *
  * @module
  */
@@ -13,14 +15,21 @@
 import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/train/backend.ts";
-import { installFastConvGradients } from "../../lib/train/kernels/register.ts";
 import { alternativeCnn } from "../../lib/models/cnn.ts";
 import { trainStep } from "../../lib/train/step.ts";
-import { createWorkerPool, defaultWorkers } from "../../lib/train/parallel.ts";
+import { createWorkerPool, defaultWorkers, type WorkerPool } from "../../lib/train/parallel.ts";
 import { loadTrain } from "../../lib/data/load.ts";
 import { stratifiedSplit } from "../../lib/data/split.ts";
 import { fit } from "../../lib/train/fit.ts";
-import { recipeFitOptions } from "../../lib/train/recipe.ts";
+import { bestCnn, recipeFitOptions } from "../../lib/train/recipe.ts";
+import {
+  type EngineName,
+  loadNative,
+  NATIVE_INSTALL_HINT,
+  nativeThreadsPerReplica,
+  setNativeThreads,
+} from "../../lib/native/library.ts";
+import { activeEngine } from "../../lib/native/engine.ts";
 
 const BATCH = 64;
 
@@ -53,6 +62,123 @@ function inferRate(model: tf.LayersModel, batches: number, batch = BATCH, warmup
   for (let i = 0; i < batches; i++) tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
   x.dispose();
   return (batches * batch) / ((performance.now() - t0) / 1000);
+}
+
+/** The networks of the engine figures: the report's 4-conv CNN and the study's best network. */
+const NETWORKS = [
+  { key: "4-conv CNN", build: () => alternativeCnn({ seed: 1 }), trainTarget: 250, inferTarget: 0 },
+  { key: "best network", build: () => bestCnn(1), trainTarget: 0, inferTarget: 1000 },
+] as const;
+type Network = (typeof NETWORKS)[number];
+
+/** Images per inference batch (split between the replicas). */
+const INFER_BATCH = 1000;
+/** Steps and inference batches timed per figure (`BENCH_TRAIN_QUICK=1`: fewer, for a busy machine). */
+const QUICK = !!Deno.env.get("BENCH_TRAIN_QUICK");
+const STEPS = QUICK ? 4 : 8, INFER_BATCHES = QUICK ? 1 : 3;
+
+function loadNativeQuietly() {
+  try {
+    return loadNative();
+  } catch {
+    return null;
+  }
+}
+
+/** Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter). */
+async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS + 4): Promise<number> {
+  const opt = tf.train.adam(1e-3);
+  const { x, y } = randomBatch(BATCH);
+  await pool.step(model, opt, x, y);
+  const t0 = performance.now();
+  for (let i = 0; i < steps; i++) await pool.step(model, opt, x, y);
+  const rate = (steps * BATCH) / ((performance.now() - t0) / 1000);
+  tf.dispose([x, y]);
+  opt.dispose();
+  return rate;
+}
+
+/** Images/s of inference over `pool` in batches of {@linkcode INFER_BATCH}, after one warm-up batch. */
+async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = INFER_BATCHES): Promise<number> {
+  const n = INFER_BATCH * batches, px = new Float32Array(n * 784).map((_, i) => (i * 7919) % 1000 / 1000);
+  await pool.predict(model, px.subarray(0, INFER_BATCH * 784), INFER_BATCH);
+  const t0 = performance.now();
+  for (let s = 0; s < n; s += INFER_BATCH) {
+    await pool.predict(model, px.subarray(s * 784, (s + INFER_BATCH) * 784), INFER_BATCH);
+  }
+  return n / ((performance.now() - t0) / 1000);
+}
+
+const met = (v: number, target: number) => target ? `>= ${target} (${v >= target ? "met" : "missed"})` : undefined;
+
+/** A training and an inference figure, with the network's targets. */
+function rates(name: string, net: Network, train: number, infer: number): BenchEntry[] {
+  return [
+    { name: `${name}, training`, value: r1(train), unit: "img/s", target: met(train, net.trainTarget) },
+    { name: `${name}, inference`, value: r1(infer), unit: "img/s", target: met(infer, net.inferTarget) },
+  ];
+}
+
+/**
+ * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
+ * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads).
+ */
+async function engineFigures(engine: EngineName, net: Network): Promise<BenchEntry[]> {
+  const out: BenchEntry[] = [];
+  const cores = defaultWorkers() + 1;
+  const model = net.build();
+  const tag = `train: ${engine}, ${net.key}`;
+  if (engine === "native") setNativeThreads(1);
+  out.push({ name: `${tag}, 1 core, training`, value: r1(trainRate(model, STEPS, 1)), unit: "img/s" });
+  out.push({
+    name: `${tag}, 1 core, inference`,
+    value: r1(inferRate(model, INFER_BATCHES, INFER_BATCH)),
+    unit: "img/s",
+  });
+  if (cores > 1) {
+    const pool = await createWorkerPool(model, cores - 1);
+    try {
+      const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
+      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer));
+    } finally {
+      pool.terminate();
+    }
+    if (engine === "native") {
+      setNativeThreads(cores);
+      const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
+      setNativeThreads(nativeThreadsPerReplica());
+      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer));
+    }
+  }
+  model.dispose();
+  return out;
+}
+
+/** PyTorch (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it. */
+function torchFigures(): BenchEntry[] {
+  const threads = defaultWorkers() + 1;
+  const script = new URL("./torch_cnn.py", import.meta.url).pathname;
+  let text: string;
+  try {
+    const r = new Deno.Command("/usr/bin/python3", {
+      args: [script, String(threads), String(BATCH), String(INFER_BATCH)],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    if (r.code !== 0) throw new Error(new TextDecoder().decode(r.stderr).trim().split("\n").pop());
+    text = new TextDecoder().decode(r.stdout);
+  } catch (e) {
+    return [{ name: "train: pytorch", value: "skipped", unit: "", note: `comparison only: ${(e as Error).message}` }];
+  }
+  const r = JSON.parse(text);
+  const note = `PyTorch ${r.torch}, ${threads} threads, batch ${BATCH} (inference ${INFER_BATCH}); comparison only`;
+  return NETWORKS.flatMap((net) => {
+    const v = r[net.key === "4-conv CNN" ? "four_conv" : "best"];
+    return [
+      { name: `train: pytorch, ${net.key}, training`, value: r1(v.train), unit: "img/s", note },
+      { name: `train: pytorch, ${net.key}, inference`, value: r1(v.infer), unit: "img/s", note },
+    ];
+  });
 }
 
 const r1 = (v: number) => +v.toFixed(1);
@@ -91,7 +217,7 @@ export const trainSuite: BenchSuite = {
       model.dispose();
     }
 
-    await initBackend({ backend: "wasm", fastConvGradients: false });
+    await initBackend({ backend: "wasm", fastConvGradients: false, engine: "wasm" });
     model = alternativeCnn({ seed: 1 });
     let stock: number | string;
     try {
@@ -107,49 +233,18 @@ export const trainSuite: BenchSuite = {
     }
     if (typeof stock === "number") entries.push({ name: "train: stock wasm, training", value: stock, unit: "img/s" });
     entries.push({ name: "train: stock wasm, inference", value: r1(inferRate(model, 8)), unit: "img/s" });
-    installFastConvGradients(true);
-
-    entries.push({
-      name: "train: ours wasm 1 core, training",
-      value: r1(trainRate(model, 4, 1)),
-      unit: "img/s",
-      note:
-        "conv grads on XNNPACK conv2d, Tile-free BatchNorm grad, per-channel sums as products, one-pass max-pool grad",
-    });
-    const workers = defaultWorkers();
-    if (workers > 0) {
-      const pool = await createWorkerPool(model, workers);
-      const opt = tf.train.adam(1e-3);
-      const { x, y } = randomBatch(BATCH);
-      await pool.step(model, opt, x, y);
-      // 12 steps (768 images, ~10 s): 4 steps were too few to average out the workers' scheduling jitter.
-      const steps = 12, t0 = performance.now();
-      for (let i = 0; i < steps; i++) await pool.step(model, opt, x, y);
-      const rate = (steps * BATCH) / ((performance.now() - t0) / 1000);
-      entries.push({
-        name: `train: ours wasm ${workers + 1} replicas, training`,
-        value: r1(rate),
-        unit: "img/s",
-        target: `>= 80 (${rate >= 80 ? "met" : "missed"})`,
-        note: "data-parallel: main thread + worker(s), averaged gradients",
-      });
-      const n = 2048, px = new Float32Array(n * 784).map((_, i) => (i * 7919) % 1000 / 1000);
-      await pool.predict(model, px.subarray(0, 256 * 784), 256);
-      const t1 = performance.now();
-      for (let s = 0; s < n; s += 512) await pool.predict(model, px.subarray(s * 784, (s + 512) * 784), 512);
-      const irate = n / ((performance.now() - t1) / 1000);
-      entries.push({
-        name: `train: ours wasm ${workers + 1} replicas, inference`,
-        value: r1(irate),
-        unit: "img/s",
-        target: `>= 300 (${irate >= 300 ? "met" : "missed"})`,
-      });
-      tf.dispose([x, y]);
-      opt.dispose();
-      pool.terminate();
-    }
-    entries.push({ name: "train: ours wasm 1 core, inference", value: r1(inferRate(model, 8)), unit: "img/s" });
     model.dispose();
+
+    for (const engine of ["wasm", "native"] as const) {
+      if (engine === "native" && !loadNativeQuietly()) {
+        entries.push({ name: "train: native engine", value: "skipped", unit: "", note: NATIVE_INSTALL_HINT });
+        continue;
+      }
+      await initBackend({ backend: "wasm", engine });
+      for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
+    }
+    entries.push(...torchFigures());
+    await initBackend({ backend: "wasm" });
 
     // Holdout accuracy after each of the first epochs on the real data.
     const epochs = Number(Deno.env.get("BENCH_TRAIN_EPOCHS") ?? 2);
@@ -158,6 +253,7 @@ export const trainSuite: BenchSuite = {
     // The study's recipe (lib/train/recipe.ts), BatchNorm momentum 0.9 included: at Keras' 0.99 the moving
     // variance still remembers its initial value after two epochs, and the holdout accuracy stays near chance.
     model = alternativeCnn({ seed: 1, batchNormMomentum: 0.9 });
+    const workers = defaultWorkers();
     const t0 = performance.now();
     const history = await fit(model, train, {
       ...recipeFitOptions(epochs, 1),
@@ -170,7 +266,8 @@ export const trainSuite: BenchSuite = {
         name: `train: holdout accuracy after epoch ${i + 1}/${epochs}`,
         value: +acc.toFixed(4),
         unit: "accuracy",
-        note: `${((performance.now() - t0) / 60000).toFixed(1)} min total; Adam one-cycle 3e-3, smoothing 0.1`,
+        note: `${((performance.now() - t0) / 60000).toFixed(1)} min total on the ${activeEngine()} engine; ` +
+          "Adam one-cycle 3e-3, smoothing 0.1",
       })
     );
     model.dispose();

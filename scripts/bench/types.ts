@@ -15,6 +15,10 @@ export interface BenchEntry {
   /** Optional target and whether it is met, for the table. */
   target?: string;
   note?: string;
+  /** Suite that measured it (set by `scripts/bench.ts`, which keeps other suites' figures in bench.json). */
+  suite?: string;
+  /** When it was measured (ISO time, in bench.json). */
+  date?: string;
 }
 
 /** A bench suite: a named async function producing entries. */

@@ -34,6 +34,17 @@ const WASM_REPLACEMENTS: Record<string, (stock: tf.KernelConfig) => tf.KernelCon
   MaxPoolGrad: maxPoolGradKernel,
 };
 let installed = false;
+/** Whether the conv2d gradient calls the backprop kernels (set while native kernels serve them). */
+let gradientViaKernels = false;
+
+/**
+ * Makes the conv2d gradient call the `Conv2DBackpropInput` / `Conv2DBackpropFilter`
+ * kernels on wasm too (for kernels that are fast as they are, the native ones);
+ * dilated convolutions keep the forward-conv formulation.
+ */
+export function useBackpropKernelsForConvGradient(on: boolean): void {
+  gradientViaKernels = on;
+}
 
 /** Runs `compute` with tf ops and copies its result into a fresh wasm output buffer. */
 function intoOutput(backend: unknown, compute: () => tf.Tensor): tf.TensorInfo {
@@ -87,7 +98,7 @@ const conv2dGradient: tf.GradConfig = {
     const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
     const dil = pairOf(a.dilations);
     const dilated = dil[0] > 1 || dil[1] > 1;
-    if (!dilated && tf.getBackend() !== "wasm" && stockGradient) {
+    if (!dilated && (tf.getBackend() !== "wasm" || gradientViaKernels) && stockGradient) {
       return stockGradient.gradFunc(dy, saved, attrs);
     }
     if (a.dataFormat === "NCHW") throw new Error("conv2d gradient: only NHWC is supported");

@@ -1,0 +1,134 @@
+/**
+ * FFI symbol tables of the native libraries (oneDNN 2.x C API, OpenBLAS'
+ * CBLAS, libgomp) and the enum values of oneDNN 2.x that this project uses.
+ * Structs (memory and operation descriptors) are passed as opaque buffers.
+ *
+ * @module
+ */
+
+/** oneDNN 2.x functions. */
+export const DNNL_SYMBOLS = {
+  dnnl_version: { parameters: [], result: "pointer" },
+  dnnl_engine_create: { parameters: ["buffer", "i32", "usize"], result: "i32" },
+  dnnl_stream_create: { parameters: ["buffer", "pointer", "u32"], result: "i32" },
+  dnnl_stream_wait: { parameters: ["pointer"], result: "i32" },
+  dnnl_memory_desc_init_by_strides: { parameters: ["buffer", "i32", "buffer", "i32", "buffer"], result: "i32" },
+  dnnl_memory_desc_init_by_tag: { parameters: ["buffer", "i32", "buffer", "i32", "i32"], result: "i32" },
+  dnnl_memory_create: { parameters: ["buffer", "buffer", "pointer", "pointer"], result: "i32" },
+  dnnl_memory_set_data_handle: { parameters: ["pointer", "pointer"], result: "i32" },
+  dnnl_dilated_convolution_forward_desc_init: {
+    parameters: [
+      "buffer",
+      "i32",
+      "i32",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+      "buffer",
+    ],
+    result: "i32",
+  },
+  dnnl_dilated_convolution_backward_data_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_dilated_convolution_backward_weights_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_pooling_forward_desc_init: {
+    parameters: ["buffer", "i32", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_pooling_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
+    result: "i32",
+  },
+  dnnl_primitive_attr_create: { parameters: ["buffer"], result: "i32" },
+  dnnl_post_ops_create: { parameters: ["buffer"], result: "i32" },
+  dnnl_post_ops_append_eltwise: { parameters: ["pointer", "f32", "i32", "f32", "f32"], result: "i32" },
+  dnnl_primitive_attr_set_post_ops: { parameters: ["pointer", "pointer"], result: "i32" },
+  dnnl_primitive_desc_create: { parameters: ["buffer", "buffer", "pointer", "pointer", "pointer"], result: "i32" },
+  dnnl_primitive_desc_query: { parameters: ["pointer", "i32", "i32", "buffer"], result: "i32" },
+  dnnl_primitive_desc_query_md: { parameters: ["pointer", "i32", "i32"], result: "pointer" },
+  dnnl_reorder_primitive_desc_create: {
+    parameters: ["buffer", "buffer", "pointer", "buffer", "pointer", "pointer"],
+    result: "i32",
+  },
+  dnnl_primitive_create: { parameters: ["buffer", "pointer"], result: "i32" },
+  dnnl_primitive_execute: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** OpenBLAS functions. */
+export const BLAS_SYMBOLS = {
+  cblas_sgemm: {
+    parameters: [
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "i32",
+      "f32",
+      "pointer",
+      "i32",
+      "pointer",
+      "i32",
+      "f32",
+      "pointer",
+      "i32",
+    ],
+    result: "void",
+  },
+  openblas_set_num_threads: { parameters: ["i32"], result: "void" },
+  openblas_get_num_threads: { parameters: [], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** The OpenMP runtime oneDNN is built on (per-thread thread count). */
+export const OMP_SYMBOLS = {
+  omp_set_num_threads: { parameters: ["i32"], result: "void" },
+} as const satisfies Deno.ForeignLibraryInterface;
+
+/** `dnnl_status_t` names, by value. */
+export const DNNL_STATUS = [
+  "dnnl_success",
+  "dnnl_out_of_memory",
+  "dnnl_invalid_arguments",
+  "dnnl_unimplemented",
+  "dnnl_iterator_ends",
+  "dnnl_runtime_error",
+  "dnnl_not_required",
+] as const;
+
+/** oneDNN 2.x enum values used here (from `dnnl_types.h`). */
+export const DNNL = {
+  engineCpu: 1,
+  streamDefault: 1,
+  f32: 3,
+  formatAny: 1,
+  forwardTraining: 64,
+  forwardInference: 96,
+  convolutionDirect: 1,
+  eltwiseRelu: 0x1f,
+  poolingMax: 0x1ff,
+  queryImplInfoStr: 8,
+  queryWeightsMd: 131,
+  queryDiffWeightsMd: 132,
+  queryDstMd: 133,
+  queryWorkspaceMd: 135,
+  argSrc: 1,
+  argDst: 17,
+  argWeights: 33,
+  argBias: 41,
+  argWorkspace: 64,
+  argDiffSrc: 129,
+  argDiffDst: 145,
+  argDiffWeights: 161,
+} as const;
+
+/** CBLAS enum values. */
+export const CBLAS = { rowMajor: 101, noTrans: 111, trans: 112 } as const;

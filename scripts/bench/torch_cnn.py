@@ -1,0 +1,95 @@
+"""PyTorch on the bench's two CNNs, for comparison only (scripts/bench/train.ts runs it when torch imports).
+
+Builds the report's 4-conv CNN and the study's best network (three blocks 48-96-192 on pixel powers [1, 16]) as
+lib/models/cnn.ts does, then times training steps (Adam, cross-entropy, batch BATCH) and inference (eval mode,
+batches of INFER_BATCH) on random images with THREADS intra-op threads. Prints one JSON object.
+Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH
+"""
+
+import json
+import sys
+import time
+
+import torch
+from torch import nn
+
+
+class PixelPowers(nn.Module):
+    """The pixels and a noise-suppressed power of them as channels (lib/models/layers.ts)."""
+
+    def __init__(self, exponents):
+        super().__init__()
+        self.exponents = exponents
+
+    def forward(self, x):
+        return torch.cat([x.clamp(min=0) ** e if e != 1 else x for e in self.exponents], dim=1)
+
+
+def conv_blocks(widths, in_channels, pool_last):
+    layers = []
+    c = in_channels
+    for b, w in enumerate(widths):
+        layers += [nn.Conv2d(c, w, 3, padding=1), nn.ReLU(), nn.Conv2d(w, w, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(w)]
+        if b < len(widths) - 1 or pool_last:
+            layers += [nn.MaxPool2d(2), nn.Dropout(0.05)]
+        c = w
+    return layers
+
+
+def four_conv():
+    return nn.Sequential(
+        *conv_blocks([64, 128], 1, True),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.125), nn.Linear(128, 100), nn.Dropout(0.25),
+        nn.Linear(100, 10),
+    )
+
+
+def best():
+    return nn.Sequential(
+        PixelPowers([1, 16]), *conv_blocks([48, 96, 192], 2, False),
+        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.125), nn.Linear(192, 10),
+    )
+
+
+def rates(model, batch, infer_batch, steps=8):
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    x = torch.rand(batch, 1, 28, 28)
+    y = torch.randint(0, 10, (batch,))
+    loss_fn = nn.CrossEntropyLoss()
+
+    def step():
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+
+    model.train()
+    for _ in range(2):
+        step()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    train = steps * batch / (time.perf_counter() - t0)
+    model.eval()
+    xi = torch.rand(infer_batch, 1, 28, 28)
+    with torch.no_grad():
+        model(xi)
+        t0 = time.perf_counter()
+        for _ in range(3):
+            model(xi)
+        infer = 3 * infer_batch / (time.perf_counter() - t0)
+    return train, infer
+
+
+def main():
+    threads, batch, infer_batch = (int(v) for v in sys.argv[1:4])
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    out = {"torch": torch.__version__, "threads": threads}
+    for name, build in (("four_conv", four_conv), ("best", best)):
+        train, infer = rates(build(), batch, infer_batch)
+        out[name] = {"train": train, "infer": infer}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main()
