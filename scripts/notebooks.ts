@@ -12,9 +12,9 @@ import { parseArgs } from "node:util";
 import { join } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
-import { activeProfile, PROFILES } from "../lib/notebook/profile.ts";
+import { activeProfile, PROFILES } from "../lib/study/profile.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
-import { formatDuration } from "../lib/notebook/progress.ts";
+import { formatDuration } from "../lib/display/progress.ts";
 
 const { values, positionals } = parseArgs({
   args: Deno.args,

@@ -12,7 +12,7 @@ import { dirname, join } from "node:path";
 import { loadCsvDataset, loadLabelsCsv } from "../lib/data/load.ts";
 import { dataFile, outputPath } from "../lib/data/paths.ts";
 import { scoreSubmission, writeSubmission } from "../lib/data/submission.ts";
-import { initBackend } from "../lib/train/backend.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import { loadModel, modelExists } from "../lib/train/io.ts";
 import { argMaxRows, predictProbaAllCores } from "../lib/train/predict.ts";
 import { exists } from "../lib/util/fs.ts";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { gridSearchSVC } from "../lib/models/grid_search.ts";
-import { matrix } from "../lib/models/matrix.ts";
+import { gridSearchSVC } from "../lib/svm/grid_search.ts";
+import { matrix } from "../lib/data/matrix.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 function noisyBlobs(perClass: number) {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/train/backend.ts";
-import { pixelPowers } from "../lib/models/layers.ts";
-import { alternativeCnn, countParams } from "../lib/models/cnn.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
+import { pixelPowers } from "../lib/networks/layers.ts";
+import { alternativeCnn, countParams } from "../lib/networks/cnn.ts";
 import { loadModel, saveModel } from "../lib/train/io.ts";
 import { createWorkerPool } from "../lib/train/parallel.ts";
 

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend } from "../lib/train/backend.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import { saveModel } from "../lib/train/io.ts";
-import { denseNet } from "../lib/models/dense.ts";
+import { denseNet } from "../lib/networks/dense.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
 import { argMaxRows, predictProba } from "../lib/train/predict.ts";
 import { accuracy } from "../lib/metrics/accuracy.ts";
-import { rankingTable, scoreSavedModels } from "../lib/notebook/ranking.ts";
+import { rankingTable, scoreSavedModels } from "../lib/study/ranking.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 await initBackend();

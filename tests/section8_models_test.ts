@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/train/backend.ts";
-import { alternativeCnn, countParams, summary, threeBlockCnn } from "../lib/models/cnn.ts";
-import { denseNet } from "../lib/models/dense.ts";
-import { embeddings, lastHiddenLayer } from "../lib/models/embeddings.ts";
-import { denoise, denoisingAutoencoder, fitDenoiser } from "../lib/models/denoiser.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
+import { alternativeCnn, countParams, summary, threeBlockCnn } from "../lib/networks/cnn.ts";
+import { denseNet } from "../lib/networks/dense.ts";
+import { embeddings, lastHiddenLayer } from "../lib/networks/embeddings.ts";
+import { denoise, denoisingAutoencoder, fitDenoiser } from "../lib/networks/denoiser.ts";
 import { withFreshNoise } from "../lib/train/fresh_noise.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
 import { predictProba, predictProbaAllCores } from "../lib/train/predict.ts";

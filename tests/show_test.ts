@@ -1,7 +1,7 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { bundleOf, show } from "../lib/notebook/show.ts";
+import { bundleOf, show } from "../lib/display/show.ts";
 import { createFigure } from "../lib/plots/figure.ts";
-import { table } from "../lib/notebook/table.ts";
+import { table } from "../lib/display/table.ts";
 
 Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
   const bundle = bundleOf(createFigure("tiny", '<svg width="4" height="4"></svg>'));

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { solveBinary } from "../lib/models/smo.ts";
-import { SVC } from "../lib/models/svm.ts";
-import { matrix } from "../lib/models/matrix.ts";
-import { kernelMatrix } from "../lib/models/kernel.ts";
+import { solveBinary } from "../lib/svm/smo.ts";
+import { SVC } from "../lib/svm/svm.ts";
+import { matrix } from "../lib/data/matrix.ts";
+import { kernelMatrix } from "../lib/svm/gram.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 const close = (a: number, b: number, eps = 1e-6) => assert(Math.abs(a - b) < eps, `${a} != ${b}`);
@@ -70,8 +70,8 @@ Deno.test("kernel matrices: rbf and linear values match direct formulas", async 
 });
 
 Deno.test("a saved SVC (with its PCA) reloads and predicts the same", async () => {
-  const { saveModel, loadModel, fitOrLoad } = await import("../lib/models/svm_io.ts");
-  const { PCA } = await import("../lib/models/pca.ts");
+  const { saveModel, loadModel, fitOrLoad } = await import("../lib/svm/svm_io.ts");
+  const { PCA } = await import("../lib/decomposition/pca.ts");
   const train = blobs(15, 4), test = blobs(5, 5);
   const pca = new PCA({ nComponents: 2, whiten: true });
   const z = await pca.fitTransform(train.x);

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createDataset, type Dataset, PIXELS } from "../lib/data/dataset.ts";
-import { alternativeCnn, countParams, simpleCnn, summary } from "../lib/models/cnn.ts";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { alternativeCnn, countParams, simpleCnn, summary } from "../lib/networks/cnn.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { fit } from "../lib/train/fit.ts";
 import { loadModel, saveModel } from "../lib/train/io.ts";
 import { evaluate, predictLabels, predictProba } from "../lib/train/predict.ts";
 import { constant, cosine, oneCycle, warmupStep } from "../lib/train/schedules.ts";
-import { batchTensors, oneHot } from "../lib/train/tensors.ts";
+import { batchTensors, oneHot } from "../lib/runtime/tensors.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 /** A learnable toy set: class c has a bright horizontal band at row 2c+4. */

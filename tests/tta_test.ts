@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/train/backend.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import { predictProbaTta, SHIFT_VIEWS, shiftedDataset } from "../lib/train/tta.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { denseNet } from "../lib/models/dense.ts";
+import { denseNet } from "../lib/networks/dense.ts";
 import { averageProbabilities, predictProba } from "../lib/train/predict.ts";
 import { createRandom } from "../lib/util/random.ts";
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import {
   buildVgg16Base,
   buildVggHead,
@@ -8,8 +8,8 @@ import {
   loadVggWeights,
   toVggInput,
   VGG16_BASE_PARAMS,
-} from "../lib/models/vgg16.ts";
-import { cachedFeatures, extractFeatures, fingerprint, weightsFingerprint } from "../lib/models/features.ts";
+} from "../lib/networks/vgg16.ts";
+import { cachedFeatures, extractFeatures, fingerprint, weightsFingerprint } from "../lib/networks/features.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
 await initBackend();

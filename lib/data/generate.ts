@@ -16,7 +16,7 @@ import { loadMnist, type MnistDigits } from "./mnist.ts";
 import { drawSplits, noiseSeed, noisyImages, type RecipeOptions, recipeSettings } from "./recipe.ts";
 import { createRandom } from "../util/random.ts";
 import { exists, writeAll, writeAtomic } from "../util/fs.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { join } from "node:path";
 
 /** Options of {@linkcode generateData}. */

@@ -6,8 +6,8 @@
  * @module
  */
 
-import { displayable, type MimeBundle } from "../notebook/jupyter.ts";
-import { type Table, table } from "../notebook/table.ts";
+import { displayable, type MimeBundle } from "../display/jupyter.ts";
+import { type Table, table } from "../display/table.ts";
 import { confusionMatrix } from "./confusion.ts";
 
 /** Scores of one class (or one average). */

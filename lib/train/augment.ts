@@ -21,7 +21,7 @@
  */
 
 import type { BatchTransform as FitBatchTransform } from "./fit.ts";
-import { tf } from "./backend.ts";
+import { tf } from "../runtime/backend.ts";
 import { createRandom } from "../util/random.ts";
 
 /** How pixels that come from outside the image frame are filled. */

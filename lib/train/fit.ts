@@ -27,14 +27,14 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
 import { exists, writeFileAtomic } from "../util/fs.ts";
 import { copyWeights, loadModel, loadOptimizer, saveModel, saveOptimizer } from "./io.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
 import { evaluate, evaluateParallel } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
-import { batchTensors } from "./tensors.ts";
+import { batchTensors } from "../runtime/tensors.ts";
 import { trainStep } from "./step.ts";
 import { createWorkerPool, type WorkerPool } from "./parallel.ts";
 

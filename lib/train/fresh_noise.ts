@@ -16,7 +16,7 @@
  * @module
  */
 
-import { tf } from "./backend.ts";
+import { tf } from "../runtime/backend.ts";
 import type { BatchTransform as FitBatchTransform } from "./fit.ts";
 import {
   asFitTransform,

@@ -17,7 +17,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { exists, writeFileAtomic } from "../util/fs.ts";
-import "../models/layers.ts"; // registers the custom layers that saved topologies may name
+import "../networks/layers.ts"; // registers the custom layers that saved topologies may name
 
 const MODEL_JSON = "model.json", WEIGHTS_BIN = "weights.bin";
 

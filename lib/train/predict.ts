@@ -13,8 +13,8 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
-import { batchTensors, range } from "./tensors.ts";
+import { createProgress, type ProgressOptions } from "../display/progress.ts";
+import { batchTensors, range } from "../runtime/tensors.ts";
 import { createWorkerPool, defaultWorkers, type WorkerPool } from "./parallel.ts";
 import { PIXELS } from "../data/dataset.ts";
 

@@ -13,7 +13,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type Dataset, PIXELS } from "../data/dataset.ts";
 import { type AffineParams, transformBatch } from "./augment.ts";
-import { tf as tfb } from "./backend.ts";
+import { tf as tfb } from "../runtime/backend.ts";
 import { averageProbabilities, type PredictOptions, predictProbaAllCores } from "./predict.ts";
 
 /** The original image and its four one-pixel shifts. */

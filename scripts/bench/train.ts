@@ -12,15 +12,15 @@
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../lib/train/backend.ts";
-import { installFastConvGradients } from "../../lib/train/kernels/register.ts";
-import { alternativeCnn } from "../../lib/models/cnn.ts";
+import { initBackend } from "../../lib/runtime/backend.ts";
+import { installFastConvGradients } from "../../lib/runtime/kernels/register.ts";
+import { alternativeCnn } from "../../lib/networks/cnn.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { createWorkerPool, defaultWorkers } from "../../lib/train/parallel.ts";
 import { loadTrain } from "../../lib/data/load.ts";
 import { stratifiedSplit } from "../../lib/data/split.ts";
 import { fit } from "../../lib/train/fit.ts";
-import { recipeFitOptions } from "../../lib/train/recipe.ts";
+import { recipeFitOptions } from "../../lib/study/training.ts";
 
 const BATCH = 64;
 
@@ -155,7 +155,7 @@ export const trainSuite: BenchSuite = {
     const epochs = Number(Deno.env.get("BENCH_TRAIN_EPOCHS") ?? 2);
     if (epochs <= 0) return entries;
     const { train, holdout } = stratifiedSplit(await loadTrain());
-    // The study's recipe (lib/train/recipe.ts), BatchNorm momentum 0.9 included: at Keras' 0.99 the moving
+    // The study's recipe (lib/study/training.ts), BatchNorm momentum 0.9 included: at Keras' 0.99 the moving
     // variance still remembers its initial value after two epochs, and the holdout accuracy stays near chance.
     model = alternativeCnn({ seed: 1, batchNormMomentum: 0.9 });
     const t0 = performance.now();

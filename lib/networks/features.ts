@@ -15,8 +15,8 @@ import type { Dataset } from "../data/dataset.ts";
 import { readCache, writeCache } from "../data/cache.ts";
 import { datasetFingerprint, fingerprint } from "../data/fingerprint.ts";
 import { outputPath } from "../data/paths.ts";
-import { createProgress } from "../notebook/progress.ts";
-import { tf } from "../train/backend.ts";
+import { createProgress } from "../display/progress.ts";
+import { tf } from "../runtime/backend.ts";
 import { toVggInput, type VggInputOptions } from "./vgg16.ts";
 
 /** Extracted features: `count` rows of `dim` values, row-major. */

@@ -8,7 +8,7 @@
 
 import { dirname } from "node:path";
 import { exists, writeFileAtomic } from "../util/fs.ts";
-import { PCA } from "./pca.ts";
+import { PCA } from "../decomposition/pca.ts";
 import { SVC, type SVCOptions } from "./svm.ts";
 
 type ArrayKind = "f32" | "f64" | "i32";

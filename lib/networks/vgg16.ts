@@ -14,7 +14,7 @@
 
 import { dirname, join } from "node:path";
 import { type Dataset, imageAt } from "../data/dataset.ts";
-import { tf } from "../train/backend.ts";
+import { tf } from "../runtime/backend.ts";
 
 /** Filters per block of VGG16 and convolutions per block. */
 export const VGG16_BLOCKS: ReadonlyArray<{ filters: number; convs: number }> = [

@@ -9,9 +9,9 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { createProgress } from "../notebook/progress.ts";
-import { batchTensors } from "../train/tensors.ts";
-import { type Matrix, matrix } from "./matrix.ts";
+import { createProgress } from "../display/progress.ts";
+import { batchTensors } from "../runtime/tensors.ts";
+import { type Matrix, matrix } from "../data/matrix.ts";
 
 /** Options of {@linkcode embeddings}. */
 export interface EmbeddingOptions {

@@ -11,12 +11,12 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { alternativeCnn, threeBlockCnn } from "../models/cnn.ts";
-import type { FitOptions } from "./fit.ts";
-import { defaultWorkers } from "./parallel.ts";
-import { type TrainedModel, trainOrLoad } from "./reuse.ts";
-import { oneCycle } from "./schedules.ts";
-import type { AugmentOptions } from "./augment.ts";
+import { alternativeCnn, threeBlockCnn } from "../networks/cnn.ts";
+import type { FitOptions } from "../train/fit.ts";
+import { defaultWorkers } from "../train/parallel.ts";
+import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";
+import { oneCycle } from "../train/schedules.ts";
+import type { AugmentOptions } from "../train/augment.ts";
 
 /** Name of the recipe in the keys of saved models. */
 export const RECIPE_NAME = "adam-onecycle-3e-3-ls0.1-bn0.9";
@@ -73,7 +73,7 @@ export function trainWithRecipe(name: string, options: RecipeRunOptions): Promis
 
 /**
  * Input channels of the study's best network: the pixels and their 16th power, a copy with most of the noise
- * crushed (see `lib/models/layers.ts`).
+ * crushed (see `lib/networks/layers.ts`).
  */
 export const BEST_INPUT_POWERS: readonly number[] = Object.freeze([1, 16]);
 
@@ -89,7 +89,7 @@ export const POWERS_VARIANT = `powers-${BEST_INPUT_POWERS.join("-")}`;
 export const BEST_WIDTHS: readonly [number, number, number] = Object.freeze([48, 96, 192]) as [number, number, number];
 
 /**
- * The study's best network: the three-block CNN (`lib/models/cnn.ts`) reading {@linkcode BEST_INPUT_POWERS},
+ * The study's best network: the three-block CNN (`lib/networks/cnn.ts`) reading {@linkcode BEST_INPUT_POWERS},
  * BatchNorm momentum 0.9 as in the recipe.
  */
 export function bestCnn(seed: number): tf.LayersModel {

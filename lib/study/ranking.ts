@@ -12,12 +12,12 @@ import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
 import { outputsDir } from "../data/paths.ts";
 import { accuracy } from "../metrics/accuracy.ts";
-import { loadModel as loadSvm } from "../models/svm_io.ts";
+import { loadModel as loadSvm } from "../svm/svm_io.ts";
 import { loadModel as loadNetwork } from "../train/io.ts";
 import { argMaxRows, predictProbaAllCores } from "../train/predict.ts";
 import { exists } from "../util/fs.ts";
 import type { ResultRecord } from "./results.ts";
-import { type Table, table } from "./table.ts";
+import { type Table, table } from "../display/table.ts";
 
 /** A ledger record, its test accuracy measured by {@linkcode scoreSavedModels} when it names a saved model. */
 export type RankedRecord = ResultRecord;

@@ -16,12 +16,12 @@ import type { Dataset } from "../data/dataset.ts";
 import { requireLabels } from "../data/dataset.ts";
 import { stratifiedKFold } from "../data/split.ts";
 import { accuracy } from "../metrics/accuracy.ts";
-import { createProgress } from "../notebook/progress.ts";
-import { type Table, table } from "../notebook/table.ts";
-import { allocFloat32, gramMatrix, type KernelName, rbfFromDistances, squaredDistances } from "./kernel.ts";
-import { asMatrix, type Matrix, takeRows } from "./matrix.ts";
+import { createProgress } from "../display/progress.ts";
+import { type Table, table } from "../display/table.ts";
+import { allocFloat32, gramMatrix, type KernelName, rbfFromDistances, squaredDistances } from "./gram.ts";
+import { asMatrix, type Matrix, takeRows } from "../data/matrix.ts";
 import { type ClassWeight, predictOneVsOne, trainOneVsOne } from "./ovo.ts";
-import { PCA, type PCAOptions } from "./pca.ts";
+import { PCA, type PCAOptions } from "../decomposition/pca.ts";
 import { createSolverPool } from "./solver_pool.ts";
 
 /** The parameter grid: every combination is tried. */

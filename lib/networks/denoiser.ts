@@ -15,9 +15,9 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { createDataset, type Dataset, IMAGE_SIZE, PIXELS } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { withFreshNoise } from "../train/fresh_noise.ts";
-import { batchTensors } from "../train/tensors.ts";
+import { batchTensors } from "../runtime/tensors.ts";
 import { createRandom, shuffleInPlace } from "../util/random.ts";
 
 /** Options of {@linkcode denoisingAutoencoder}. */

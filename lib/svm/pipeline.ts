@@ -8,9 +8,9 @@
 
 import { type Dataset, requireLabels } from "../data/dataset.ts";
 import { outputPath } from "../data/paths.ts";
-import type { Matrix } from "./matrix.ts";
-import { asMatrix } from "./matrix.ts";
-import { PCA, type PCAOptions } from "./pca.ts";
+import type { Matrix } from "../data/matrix.ts";
+import { asMatrix } from "../data/matrix.ts";
+import { PCA, type PCAOptions } from "../decomposition/pca.ts";
 import { SVC, type SVCOptions } from "./svm.ts";
 import { fitOrLoad } from "./svm_io.ts";
 

@@ -10,9 +10,9 @@
 import type { Dataset } from "../data/dataset.ts";
 import { requireLabels } from "../data/dataset.ts";
 import { accuracy } from "../metrics/accuracy.ts";
-import { createProgress, type Progress } from "../notebook/progress.ts";
-import { kernelMatrix, type KernelName, type KernelSpec } from "./kernel.ts";
-import { asMatrix, type Matrix, takeRows } from "./matrix.ts";
+import { createProgress, type Progress } from "../display/progress.ts";
+import { kernelMatrix, type KernelName, type KernelSpec } from "./gram.ts";
+import { asMatrix, type Matrix, takeRows } from "../data/matrix.ts";
 import { type ClassWeight, type OvoModel, predictOneVsOne, trainOneVsOne } from "./ovo.ts";
 import { createSolverPool, type SolverPool } from "./solver_pool.ts";
 

@@ -5,7 +5,7 @@
  * @module
  */
 
-import type { Dataset } from "../data/dataset.ts";
+import type { Dataset } from "./dataset.ts";
 
 /** A dense row-major matrix. */
 export interface Matrix {

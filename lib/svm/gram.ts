@@ -7,8 +7,8 @@
  * @module
  */
 
-import { initBackend } from "../train/backend.ts";
-import type { Matrix } from "./matrix.ts";
+import { initBackend } from "../runtime/backend.ts";
+import type { Matrix } from "../data/matrix.ts";
 
 /** Kernels supported by the SVM. */
 export type KernelName = "rbf" | "linear";

@@ -12,8 +12,8 @@
 import { EigenvalueDecomposition, Matrix as MlMatrix, QrDecomposition } from "ml-matrix";
 import type { Dataset } from "../data/dataset.ts";
 import { createRandom } from "../util/random.ts";
-import { initBackend } from "../train/backend.ts";
-import { asMatrix, type Matrix, matrix } from "./matrix.ts";
+import { initBackend } from "../runtime/backend.ts";
+import { asMatrix, type Matrix, matrix } from "../data/matrix.ts";
 
 /** Options of {@linkcode PCA}. */
 export interface PCAOptions {

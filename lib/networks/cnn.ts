@@ -1,7 +1,7 @@
 /**
  * The report's convolutional networks as typed tfjs-layers builders, plus a
  * Keras-style summary table. Inputs are NHWC `[n, 28, 28, 1]` images with
- * values in [0, 1] (see `lib/train/tensors.ts`), outputs softmax class
+ * values in [0, 1] (see `lib/runtime/tensors.ts`), outputs softmax class
  * probabilities.
  *
  * @example
