@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeHtml } from "./format.ts";
 import { displayable } from "./jupyter.ts";
 
 /** A cell value. */
@@ -34,8 +35,6 @@ function format(v: CellValue, digits: number): string {
   if (typeof v === "number") return Number.isInteger(v) ? String(v) : v.toFixed(digits);
   return String(v);
 }
-
-const escapeHtml = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 
 /**
  * Builds a table from records.

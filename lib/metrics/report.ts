@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeHtml } from "../display/format.ts";
 import { displayable, type MimeBundle } from "../display/jupyter.ts";
 import { type Table, table } from "../display/table.ts";
 import { confusionMatrix } from "./confusion.ts";
@@ -99,7 +100,7 @@ export function classificationReport(
       table(rows(), { columns: ["class", "precision", "recall", "f1", "support"], digits: options.digits ?? 2 }),
     toString: () => text,
   };
-  const escaped = text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const escaped = escapeHtml(text);
   return Object.assign(report, displayable({ "text/plain": text, "text/html": `<pre>${escaped}</pre>` }));
 }
 

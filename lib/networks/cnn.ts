@@ -15,6 +15,7 @@
  * @module
  */
 
+import { seededInitializer } from "./init.ts";
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES } from "../data/dataset.ts";
 import { pixelPowers } from "./layers.ts";
@@ -45,10 +46,8 @@ export interface AlternativeCnnOptions extends CnnOptions {
 }
 
 function initializers(seed: number | undefined) {
-  let k = 0;
-  return () => ({
-    kernelInitializer: tf.initializers.glorotUniform(seed === undefined ? {} : { seed: seed + k++ }),
-  });
+  const next = seededInitializer(seed);
+  return () => ({ kernelInitializer: next() });
 }
 
 /** Keras-style layer names local to one model: conv2d, conv2d_1, dropout, ... */

@@ -12,6 +12,7 @@
  * @module
  */
 
+import { seededInitializer } from "./init.ts";
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES } from "../data/dataset.ts";
 
@@ -28,10 +29,8 @@ export interface DenseNetOptions {
 /** Flatten, then `hidden` relu layers with dropout, then Dense(10, softmax). */
 export function denseNet(options: DenseNetOptions = {}): tf.Sequential {
   const hidden = options.hidden ?? [512, 256], rate = options.dropout ?? 0.25;
-  let k = 0;
-  const init = () => ({
-    kernelInitializer: tf.initializers.glorotUniform(options.seed === undefined ? {} : { seed: options.seed + k++ }),
-  });
+  const next = seededInitializer(options.seed);
+  const init = () => ({ kernelInitializer: next() });
   const model = tf.sequential({ name: "dense_only" });
   model.add(tf.layers.flatten({ inputShape: [IMAGE_SIZE, IMAGE_SIZE, 1] }));
   for (const units of hidden) {

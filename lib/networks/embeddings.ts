@@ -9,7 +9,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { createProgress } from "../display/progress.ts";
+import { mapBatches } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { type Matrix, matrix } from "../data/matrix.ts";
 
@@ -38,24 +38,9 @@ export function embeddings(model: tf.LayersModel, ds: Dataset, options: Embeddin
   const name = options.layer ?? lastHiddenLayer(model);
   const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output as tf.SymbolicTensor });
   const dim = (sub.outputs[0].shape as number[]).slice(1).reduce((a, b) => a * b, 1);
-  const out = new Float32Array(ds.count * dim);
-  const batchSize = options.batchSize ?? 256;
-  const bar = createProgress({
-    total: ds.count,
+  const out = mapBatches(ds, (idx) => sub.predict(batchTensors(ds, idx).x) as tf.Tensor, {
+    batchSize: options.batchSize,
     label: options.label ?? "features",
-    unit: "img",
-    mode: ds.count < 2000 ? "silent" : undefined,
   });
-  for (let start = 0; start < ds.count; start += batchSize) {
-    const end = Math.min(ds.count, start + batchSize);
-    const idx = Int32Array.from({ length: end - start }, (_, i) => start + i);
-    const values = tf.tidy(() => {
-      const { x } = batchTensors(ds, idx);
-      return (sub.predict(x) as tf.Tensor).dataSync() as Float32Array;
-    });
-    out.set(values, start * dim);
-    bar.tick(end - start);
-  }
-  bar.finish();
-  return matrix(out, ds.count, dim);
+  return matrix(ds.count ? out : new Float32Array(0), ds.count, dim);
 }

@@ -15,7 +15,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { readCache, writeCache } from "../data/cache.ts";
 import { datasetFingerprint, fingerprint } from "../data/fingerprint.ts";
 import { outputPath } from "../data/paths.ts";
-import { createProgress } from "../display/progress.ts";
+import { mapBatches } from "../runtime/batches.ts";
 import { tf } from "../runtime/backend.ts";
 import { toVggInput, type VggInputOptions } from "./vgg16.ts";
 
@@ -45,7 +45,7 @@ export interface ExtractOptions extends Omit<VggInputOptions, "start" | "count">
 }
 
 /** Runs `base` over every image of `ds` (as VGG inputs, see `toVggInput`) and collects the outputs. */
-export async function extractFeatures(
+export function extractFeatures(
   base: tf.LayersModel,
   ds: Dataset,
   options: ExtractOptions = {},
@@ -53,23 +53,20 @@ export async function extractFeatures(
   const batchSize = options.batchSize ?? 64;
   const shape = base.outputs[0].shape.slice(1) as number[];
   const dim = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(ds.count * dim);
-  const bar = createProgress({
-    total: ds.count,
-    label: options.label ?? "features",
-    unit: "img",
-    ...(options.progress === false ? { mode: "silent" as const } : {}),
-  });
   const t0 = performance.now();
-  for (let start = 0; start < ds.count; start += batchSize) {
-    const count = Math.min(batchSize, ds.count - start);
-    const y = tf.tidy(() => base.predict(toVggInput(ds, { ...options, start, count })) as tf.Tensor);
-    values.set(await y.data() as Float32Array, start * dim);
-    y.dispose();
-    bar.tick(count);
-  }
-  bar.finish();
-  return { count: ds.count, dim, shape, values, labels: ds.labels, seconds: (performance.now() - t0) / 1000 };
+  const values = mapBatches(
+    ds,
+    (idx, start) => base.predict(toVggInput(ds, { ...options, start, count: idx.length })) as tf.Tensor,
+    { batchSize, label: options.label ?? "features", progress: options.progress === false ? "silent" : "auto" },
+  );
+  return Promise.resolve({
+    count: ds.count,
+    dim,
+    shape,
+    values,
+    labels: ds.labels,
+    seconds: (performance.now() - t0) / 1000,
+  });
 }
 
 /** A fingerprint of all weight values of `model` (changes when any weight changes). */

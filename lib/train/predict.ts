@@ -13,51 +13,21 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../display/progress.ts";
-import { batchTensors, range } from "../runtime/tensors.ts";
+import { type BatchOptions, batchProgress, mapBatches } from "../runtime/batches.ts";
+import { batchTensors } from "../runtime/tensors.ts";
 import { createWorkerPool, defaultWorkers, type WorkerPool } from "./parallel.ts";
 import { PIXELS } from "../data/dataset.ts";
 
-/** Options of the prediction helpers. */
-export interface PredictOptions {
-  /** Images per forward pass (default 256). */
-  batchSize?: number;
-  /** Progress display (default: silent below 2,000 images, else auto). */
-  progress?: ProgressOptions["mode"];
-  /** Label shown on the bar (default "predict"). */
-  label?: string;
-}
-
-/** The progress bar of a prediction run (silent below 2,000 images unless asked). */
-function predictionBar(ds: Dataset, options: PredictOptions) {
-  return createProgress({
-    total: ds.count,
-    label: options.label ?? "predict",
-    unit: "img",
-    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
-  });
-}
+/** Options of the prediction helpers: batch size, progress display and label of {@linkcode mapBatches}. */
+export type PredictOptions = BatchOptions;
 
 /**
  * Class probabilities, `count * 10` values row by row (softmax output of the
  * model in inference mode: dropout off, BatchNorm on moving statistics).
  */
 export function predictProba(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Float32Array {
-  const batch = options.batchSize ?? 256;
-  const out = new Float32Array(ds.count * NUM_CLASSES);
-  const bar = predictionBar(ds, options);
-  for (let start = 0; start < ds.count; start += batch) {
-    const end = Math.min(ds.count, start + batch);
-    const probs = tf.tidy(() => {
-      const { x } = batchTensors({ ...ds, labels: null }, range(start, end));
-      return model.predict(x) as tf.Tensor;
-    });
-    out.set(probs.dataSync(), start * NUM_CLASSES);
-    probs.dispose();
-    bar.tick(end - start);
-  }
-  bar.finish();
-  return out;
+  const images = { ...ds, labels: null };
+  return mapBatches(ds, (idx) => model.predict(batchTensors(images, idx).x) as tf.Tensor, options);
 }
 
 /** Most probable class of each row of a `count * 10` probability array. */
@@ -122,7 +92,7 @@ export async function predictProbaParallel(
 ): Promise<Float32Array> {
   const chunk = (options.batchSize ?? 256) * (pool.size + 1);
   const out = new Float32Array(ds.count * NUM_CLASSES);
-  const bar = predictionBar(ds, options);
+  const bar = batchProgress(ds.count, options);
   for (let start = 0; start < ds.count; start += chunk) {
     const end = Math.min(ds.count, start + chunk);
     const probs = await pool.predict(model, ds.pixels.subarray(start * PIXELS, end * PIXELS), end - start);
