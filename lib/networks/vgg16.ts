@@ -111,10 +111,6 @@ export function buildVggHead(options: VggHeadOptions = {}): tf.Sequential {
   return model;
 }
 
-/** How the report trained its VGG16 head (section 6.2): categorical cross-entropy, SGD at a learning rate of 1e-4. */
-export const REPORT_VGG_TRAINING: Readonly<{ loss: string; optimizer: "sgd"; learningRate: number }> = Object
-  .freeze({ loss: "categoricalCrossentropy", optimizer: "sgd", learningRate: 1e-4 });
-
 /** Options of {@linkcode toVggInput}. */
 export interface VggInputOptions {
   /**

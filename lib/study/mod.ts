@@ -7,4 +7,5 @@
 export * from "./profile.ts";
 export * from "./ranking.ts";
 export * from "./results.ts";
+export * from "./settings.ts";
 export * from "./training.ts";

@@ -24,19 +24,6 @@ export interface PipelineOptions {
   cacheName?: string;
 }
 
-/**
- * The report's two SVMs on raw pixels (sections 5.1 and 5.2), cached per
- * profile: notebook 03 fits them, later notebooks reload them to compare.
- */
-export function reportSvmSpec(kernel: "rbf" | "linear", profile: string): PipelineOptions {
-  return kernel === "rbf"
-    ? { svc: { kernel: "rbf", C: 0.8, gamma: 0.01 }, cacheName: `svm_rbf_raw_${profile}` }
-    : { svc: { kernel: "linear", C: 0.6 }, cacheName: `svm_linear_raw_${profile}` };
-}
-
-/** Training images of the report's SVMs per profile (notebook 03's slice of the 9,000-image split). */
-export const SVM_TRAIN_IMAGES = { smoke: 900, quick: 3000, full: 9000 } as const;
-
 /** A fitted pipeline. */
 export interface SvmPipeline {
   pca?: PCA;
