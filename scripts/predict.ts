@@ -13,8 +13,9 @@ import { loadCsvDataset, loadLabelsCsv } from "../lib/data/load.ts";
 import { dataFile, outputPath } from "../lib/data/paths.ts";
 import { scoreSubmission, writeSubmission } from "../lib/data/submission.ts";
 import { initBackend } from "../lib/runtime/backend.ts";
-import { loadModel, modelExists } from "../lib/train/io.ts";
-import { argMaxRows, predictProbaAllCores } from "../lib/train/predict.ts";
+import { loadNetwork, modelExists } from "../lib/train/io.ts";
+import { argMaxRows, predictProba } from "../lib/train/predict.ts";
+import { helperWorkers } from "../lib/train/parallel.ts";
 import { exists } from "../lib/util/fs.ts";
 
 const { values } = parseArgs({
@@ -40,9 +41,9 @@ try {
   }
   const t0 = performance.now();
   await initBackend();
-  const model = await loadModel(modelDirPath);
+  const model = await loadNetwork(modelDirPath);
   const test = await loadCsvDataset(testPath, false);
-  const predictions = argMaxRows(await predictProbaAllCores(model, test, { progress: undefined }));
+  const predictions = argMaxRows(await predictProba(model, test, { workers: helperWorkers(), progress: undefined }));
   await writeSubmission(predictions, out);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`wrote ${out}: ${test.count} predictions in ${seconds.toFixed(1)} s`);

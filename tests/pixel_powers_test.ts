@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { pixelPowers } from "../lib/networks/layers.ts";
 import { alternativeCnn, countParams } from "../lib/networks/cnn.ts";
-import { loadModel, saveModel } from "../lib/train/io.ts";
+import { loadNetwork, saveNetwork } from "../lib/train/io.ts";
 import { createWorkerPool } from "../lib/train/parallel.ts";
 
 await initBackend();
@@ -31,8 +31,8 @@ Deno.test("alternativeCnn with input powers: a wider first convolution, and it s
   assert.equal(countParams(model).total - 273_686, 3 * 3 * 64);
   const dir = await Deno.makeTempDir();
   try {
-    await saveModel(model, join(dir, "m"));
-    const back = await loadModel(join(dir, "m"));
+    await saveNetwork(model, join(dir, "m"));
+    const back = await loadNetwork(join(dir, "m"));
     assert.equal(back.layers[0].getClassName(), "PixelPowers");
     const x = tf.randomUniform([4, 28, 28, 1]);
     const a = (model.predict(x) as tf.Tensor).dataSync(), b = (back.predict(x) as tf.Tensor).dataSync();

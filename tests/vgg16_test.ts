@@ -18,7 +18,7 @@ await initBackend();
 const base = buildVgg16Base({ seed: 1 });
 
 /** Writes `model` as a tfjs layers-model (`model.json` + one shard) in `dir`, as tfjs' `model.save` lays it out. */
-async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
+async function saveNetwork(model: tf.LayersModel, dir: string): Promise<string> {
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const data = artifacts.weightData;
     const parts = Array.isArray(data) ? data : [data!];
@@ -101,7 +101,7 @@ Deno.test("vgg16: weights saved to a local tfjs model file load back into the ba
   try {
     const x = toVggInput(noisyDataset(2));
     const before = base.predict(x) as tf.Tensor;
-    const path = await saveModel(base, dir);
+    const path = await saveNetwork(base, dir);
     // Overwrite the first and last convolutions, check outputs change, then load the file back.
     const saved = base.getWeights().map((w) => w.clone());
     const first = base.getLayer("block1_conv1"), last = base.getLayer("block5_conv3");
@@ -129,7 +129,7 @@ Deno.test("vgg16: loading reports a shape mismatch or a missing weight by layer 
     small.add(tf.layers.conv2d({ inputShape: [8, 8, 3], name: "block1_conv1", filters: 4, kernelSize: 3 }));
     small.add(tf.layers.flatten({ name: "flatten" }));
     small.add(tf.layers.dense({ name: "fc1", units: 2 }));
-    const path = await saveModel(small, dir);
+    const path = await saveNetwork(small, dir);
     await assert.rejects(
       () => loadVggWeights(base, path),
       /shape mismatch for block1_conv1\/kernel.*\[3,3,3,4\].*\[3,3,3,64\]/,

@@ -5,6 +5,7 @@
  */
 
 export * from "./cache.ts";
+export * from "./classifier.ts";
 export * from "./clean.ts";
 export * from "./csv.ts";
 export * from "./dataset.ts";

@@ -14,8 +14,9 @@ import type { Dataset } from "../data/dataset.ts";
 import { createRandom } from "../util/random.ts";
 import { initBackend } from "../runtime/backend.ts";
 import { asMatrix, type Matrix, matrix } from "../data/matrix.ts";
+import { NotFittedError } from "../util/errors.ts";
 
-/** Options of {@linkcode PCA}. */
+/** Hyperparameters of {@linkcode PCA}. */
 export interface PCAOptions {
   /** Components kept (default: all features). */
   nComponents?: number;
@@ -31,8 +32,21 @@ export interface PCAOptions {
   seed?: number;
 }
 
+/** Fitted state of a {@linkcode PCA}, plain data (serialisable). */
+export interface PCAState {
+  /** Feature means (length: features). */
+  mean: Float64Array;
+  /** Components, row-major `nComponents x features` (unit rows, by decreasing variance). */
+  components: Matrix;
+  /** Variance of the data along each component (divisor n - 1). */
+  explainedVariance: Float64Array;
+  /** Share of the total variance along each component. */
+  explainedVarianceRatio: Float64Array;
+}
+
 /**
- * A fitted-or-not PCA.
+ * A PCA: hyperparameters in the constructor (kept as given, defaults applied
+ * by `fit`), the fitted state read-only.
  *
  * @example
  * ```ts
@@ -41,18 +55,50 @@ export interface PCAOptions {
  * ```
  */
 export class PCA {
-  readonly options: PCAOptions;
-  /** Feature means (length: features). */
-  mean: Float64Array | null = null;
-  /** Components, row-major `nComponents x features` (unit rows, by decreasing variance). */
-  components: Matrix | null = null;
-  /** Variance of the data along each component (divisor n - 1). */
-  explainedVariance: Float64Array | null = null;
-  /** Share of the total variance along each component. */
-  explainedVarianceRatio: Float64Array | null = null;
+  /** The hyperparameters, as given to the constructor. */
+  readonly options: Readonly<PCAOptions>;
+  #state: PCAState | null = null;
 
   constructor(options: PCAOptions = {}) {
-    this.options = { whiten: false, oversamples: 10, powerIterations: 4, seed: 42, ...options };
+    this.options = Object.freeze({ ...options });
+  }
+
+  /** A fitted PCA from its state (as {@linkcode PCA.state} gave it, e.g. read from a file). */
+  static fromState(options: PCAOptions, state: PCAState): PCA {
+    const pca = new PCA(options);
+    pca.#state = Object.freeze({ ...state });
+    return pca;
+  }
+
+  /** True once fitted. */
+  get fitted(): boolean {
+    return this.#state !== null;
+  }
+
+  /** The fitted state (throws {@linkcode NotFittedError} before `fit`). */
+  get state(): Readonly<PCAState> {
+    if (!this.#state) throw new NotFittedError("PCA");
+    return this.#state;
+  }
+
+  /** Feature means (length: features). */
+  get mean(): Float64Array {
+    return this.state.mean;
+  }
+
+  /** Components, row-major `nComponents x features` (unit rows, by decreasing variance). */
+  get components(): Matrix {
+    return this.state.components;
+  }
+
+  /** Variance of the data along each component (divisor n - 1). */
+  get explainedVariance(): Float64Array {
+    return this.state.explainedVariance;
+  }
+
+  /** Share of the total variance along each component. */
+  get explainedVarianceRatio(): Float64Array {
+    return this.state.explainedVarianceRatio;
   }
 
   /** Learns the mean and components of `x`. */
@@ -75,21 +121,25 @@ export class PCA {
       ratio[c] = variance[c] / totalVariance;
       for (let j = 0; j < d; j++) components[c * d + j] = vectors.get(j, c);
     }
-    this.mean = mean;
-    this.components = matrix(components, k, d);
-    this.explainedVariance = variance;
-    this.explainedVarianceRatio = ratio;
+    this.#state = Object.freeze({
+      mean,
+      components: matrix(components, k, d),
+      explainedVariance: variance,
+      explainedVarianceRatio: ratio,
+    });
     return this;
   }
 
   /** Projects `x` on the components (whitened when asked). */
   async transform(x: Matrix | Dataset): Promise<Matrix> {
-    if (!this.components || !this.mean || !this.explainedVariance) throw new Error("PCA.transform called before fit");
     const m = asMatrix(x);
     const comps = this.components;
     if (m.cols !== comps.cols) throw new RangeError(`expected ${comps.cols} features, got ${m.cols}`);
     const tf = await initBackend();
-    const scale = Float32Array.from(this.explainedVariance, (v) => (this.options.whiten ? 1 / Math.sqrt(v || 1) : 1));
+    const scale = Float32Array.from(
+      this.explainedVariance,
+      (v) => (this.options.whiten ?? false ? 1 / Math.sqrt(v || 1) : 1),
+    );
     const mean = Float32Array.from(this.mean);
     const out = tf.tidy(() => {
       const xc = tf.sub(tf.tensor2d(m.data, [m.rows, m.cols]), tf.tensor1d(mean));
@@ -109,15 +159,17 @@ export class PCA {
 
   private randomizedEigen(cov: MlMatrix, k: number): { values: number[]; vectors: MlMatrix } {
     const d = cov.rows;
-    const l = Math.min(d, k + this.options.oversamples!);
-    const rng = createRandom(this.options.seed!);
+    const l = Math.min(d, k + (this.options.oversamples ?? 10));
+    const rng = createRandom(this.options.seed ?? 42);
     const gaussian = () => {
       const u = rng.next() || 1e-12, v = rng.next();
       return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
     };
     let q = new QrDecomposition(MlMatrix.from1DArray(d, l, Array.from({ length: d * l }, gaussian))).orthogonalMatrix;
     q = new QrDecomposition(cov.mmul(q)).orthogonalMatrix;
-    for (let it = 0; it < this.options.powerIterations!; it++) q = new QrDecomposition(cov.mmul(q)).orthogonalMatrix;
+    for (let it = 0; it < (this.options.powerIterations ?? 4); it++) {
+      q = new QrDecomposition(cov.mmul(q)).orthogonalMatrix;
+    }
     // Rayleigh-Ritz: eigenpairs of the small projected matrix Q'CQ.
     const small = q.transpose().mmul(cov).mmul(q);
     const { values, vectors } = fullEigen(symmetrize(small), k);

@@ -12,3 +12,4 @@ export * from "./figure.ts";
 export * from "./histogram.ts";
 export * from "./history.ts";
 export * from "./png.ts";
+export * from "./tables.ts";

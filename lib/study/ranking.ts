@@ -1,9 +1,9 @@
 /**
  * One table for the whole study (notebook 08): every model the notebooks
  * recorded in the results ledger, scored again on the same test images and
- * ranked. Saved networks (`outputs/models/<dir>/`) and SVM pipelines
- * (`outputs/models/<file>.bin`) named by a record's `savedAs` are reloaded
- * and scored; records without a saved model keep what they recorded.
+ * ranked. The model a record's `savedAs` names under `outputs/models/` (a
+ * network or an SVM pipeline) is opened as a `Classifier` and scored; records
+ * without a saved model keep what they recorded.
  *
  * @module
  */
@@ -12,9 +12,10 @@ import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
 import { outputsDir } from "../data/paths.ts";
 import { accuracy } from "../metrics/accuracy.ts";
-import { loadModel as loadSvm } from "../svm/svm_io.ts";
-import { loadModel as loadNetwork } from "../train/io.ts";
-import { argMaxRows, predictProbaAllCores } from "../train/predict.ts";
+import type { Classifier } from "../data/classifier.ts";
+import { openSavedPipeline } from "../svm/pipeline.ts";
+import { openSavedNetwork } from "../train/classifier.ts";
+import { helperWorkers } from "../train/parallel.ts";
 import { exists } from "../util/fs.ts";
 import type { ResultRecord } from "./results.ts";
 import { type Table, table } from "../display/table.ts";
@@ -22,19 +23,23 @@ import { type Table, table } from "../display/table.ts";
 /** A ledger record, its test accuracy measured by {@linkcode scoreSavedModels} when it names a saved model. */
 export type RankedRecord = ResultRecord;
 
-/** Predicted labels of a model saved under `outputs/models/<savedAs>` (network or SVM pipeline). */
-export async function predictSaved(savedAs: string, test: Dataset): Promise<ArrayLike<number>> {
+/** Opens the model saved under `outputs/models/<savedAs>` as a classifier, whichever kind it is. */
+export async function openSaved(savedAs: string): Promise<Classifier> {
   const path = join(outputsDir(), "models", savedAs);
   if (!(await exists(path))) throw new Error(`no saved model at ${path}`);
-  if (savedAs.endsWith(".bin")) {
-    const { svc, pca } = await loadSvm(path);
-    return await svc.predict(pca ? await pca.transform(test) : test);
-  }
-  const model = await loadNetwork(path);
+  const classifier = await openSavedNetwork(path, { workers: helperWorkers(), label: savedAs }) ??
+    await openSavedPipeline(path);
+  if (!classifier) throw new Error(`${path} holds neither a saved network nor an SVM pipeline`);
+  return classifier;
+}
+
+/** Predicted labels of a model saved under `outputs/models/<savedAs>` (network or SVM pipeline). */
+export async function predictSaved(savedAs: string, test: Dataset): Promise<ArrayLike<number>> {
+  const classifier = await openSaved(savedAs);
   try {
-    return argMaxRows(await predictProbaAllCores(model, test, { label: savedAs }));
+    return await classifier.predict(test);
   } finally {
-    model.dispose();
+    classifier.dispose();
   }
 }
 

@@ -13,7 +13,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
 import { alternativeCnn, threeBlockCnn } from "../networks/cnn.ts";
 import type { FitOptions } from "../train/fit.ts";
-import { defaultWorkers } from "../train/parallel.ts";
+import { helperWorkers } from "../train/parallel.ts";
 import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";
 import { oneCycle } from "../train/schedules.ts";
 import type { AugmentOptions } from "../train/augment.ts";
@@ -48,7 +48,7 @@ export function recipeFitOptions(epochs: number, seed = 3): FitOptions {
     optimizer: { name: "adam" },
     schedule: oneCycle({ maxLr: 3e-3 }),
     labelSmoothing: 0.1,
-    workers: defaultWorkers(),
+    workers: helperWorkers(),
     seed,
   };
 }

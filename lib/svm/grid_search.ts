@@ -17,7 +17,6 @@ import { requireLabels } from "../data/dataset.ts";
 import { stratifiedKFold } from "../data/split.ts";
 import { accuracy } from "../metrics/accuracy.ts";
 import { createProgress } from "../display/progress.ts";
-import { type Table, table } from "../display/table.ts";
 import { allocFloat32, gramMatrix, type KernelName, rbfFromDistances, squaredDistances } from "./gram.ts";
 import { asMatrix, type Matrix, takeRows } from "../data/matrix.ts";
 import { type ClassWeight, predictOneVsOne, trainOneVsOne } from "./ovo.ts";
@@ -64,16 +63,15 @@ export interface GridCell {
   rank: number;
 }
 
-/** Outcome of a grid search. */
+/** Outcome of a grid search, plain data (`gridSearchTable` in `lib/plots/tables.ts` shows it). */
 export interface GridSearchResult {
+  kernel: KernelName;
   cells: GridCell[];
   best: { C: number; gamma?: number };
   bestScore: number;
   /** Wall-clock seconds of the search. */
   seconds: number;
   folds: number;
-  /** Cells as a displayable table, best first. */
-  table(): Table;
 }
 
 /**
@@ -164,22 +162,5 @@ export async function gridSearchSVC(
   const seconds = (performance.now() - t0) / 1000;
   progress?.finish({ best: ordered[0].mean.toFixed(4) });
   const best = { C: ordered[0].C, ...(kernel === "rbf" ? { gamma: ordered[0].gamma } : {}) };
-  return {
-    cells: [...cells.values()],
-    best,
-    bestScore: ordered[0].mean,
-    seconds,
-    folds: folds.length,
-    table: () =>
-      table(
-        ordered.map((c) => ({
-          rank: c.rank,
-          C: c.C,
-          ...(kernel === "rbf" ? { gamma: c.gamma } : {}),
-          "mean accuracy": c.mean,
-          std: c.std,
-        })),
-        { digits: 4, title: `${folds.length}-fold cross-validation, ${seconds.toFixed(1)} s` },
-      ),
-  };
+  return { kernel, cells: [...cells.values()], best, bestScore: ordered[0].mean, seconds, folds: folds.length };
 }

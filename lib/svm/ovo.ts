@@ -100,6 +100,12 @@ export async function trainOneVsOne(
           cPositive: C * weights.get(positive)!,
           cNegative: C * weights.get(negative)!,
         }, solverOptions).then((s) => {
+          if (!s.converged) {
+            console.warn(
+              `SVM: the solver of the pair ${positive} vs ${negative} stopped at its iteration cap (${s.iterations}) ` +
+                `before reaching the tolerance; its solution is approximate (raise maxIterations or rescale the data)`,
+            );
+          }
           const support: number[] = [], coef: number[] = [];
           for (let t = 0; t < pairRows.length; t++) {
             if (s.alpha[t] > 0) support.push(pairRows[t]), coef.push(s.alpha[t] * y[t]);

@@ -12,7 +12,8 @@ import type { Matrix } from "../data/matrix.ts";
 import { asMatrix } from "../data/matrix.ts";
 import { PCA, type PCAOptions } from "../decomposition/pca.ts";
 import { SVC, type SVCOptions } from "./svm.ts";
-import { fitOrLoad } from "./svm_io.ts";
+import { fitOrLoad, loadSvm } from "./svm_io.ts";
+import type { Classifier } from "../data/classifier.ts";
 
 /** Options of {@linkcode fitPipeline}. */
 export interface PipelineOptions {
@@ -24,8 +25,8 @@ export interface PipelineOptions {
   cacheName?: string;
 }
 
-/** A fitted pipeline. */
-export interface SvmPipeline {
+/** A fitted pipeline; a {@linkcode Classifier} like every model of the study. */
+export interface SvmPipeline extends Classifier {
   pca?: PCA;
   svc: SVC;
   /** Seconds of the fit that produced it (PCA + SVM), even when reloaded. */
@@ -61,21 +62,38 @@ export async function fitPipeline(train: Dataset, options: PipelineOptions): Pro
     const pca = options.pca ? new PCA(options.pca) : undefined;
     const x = pca ? await pca.fitTransform(train) : asMatrix(train);
     const svc = await new SVC(options.svc).fit(x, requireLabels(train));
-    svc.fitSeconds = (performance.now() - t0) / 1000;
-    return { svc, pca };
+    return { svc, pca, fitSeconds: (performance.now() - t0) / 1000 };
   };
-  let result: { svc: SVC; pca?: PCA; loaded: boolean };
+  let result: { svc: SVC; pca?: PCA; loaded: boolean; fitSeconds: number };
   if (options.cacheName) {
-    const { pool: _pool, onPair: _onPair, ...svcOptions } = options.svc;
-    const key = JSON.stringify({ pca: options.pca ?? null, svc: svcOptions, data: fingerprint(train) });
+    const key = JSON.stringify({ pca: options.pca ?? null, svc: options.svc, data: fingerprint(train) });
     result = await fitOrLoad(outputPath("models", `${options.cacheName}.bin`), key, fit);
   } else result = { ...(await fit()), loaded: false };
-  const { svc, pca, loaded } = result;
+  const { svc, pca, loaded, fitSeconds } = result;
   return {
     svc,
     pca,
     loaded,
-    fitSeconds: svc.fitSeconds,
+    fitSeconds,
     predict: async (x) => await svc.predict(pca ? await pca.transform(x) : x),
+    dispose() {},
+  };
+}
+
+/**
+ * The pipeline saved at `path` (by {@linkcode fitPipeline} or `saveSvm`) as a classifier, or null when `path` is not
+ * a file (a saved network is a directory).
+ */
+export async function openSavedPipeline(path: string): Promise<SvmPipeline | null> {
+  const info = await Deno.stat(path).catch(() => null);
+  if (!info?.isFile) return null;
+  const { svc, pca, fitSeconds } = await loadSvm(path);
+  return {
+    svc,
+    pca,
+    loaded: true,
+    fitSeconds,
+    predict: async (x) => await svc.predict(pca ? await pca.transform(x) : x),
+    dispose() {},
   };
 }

@@ -44,6 +44,8 @@ export interface BinarySolution {
   rho: number;
   /** Iterations taken. */
   iterations: number;
+  /** False when the solver stopped at its iteration cap before meeting the tolerance. */
+  converged: boolean;
   /** Dual objective value at the solution. */
   objective: number;
 }
@@ -165,5 +167,5 @@ export function solveBinary(problem: BinaryProblem, options: SolverOptions = {})
     } else (nFree++), (sumFree += yg);
   }
   const rho = nFree > 0 ? sumFree / nFree : (ub + lb) / 2;
-  return { alpha, rho, iterations: iter, objective: objective / 2 };
+  return { alpha, rho, iterations: iter, converged: iter < maxIter, objective: objective / 2 };
 }

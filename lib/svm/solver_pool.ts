@@ -32,8 +32,8 @@ interface Pending {
   reject: (e: Error) => void;
 }
 
-/** Default number of workers: the machine's cores. */
-export function defaultWorkers(): number {
+/** Worker threads of a solver pool by default: one per core (the main thread only waits for them). */
+export function coreCount(): number {
   return Math.max(1, navigator.hardwareConcurrency || 1);
 }
 
@@ -47,7 +47,7 @@ export function defaultWorkers(): number {
  * ```
  */
 export function createSolverPool(options: SolverPoolOptions = {}): SolverPool {
-  const size = options.workers ?? defaultWorkers();
+  const size = options.workers ?? coreCount();
   if (size === 0) {
     return {
       size: 0,

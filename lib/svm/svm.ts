@@ -15,8 +15,9 @@ import { kernelMatrix, type KernelName, type KernelSpec } from "./gram.ts";
 import { asMatrix, type Matrix, takeRows } from "../data/matrix.ts";
 import { type ClassWeight, type OvoModel, predictOneVsOne, trainOneVsOne } from "./ovo.ts";
 import { createSolverPool, type SolverPool } from "./solver_pool.ts";
+import { NotFittedError } from "../util/errors.ts";
 
-/** Options of {@linkcode SVC}. */
+/** Hyperparameters of {@linkcode SVC}. */
 export interface SVCOptions {
   /** Kernel (default "rbf"). */
   kernel?: KernelName;
@@ -28,6 +29,12 @@ export interface SVCOptions {
   classWeight?: ClassWeight;
   /** Stopping tolerance (default 1e-3). */
   tolerance?: number;
+  /** Iteration cap of each pairwise solver (default max(10,000,000, 100 n), as libsvm; a warning when reached). */
+  maxIterations?: number;
+}
+
+/** Runtime handles of {@linkcode SVC.fit}: where the solvers run and how progress is shown (not hyperparameters). */
+export interface SVCFitOptions {
   /** Worker threads (default: one per core; 0 = calling thread). */
   workers?: number;
   /** Use this pool instead of starting one. */
@@ -62,35 +69,60 @@ export interface SVCState {
  * @example
  * ```ts
  * const svc = new SVC({ kernel: "rbf", C: 0.8, gamma: 0.01 });
- * await svc.fit(split.train);
+ * await svc.fit(split.train, null, { workers: 2 });
  * const acc = await svc.score(split.holdout);
  * ```
  */
 export class SVC {
-  readonly options: SVCOptions;
-  state: SVCState | null = null;
-  /** Seconds spent in the last `fit` (kernel + solver). */
-  fitSeconds = 0;
+  /** The hyperparameters, as given to the constructor (defaults are applied by `fit`). */
+  readonly options: Readonly<SVCOptions>;
+  #state: SVCState | null = null;
+  #fitSeconds = 0;
 
   constructor(options: SVCOptions = {}) {
-    this.options = { kernel: "rbf", C: 1, gamma: "scale", classWeight: null, ...options };
+    this.options = Object.freeze({ ...options });
+  }
+
+  /** A fitted SVC from its state (as {@linkcode SVC.state} gave it, e.g. read from a file). */
+  static fromState(options: SVCOptions, state: SVCState, fitSeconds = 0): SVC {
+    const svc = new SVC(options);
+    svc.#state = Object.freeze({ ...state });
+    svc.#fitSeconds = fitSeconds;
+    return svc;
+  }
+
+  /** True once fitted. */
+  get fitted(): boolean {
+    return this.#state !== null;
+  }
+
+  /** The fitted state (throws {@linkcode NotFittedError} before `fit`). */
+  get state(): Readonly<SVCState> {
+    if (!this.#state) throw new NotFittedError("SVC");
+    return this.#state;
+  }
+
+  /** Seconds spent in the last `fit` (kernel + solver), or those stored with a loaded model. */
+  get fitSeconds(): number {
+    return this.#fitSeconds;
   }
 
   /** Trains on a dataset (its labels) or a matrix and labels. */
-  async fit(x: Matrix | Dataset, y?: ArrayLike<number>): Promise<this> {
+  async fit(x: Matrix | Dataset, y?: ArrayLike<number> | null, options: SVCFitOptions = {}): Promise<this> {
     const t0 = performance.now();
     const m = asMatrix(x);
     const labels = y ?? requireLabels(x as Dataset);
     if (labels.length !== m.rows) throw new RangeError(`${m.rows} samples but ${labels.length} labels`);
+    const kernelName = this.options.kernel ?? "rbf";
     const spec: KernelSpec = {
-      kernel: this.options.kernel!,
-      gamma: this.options.kernel === "rbf" ? resolveGamma(this.options.gamma, m) : undefined,
+      kernel: kernelName,
+      gamma: kernelName === "rbf" ? resolveGamma(this.options.gamma ?? "scale", m) : undefined,
     };
     const kernel = await kernelMatrix(m, m, spec, { shared: true });
-    const pool = this.options.pool ?? createSolverPool({ workers: this.options.workers });
+    const pool = options.pool ?? createSolverPool({ workers: options.workers });
     let bar: Progress | null = null;
-    const onPair = this.options.onPair ?? (this.options.progress === false ? undefined : (_: number, total: number) => {
-      bar ??= createProgress({ total, label: this.options.progress || "SVM fit", unit: "pair" });
+    const onPair = options.onPair ?? (options.progress === false ? undefined : (_: number, total: number) => {
+      bar ??= createProgress({ total, label: options.progress || "SVM fit", unit: "pair" });
       bar.tick(1);
     });
     let model: OvoModel;
@@ -99,36 +131,36 @@ export class SVC {
         kernel,
         size: m.rows,
         labels,
-        C: this.options.C,
-        classWeight: this.options.classWeight,
-      }, { tolerance: this.options.tolerance, onPair });
+        C: this.options.C ?? 1,
+        classWeight: this.options.classWeight ?? null,
+      }, { tolerance: this.options.tolerance, maxIterations: this.options.maxIterations, onPair });
     } finally {
-      if (!this.options.pool) pool.close();
+      if (!options.pool) pool.close();
       (bar as Progress | null)?.finish();
     }
-    this.state = compactSupport(m, spec, model);
-    this.fitSeconds = (performance.now() - t0) / 1000;
+    this.#state = Object.freeze(compactSupport(m, spec, model));
+    this.#fitSeconds = (performance.now() - t0) / 1000;
     return this;
   }
 
   /** Number of support vectors (distinct samples over all pairs). */
   get supportCount(): number {
-    return this.state?.supportVectors.rows ?? 0;
+    return this.#state?.supportVectors.rows ?? 0;
   }
 
   /** Predicted labels. */
   async predict(x: Matrix | Dataset): Promise<Int32Array> {
-    if (!this.state) throw new Error("SVC.predict called before fit");
+    const state = this.state;
     const m = asMatrix(x);
-    const sv = this.state.supportVectors;
+    const sv = state.supportVectors;
     const out = new Int32Array(m.rows);
     const block = 2048;
     for (let start = 0; start < m.rows; start += block) {
       const end = Math.min(m.rows, start + block);
       const part = { data: m.data.subarray(start * m.cols, end * m.cols), rows: end - start, cols: m.cols };
-      const k = await kernelMatrix(part, sv, this.state.kernel, { shared: false });
+      const k = await kernelMatrix(part, sv, state.kernel, { shared: false });
       const rows = Array.from({ length: end - start }, (_, i) => i);
-      out.set(predictOneVsOne(this.state.model, k, sv.rows, rows), start);
+      out.set(predictOneVsOne(state.model, k, sv.rows, rows), start);
     }
     return out;
   }

@@ -46,24 +46,32 @@ function unpack(bytes: Uint8Array): { header: unknown; arrays: Typed[] } {
   return { header: meta.header, arrays };
 }
 
-/** Writes a fitted SVC (and optional PCA before it) with a cache key. */
-export async function saveModel(path: string, svc: SVC, pca?: PCA, key = ""): Promise<void> {
-  if (!svc.state) throw new Error("saveModel: the SVC is not fitted");
+/**
+ * Writes a fitted SVC (and optional PCA before it) with a cache key and the seconds its fit took (default the SVC's
+ * own; a pipeline passes PCA + SVC).
+ */
+export async function saveSvm(
+  path: string,
+  svc: SVC,
+  pca?: PCA,
+  key = "",
+  fitSeconds = svc.fitSeconds,
+): Promise<void> {
   const { kernel, supportVectors: sv, model } = svc.state;
   const arrays: Typed[] = [sv.data];
   for (const p of model.pairs) arrays.push(p.support, p.coef);
   if (pca) {
     arrays.push(
-      Float64Array.from(pca.mean!),
-      pca.components!.data,
-      pca.explainedVariance!,
-      pca.explainedVarianceRatio!,
+      Float64Array.from(pca.mean),
+      pca.components.data,
+      pca.explainedVariance,
+      pca.explainedVarianceRatio,
     );
   }
   const header = {
     key,
-    options: { ...svc.options, pool: undefined, onPair: undefined },
-    fitSeconds: svc.fitSeconds,
+    options: svc.options,
+    fitSeconds,
     kernel,
     sv: [sv.rows, sv.cols],
     classes: model.classes,
@@ -73,25 +81,24 @@ export async function saveModel(path: string, svc: SVC, pca?: PCA, key = ""): Pr
       rho: p.rho,
       iterations: p.iterations,
     })),
-    pca: pca ? { options: pca.options, shape: [pca.components!.rows, pca.components!.cols] } : null,
+    pca: pca ? { options: pca.options, shape: [pca.components.rows, pca.components.cols] } : null,
   };
   await Deno.mkdir(dirname(path), { recursive: true });
   await writeFileAtomic(path, pack(header, arrays));
 }
 
-/** A loaded model: the SVC, the PCA if one was saved, and the stored key. */
+/** A loaded model: the SVC, the PCA if one was saved, the stored key and the seconds its fit took. */
 export interface LoadedModel {
   svc: SVC;
   pca?: PCA;
   key: string;
+  fitSeconds: number;
 }
 
-/** Reads a model written by {@linkcode saveModel}. */
-export async function loadModel(path: string): Promise<LoadedModel> {
+/** Reads a model written by {@linkcode saveSvm}. */
+export async function loadSvm(path: string): Promise<LoadedModel> {
   // deno-lint-ignore no-explicit-any
   const { header, arrays } = unpack(await Deno.readFile(path)) as { header: any; arrays: Typed[] };
-  const svc = new SVC(header.options as SVCOptions);
-  svc.fitSeconds = header.fitSeconds;
   let i = 1;
   const pairs = (header.pairs as { positive: number; negative: number; rho: number; iterations: number }[]).map((
     p,
@@ -100,20 +107,21 @@ export async function loadModel(path: string): Promise<LoadedModel> {
     support: arrays[i++] as Int32Array,
     coef: arrays[i++] as Float64Array,
   }));
-  svc.state = {
+  const svc = SVC.fromState(header.options as SVCOptions, {
     kernel: header.kernel,
     supportVectors: { data: arrays[0] as Float32Array, rows: header.sv[0], cols: header.sv[1] },
     model: { classes: header.classes, pairs },
-  };
+  }, header.fitSeconds);
   let pca: PCA | undefined;
   if (header.pca) {
-    pca = new PCA(header.pca.options);
-    pca.mean = arrays[i++] as Float64Array;
-    pca.components = { data: arrays[i++] as Float32Array, rows: header.pca.shape[0], cols: header.pca.shape[1] };
-    pca.explainedVariance = arrays[i++] as Float64Array;
-    pca.explainedVarianceRatio = arrays[i++] as Float64Array;
+    pca = PCA.fromState(header.pca.options, {
+      mean: arrays[i++] as Float64Array,
+      components: { data: arrays[i++] as Float32Array, rows: header.pca.shape[0], cols: header.pca.shape[1] },
+      explainedVariance: arrays[i++] as Float64Array,
+      explainedVarianceRatio: arrays[i++] as Float64Array,
+    });
   }
-  return { svc, pca, key: header.key };
+  return { svc, pca, key: header.key, fitSeconds: header.fitSeconds };
 }
 
 /**
@@ -128,17 +136,17 @@ export async function loadModel(path: string): Promise<LoadedModel> {
 export async function fitOrLoad(
   path: string,
   key: string,
-  fit: () => Promise<{ svc: SVC; pca?: PCA }>,
+  fit: () => Promise<{ svc: SVC; pca?: PCA; fitSeconds?: number }>,
 ): Promise<LoadedModel & { loaded: boolean }> {
   if (await exists(path)) {
     try {
-      const stored = await loadModel(path);
+      const stored = await loadSvm(path);
       if (stored.key === key) return { ...stored, loaded: true };
     } catch {
       // unreadable or older format: refit
     }
   }
-  const { svc, pca } = await fit();
-  await saveModel(path, svc, pca, key);
-  return { svc, pca, key, loaded: false };
+  const { svc, pca, fitSeconds = svc.fitSeconds } = await fit();
+  await saveSvm(path, svc, pca, key, fitSeconds);
+  return { svc, pca, key, fitSeconds, loaded: false };
 }

@@ -30,9 +30,9 @@ import type { Dataset } from "../data/dataset.ts";
 import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
 import { exists, writeFileAtomic } from "../util/fs.ts";
-import { copyWeights, loadModel, loadOptimizer, saveModel, saveOptimizer } from "./io.ts";
+import { copyWeights, loadNetwork, loadOptimizer, saveNetwork, saveOptimizer } from "./io.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
-import { evaluate, evaluateParallel } from "./predict.ts";
+import { evaluate } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { trainStep } from "./step.ts";
@@ -90,7 +90,7 @@ export interface FitOptions {
   verbose?: boolean;
   /**
    * Extra model replicas in workers for data parallelism (default 0: main
-   * thread only); `defaultWorkers()` from `parallel.ts` uses every core.
+   * thread only); `helperWorkers()` from `parallel.ts` uses every core.
    */
   workers?: number;
   /** Called after every epoch with its logs. */
@@ -174,7 +174,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
   let history = emptyHistory(), start = 0, best = Infinity, wait = 0;
   if (ckpt && (ckpt.resume ?? true) && (await exists(join(ckpt.dir, STATE_JSON)))) {
     const state = JSON.parse(await Deno.readTextFile(join(ckpt.dir, STATE_JSON))) as CheckpointState;
-    const saved = await loadModel(ckpt.dir);
+    const saved = await loadNetwork(ckpt.dir);
     copyWeights(saved, model);
     saved.dispose();
     await loadOptimizer(optimizer, ckpt.dir);
@@ -237,9 +237,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         imagesPerSecond: seen / trainSeconds,
       };
       if (options.validation) {
-        const v = pool
-          ? await evaluateParallel(model, options.validation, pool, { progress: "silent" })
-          : evaluate(model, options.validation, { progress: "silent" });
+        const v = await evaluate(model, options.validation, { workers: pool ?? 0, progress: "silent" });
         logs.valLoss = v.loss;
         logs.valAccuracy = v.accuracy;
       }
@@ -264,7 +262,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         }
       }
       if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
-        await saveModel(model, ckpt.dir);
+        await saveNetwork(model, ckpt.dir);
         await saveOptimizer(optimizer, ckpt.dir);
         const state: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
         await writeFileAtomic(join(ckpt.dir, STATE_JSON), JSON.stringify(state));

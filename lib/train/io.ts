@@ -7,8 +7,8 @@
  *
  * @example
  * ```ts
- * await saveModel(model, outputPath("models", "alt-cnn"));
- * const again = await loadModel(outputPath("models", "alt-cnn"));
+ * await saveNetwork(model, outputPath("models", "alt-cnn"));
+ * const again = await loadNetwork(outputPath("models", "alt-cnn"));
  * ```
  *
  * @module
@@ -61,12 +61,12 @@ export function directoryHandler(dir: string): tf.io.IOHandler {
 }
 
 /** Saves a layers model (topology and weights) into `dir`. */
-export async function saveModel(model: tf.LayersModel, dir: string): Promise<void> {
+export async function saveNetwork(model: tf.LayersModel, dir: string): Promise<void> {
   await model.save(directoryHandler(dir));
 }
 
-/** Loads a layers model saved by {@linkcode saveModel}. */
-export function loadModel(dir: string): Promise<tf.LayersModel> {
+/** Loads a layers model saved by {@linkcode saveNetwork}. */
+export function loadNetwork(dir: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(directoryHandler(dir));
 }
 

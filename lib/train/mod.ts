@@ -5,6 +5,7 @@
  */
 
 export * from "./augment.ts";
+export * from "./classifier.ts";
 export * from "./denoise.ts";
 export * from "./fit.ts";
 export * from "./fit_features.ts";

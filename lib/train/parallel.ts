@@ -50,8 +50,11 @@ export interface WorkerPool {
   terminate(): void;
 }
 
-/** Worker count that uses every core (one replica per core, the main thread included). */
-export function defaultWorkers(): number {
+/**
+ * Worker threads that help the main thread so that every core works: one per core beyond the first (0 on one
+ * core). The worker pools of the networks take it as their default size.
+ */
+export function helperWorkers(): number {
   return Math.max(0, (navigator.hardwareConcurrency ?? 1) - 1);
 }
 
@@ -96,7 +99,7 @@ export function splitRows(n: number, parts: number): [number, number][] {
 }
 
 /** Starts `workers` workers holding replicas of `model`'s architecture. */
-export async function createWorkerPool(model: tf.LayersModel, workers = defaultWorkers()): Promise<WorkerPool> {
+export async function createWorkerPool(model: tf.LayersModel, workers = helperWorkers()): Promise<WorkerPool> {
   const topology = model.toJSON(null, false);
   const chans = Array.from(
     { length: workers },

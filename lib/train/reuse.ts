@@ -28,7 +28,7 @@ import { outputsDir } from "../data/paths.ts";
 import { datasetFingerprint } from "../data/fingerprint.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { fit, type FitOptions, type History } from "./fit.ts";
-import { loadModel, modelExists, saveModel } from "./io.ts";
+import { loadNetwork, modelExists, saveNetwork } from "./io.ts";
 
 /** A trained (or re-loaded) model and how it was trained. */
 export interface TrainedModel {
@@ -91,7 +91,7 @@ export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions)
     try {
       const meta: Meta = JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
       if (meta.key === key) {
-        return { model: await loadModel(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir, name };
+        return { model: await loadNetwork(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir, name };
       }
     } catch { /* no or bad meta: train again */ }
   }
@@ -110,7 +110,7 @@ export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions)
     checkpoint: options.fit?.checkpoint ?? { dir: ckptDir },
   });
   const seconds = (performance.now() - t0) / 1000;
-  await saveModel(model, dir);
+  await saveNetwork(model, dir);
   const meta: Meta = { key, seconds, date: new Date().toISOString(), history };
   await writeFileAtomic(join(dir, "meta.json"), JSON.stringify(meta, null, 2) + "\n");
   return { model, history, seconds, loaded: false, dir, name };

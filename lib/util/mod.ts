@@ -1,8 +1,9 @@
 /**
- * Bottom layer: file helpers (atomic writes) and seeded random numbers. Imports nothing of lib/.
+ * Bottom layer: file helpers (atomic writes), seeded random numbers and the shared errors. Imports nothing of lib/.
  *
  * @module
  */
 
 export * from "./fs.ts";
 export * from "./random.ts";
+export * from "./errors.ts";

@@ -16,7 +16,7 @@ import { initBackend } from "../../lib/runtime/backend.ts";
 import { installFastConvGradients } from "../../lib/runtime/kernels/register.ts";
 import { alternativeCnn } from "../../lib/networks/cnn.ts";
 import { trainStep } from "../../lib/train/step.ts";
-import { createWorkerPool, defaultWorkers } from "../../lib/train/parallel.ts";
+import { createWorkerPool, helperWorkers } from "../../lib/train/parallel.ts";
 import { loadTrain } from "../../lib/data/load.ts";
 import { stratifiedSplit } from "../../lib/data/split.ts";
 import { fit } from "../../lib/train/fit.ts";
@@ -116,7 +116,7 @@ export const trainSuite: BenchSuite = {
       note:
         "conv grads on XNNPACK conv2d, Tile-free BatchNorm grad, per-channel sums as products, one-pass max-pool grad",
     });
-    const workers = defaultWorkers();
+    const workers = helperWorkers();
     if (workers > 0) {
       const pool = await createWorkerPool(model, workers);
       const opt = tf.train.adam(1e-3);
