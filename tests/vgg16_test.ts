@@ -9,7 +9,8 @@ import {
   toVggInput,
   VGG16_BASE_PARAMS,
 } from "../lib/networks/vgg16.ts";
-import { cachedFeatures, extractFeatures, fingerprint, weightsFingerprint } from "../lib/networks/features.ts";
+import { cachedFeatures, extractFeatures, weightsFingerprint } from "../lib/networks/features.ts";
+import { fingerprint } from "../lib/data/fingerprint.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
 await initBackend();

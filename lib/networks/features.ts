@@ -115,5 +115,3 @@ export async function cachedFeatures(
   await writeCache(dir, id, { rows: ds.count, columns: dim, pixels: features.values, labels: null, layout });
   return { ...features, cached: false };
 }
-
-export { datasetFingerprint, fingerprint };

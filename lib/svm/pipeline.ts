@@ -37,8 +37,11 @@ export interface SvmPipeline extends Classifier {
   predict(x: Matrix | Dataset): Promise<Int32Array>;
 }
 
-/** A cheap fingerprint of a dataset (count, labels, a strided pixel sum). */
-export function fingerprint(ds: Dataset): string {
+/**
+ * The key of a training set in a pipeline's cache key: count, a hash of the labels and a sum of every 97th pixel
+ * (cheap; `datasetFingerprint` in `lib/data/fingerprint.ts` hashes every value, for the networks' caches).
+ */
+export function pipelineDataKey(ds: Dataset): string {
   let h = 0;
   const labels = ds.labels ?? new Uint8Array();
   for (let i = 0; i < labels.length; i++) h = (Math.imul(h, 31) + labels[i]) | 0;
@@ -66,7 +69,7 @@ export async function fitPipeline(train: Dataset, options: PipelineOptions): Pro
   };
   let result: { svc: SVC; pca?: PCA; loaded: boolean; fitSeconds: number };
   if (options.cacheName) {
-    const key = JSON.stringify({ pca: options.pca ?? null, svc: options.svc, data: fingerprint(train) });
+    const key = JSON.stringify({ pca: options.pca ?? null, svc: options.svc, data: pipelineDataKey(train) });
     result = await fitOrLoad(outputPath("models", `${options.cacheName}.bin`), key, fit);
   } else result = { ...(await fit()), loaded: false };
   const { svc, pca, loaded, fitSeconds } = result;
