@@ -50,6 +50,8 @@ export interface PCAState {
  *
  * @example
  * ```ts
+ * import type { Dataset } from "../data/dataset.ts";
+ * declare const train: Dataset;
  * const pca = new PCA({ nComponents: 150, whiten: true, solver: "randomized" });
  * const z = await pca.fitTransform(train);
  * ```

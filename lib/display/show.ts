@@ -14,7 +14,7 @@
  *
  * @example Last line of a cell
  * ```ts
- * const figure = classHistogram(train.labels);
+ * declare const figure: { [key: symbol]: () => Record<string, unknown> }; // e.g. a histogram
  * await show(figure);
  * ```
  *

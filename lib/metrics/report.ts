@@ -48,6 +48,7 @@ export interface ReportOptions {
  *
  * @example
  * ```ts
+ * declare const truth: Uint8Array, predicted: Int32Array;
  * console.log(classificationReport(truth, predicted).text);
  * ```
  */

@@ -6,6 +6,7 @@
  *
  * @example
  * ```ts
+ * import { initBackend } from "../runtime/backend.ts";
  * import { alternativeCnn, summary } from "./cnn.ts";
  * await initBackend();
  * const model = alternativeCnn({ seed: 1 });

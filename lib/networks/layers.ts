@@ -13,6 +13,7 @@
  *
  * @example
  * ```ts
+ * import * as tf from "@tensorflow/tfjs";
  * const model = tf.sequential();
  * model.add(pixelPowers({ exponents: [1, 16], inputShape: [28, 28, 1] })); // -> [28, 28, 2]
  * ```

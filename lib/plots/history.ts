@@ -4,6 +4,10 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { fit } from "../train/fit.ts";
+ * declare const model: tf.LayersModel, train: Dataset, holdout: Dataset;
  * const history = await fit(model, train, { validation: holdout });
  * historyPlot(history, { title: "Alternative CNN" }); // last value of a cell: shown inline
  * ```

@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * import type { Dataset } from "../data/dataset.ts";
+ * declare const train: Dataset;
  * const { x, y } = toTensors(train); // x: [9000, 28, 28, 1], y: [9000, 10]
  * ```
  *

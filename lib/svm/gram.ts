@@ -49,6 +49,8 @@ export function rowSquaredNorms(m: Matrix): Float64Array {
  *
  * @example
  * ```ts
+ * import type { Matrix } from "../data/matrix.ts";
+ * declare const x: Matrix;
  * const g = await gramMatrix(x, x); // linear kernel
  * ```
  */

@@ -79,6 +79,8 @@ export interface GridSearchResult {
  *
  * @example
  * ```ts
+ * import type { Dataset } from "../data/dataset.ts";
+ * declare const train: Dataset;
  * const result = await gridSearchSVC(train, undefined, { grid: { C: [0.4, 0.8], gamma: [0.005, 0.01] } });
  * result.best; // { C: 0.8, gamma: 0.01 }
  * ```

@@ -65,6 +65,8 @@ export function classWeights(labels: ArrayLike<number>, classes: number[], weigh
  *
  * @example
  * ```ts
+ * import type { SolverPool } from "./solver_pool.ts";
+ * declare const pool: SolverPool, kernel: Float32Array, n: number, labels: Uint8Array;
  * const model = await trainOneVsOne(pool, { kernel, size: n, labels, C: 0.8 });
  * ```
  */

@@ -55,6 +55,8 @@ export function pipelineDataKey(ds: Dataset): string {
  *
  * @example
  * ```ts
+ * import type { Split } from "../data/split.ts";
+ * declare const split: Split;
  * const model = await fitPipeline(split.train, { pca: { nComponents: 150, whiten: true }, svc: { C: 10, gamma: 0.005 } });
  * const predicted = await model.predict(split.holdout);
  * ```

@@ -42,6 +42,8 @@ export function coreCount(): number {
  *
  * @example
  * ```ts
+ * import type { BinaryProblem } from "./smo.ts";
+ * declare const problem: BinaryProblem;
  * const pool = createSolverPool();
  * try { await pool.solve(problem); } finally { pool.close(); }
  * ```

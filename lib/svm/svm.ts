@@ -68,6 +68,8 @@ export interface SVCState {
  *
  * @example
  * ```ts
+ * import type { Split } from "../data/split.ts";
+ * declare const split: Split;
  * const svc = new SVC({ kernel: "rbf", C: 0.8, gamma: 0.01 });
  * await svc.fit(split.train, null, { workers: 2 });
  * const acc = await svc.score(split.holdout);

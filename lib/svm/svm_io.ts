@@ -130,7 +130,12 @@ export async function loadSvm(path: string): Promise<LoadedModel> {
  *
  * @example
  * ```ts
- * const { svc } = await fitOrLoad(outputPath("models", "svm_rbf.bin"), key, async () => ({ svc: await new SVC(o).fit(train) }));
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { outputPath } from "../data/paths.ts";
+ * import { SVC, type SVCOptions } from "./svm.ts";
+ * declare const key: string, o: SVCOptions, train: Dataset;
+ * const fit = async () => ({ svc: await new SVC(o).fit(train) });
+ * const { svc } = await fitOrLoad(outputPath("models", "svm_rbf.bin"), key, fit);
  * ```
  */
 export async function fitOrLoad(

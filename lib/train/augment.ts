@@ -12,6 +12,8 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * declare const xBatch: tf.Tensor4D, step: number;
  * import { createAugmenter, DIGIT_AUGMENTATION } from "./augment.ts";
  * const augment = createAugmenter({ ...DIGIT_AUGMENTATION, seed: 7 });
  * const xAug = augment(xBatch, step); // [n, 28, 28, 1] -> [n, 28, 28, 1]

@@ -6,6 +6,12 @@
  *
  * @example
  * ```ts
+ * import { loadTrain } from "../data/load.ts";
+ * import { outputPath } from "../data/paths.ts";
+ * import { stratifiedSplit } from "../data/split.ts";
+ * import { alternativeCnn } from "../networks/cnn.ts";
+ * import { initBackend } from "../runtime/backend.ts";
+ * import { oneCycle } from "./schedules.ts";
  * const tf = await initBackend();
  * const { train, holdout } = stratifiedSplit(await loadTrain());
  * const model = alternativeCnn({ seed: 1 });
@@ -18,7 +24,7 @@
  *   validation: holdout,
  *   checkpoint: { dir: outputPath("models", "alt-cnn") },
  * });
- * historyPlot(history);
+ * history.valAccuracy.at(-1); // historyPlot(history) draws it (lib/plots/history.ts)
  * ```
  *
  * @module

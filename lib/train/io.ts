@@ -7,6 +7,9 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * import { outputPath } from "../data/paths.ts";
+ * declare const model: tf.LayersModel;
  * await saveNetwork(model, outputPath("models", "alt-cnn"));
  * const again = await loadNetwork(outputPath("models", "alt-cnn"));
  * ```

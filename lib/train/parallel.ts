@@ -18,6 +18,8 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * declare const model: tf.LayersModel, xData: Float32Array;
  * const pool = await createWorkerPool(model, 1); // main thread + 1 worker
  * const probs = await pool.predict(model, xData, 1000);
  * pool.terminate();

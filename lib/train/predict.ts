@@ -4,6 +4,10 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { helperWorkers } from "./parallel.ts";
+ * declare const model: tf.LayersModel, holdout: Dataset;
  * const labels = await predictLabels(model, holdout);
  * const { loss, accuracy } = await evaluate(model, holdout, { workers: helperWorkers() });
  * ```

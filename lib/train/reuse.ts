@@ -9,6 +9,9 @@
  *
  * @example
  * ```ts
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { alternativeCnn } from "../networks/cnn.ts";
+ * declare const train: Dataset, holdout: Dataset;
  * const run = await trainOrLoad("alt-cnn", {
  *   build: () => alternativeCnn({ seed: 1 }),
  *   train,

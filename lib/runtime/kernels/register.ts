@@ -106,6 +106,7 @@ const conv2dGradient: tf.GradConfig = {
  *
  * @example
  * ```ts
+ * import { initBackend } from "../backend.ts";
  * await initBackend(); // calls installFastConvGradients()
  * ```
  */
