@@ -48,15 +48,24 @@ function plainName(value: unknown): string {
   return typeof name === "string" ? `[figure ${name}]` : "[display]";
 }
 
+/** A value that can save itself under its name (a figure) and has not been saved yet. */
+function unsavedFigure(value: unknown): value is { name: string; save(): Promise<unknown> } {
+  const v = value as { name?: unknown; save?: unknown; path?: unknown } | null | undefined;
+  return typeof v?.name === "string" && typeof v.save === "function" && v.path === undefined;
+}
+
 /**
  * Shows each value as an output of the running cell, in order, and returns once
  * the kernel has had time to forward them. Use it, awaited, as a cell's last
  * statement instead of leaving the value as the last expression. Outside a
- * notebook it prints each value's text form to stdout.
+ * notebook it prints each value's text form to stdout. A figure (a value with a
+ * `name` and a `save` method) is saved first, under its name, unless it was
+ * saved already, so that every figure shown appears in `outputs/REPORT.md`.
  */
 export async function show(...values: unknown[]): Promise<void> {
   const kernel = inJupyter();
   for (const value of values) {
+    if (unsavedFigure(value)) await value.save();
     const bundle = bundleOf(value);
     if (kernel) await sendDisplay(bundle);
     else console.log(String(bundle["text/plain"]));

@@ -4,8 +4,10 @@
  * @module
  */
 
+export * from "./notebooks.ts";
 export * from "./profile.ts";
 export * from "./ranking.ts";
 export * from "./results.ts";
 export * from "./settings.ts";
+export * from "./setup.ts";
 export * from "./training.ts";

@@ -9,6 +9,9 @@
 import { join } from "node:path";
 import { outputsDir } from "../data/paths.ts";
 import { writeFileAtomic } from "../util/fs.ts";
+import { countParams } from "../networks/cnn.ts";
+import type { TrainedModel } from "../train/reuse.ts";
+import { activeProfile } from "./profile.ts";
 
 /** One scored model. */
 export interface ResultRecord {
@@ -42,6 +45,32 @@ export interface ResultRecord {
 /** Directory holding the result files. */
 export function resultsDir(): string {
   return join(outputsDir(), "results");
+}
+
+/** What {@linkcode recordRun} takes from the caller: everything the run itself does not know. */
+export type RunRecord = Omit<ResultRecord, "trainSeconds" | "parameters" | "savedAs" | "profile">;
+
+/**
+ * Records the result of a trained network: its training seconds, parameter count, saved name and the active
+ * profile come from the run, the rest (section, model, scores, report figure) from `record`.
+ *
+ * @example
+ * ```ts
+ * import type { TrainedModel } from "../train/reuse.ts";
+ * import { recordRun } from "./results.ts";
+ *
+ * declare const run: TrainedModel;
+ * await recordRun("06_alternative_cnn", run, { section: "6.3", model: "4-conv CNN", holdoutAccuracy: 0.95 });
+ * ```
+ */
+export function recordRun(file: string, run: TrainedModel, record: RunRecord): Promise<string> {
+  return recordResults(file, [{
+    ...record,
+    trainSeconds: run.seconds,
+    parameters: countParams(run.model).total,
+    savedAs: run.name,
+    profile: activeProfile(),
+  }]);
 }
 
 /**
