@@ -14,7 +14,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { createRandom } from "../util/random.ts";
 import { initBackend } from "../runtime/backend.ts";
 import { asMatrix, type Matrix, matrix } from "../data/matrix.ts";
-import { NotFittedError } from "../util/errors.ts";
+import { Estimator } from "../util/estimator.ts";
 
 /** Hyperparameters of {@linkcode PCA}. */
 export interface PCAOptions {
@@ -56,31 +56,16 @@ export interface PCAState {
  * const z = await pca.fitTransform(train);
  * ```
  */
-export class PCA {
-  /** The hyperparameters, as given to the constructor. */
-  readonly options: Readonly<PCAOptions>;
-  #state: PCAState | null = null;
-
+export class PCA extends Estimator<PCAOptions, PCAState> {
   constructor(options: PCAOptions = {}) {
-    this.options = Object.freeze({ ...options });
+    super("PCA", options);
   }
 
   /** A fitted PCA from its state (as {@linkcode PCA.state} gave it, e.g. read from a file). */
   static fromState(options: PCAOptions, state: PCAState): PCA {
     const pca = new PCA(options);
-    pca.#state = Object.freeze({ ...state });
+    pca.setState(state);
     return pca;
-  }
-
-  /** True once fitted. */
-  get fitted(): boolean {
-    return this.#state !== null;
-  }
-
-  /** The fitted state (throws {@linkcode NotFittedError} before `fit`). */
-  get state(): Readonly<PCAState> {
-    if (!this.#state) throw new NotFittedError("PCA");
-    return this.#state;
   }
 
   /** Feature means (length: features). */
@@ -123,7 +108,7 @@ export class PCA {
       ratio[c] = variance[c] / totalVariance;
       for (let j = 0; j < d; j++) components[c * d + j] = vectors.get(j, c);
     }
-    this.#state = Object.freeze({
+    this.setState({
       mean,
       components: matrix(components, k, d),
       explainedVariance: variance,

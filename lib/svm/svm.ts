@@ -15,7 +15,7 @@ import { kernelMatrix, type KernelName, type KernelSpec } from "./gram.ts";
 import { asMatrix, type Matrix, takeRows } from "../data/matrix.ts";
 import { type ClassWeight, type OvoModel, predictOneVsOne, trainOneVsOne } from "./ovo.ts";
 import { createSolverPool, type SolverPool } from "./solver_pool.ts";
-import { NotFittedError } from "../util/errors.ts";
+import { Estimator } from "../util/estimator.ts";
 
 /** Hyperparameters of {@linkcode SVC}. */
 export interface SVCOptions {
@@ -75,33 +75,19 @@ export interface SVCState {
  * const acc = await svc.score(split.holdout);
  * ```
  */
-export class SVC {
-  /** The hyperparameters, as given to the constructor (defaults are applied by `fit`). */
-  readonly options: Readonly<SVCOptions>;
-  #state: SVCState | null = null;
+export class SVC extends Estimator<SVCOptions, SVCState> {
   #fitSeconds = 0;
 
   constructor(options: SVCOptions = {}) {
-    this.options = Object.freeze({ ...options });
+    super("SVC", options);
   }
 
   /** A fitted SVC from its state (as {@linkcode SVC.state} gave it, e.g. read from a file). */
   static fromState(options: SVCOptions, state: SVCState, fitSeconds = 0): SVC {
     const svc = new SVC(options);
-    svc.#state = Object.freeze({ ...state });
+    svc.setState(state);
     svc.#fitSeconds = fitSeconds;
     return svc;
-  }
-
-  /** True once fitted. */
-  get fitted(): boolean {
-    return this.#state !== null;
-  }
-
-  /** The fitted state (throws {@linkcode NotFittedError} before `fit`). */
-  get state(): Readonly<SVCState> {
-    if (!this.#state) throw new NotFittedError("SVC");
-    return this.#state;
   }
 
   /** Seconds spent in the last `fit` (kernel + solver), or those stored with a loaded model. */
@@ -140,14 +126,14 @@ export class SVC {
       if (!options.pool) pool.close();
       (bar as Progress | null)?.finish();
     }
-    this.#state = Object.freeze(compactSupport(m, spec, model));
+    this.setState(compactSupport(m, spec, model));
     this.#fitSeconds = (performance.now() - t0) / 1000;
     return this;
   }
 
   /** Number of support vectors (distinct samples over all pairs). */
   get supportCount(): number {
-    return this.#state?.supportVectors.rows ?? 0;
+    return this.fitted ? this.state.supportVectors.rows : 0;
   }
 
   /** Predicted labels. */

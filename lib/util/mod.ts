@@ -7,3 +7,4 @@
 export * from "./fs.ts";
 export * from "./random.ts";
 export * from "./errors.ts";
+export * from "./estimator.ts";
