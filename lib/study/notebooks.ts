@@ -127,12 +127,12 @@ export const PREDICTION_SETTINGS = {
   full: { trainImages: 12000, epochs: 6, testImages: 50000 },
 };
 
-/** Notebook 08; `cnnEpochs` matches notebook 06 so that its models are reloaded there, not trained again. */
+/** Notebook 08; `cnnEpochs` are notebook 06's epochs, so that its models are reloaded there, not trained again. */
 export const BEYOND_SETTINGS = {
   smoke: {
     trainImages: 1500,
     holdoutImages: 500,
-    cnnEpochs: 1,
+    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.smoke.epochs,
     denseEpochs: 2,
     denoiserEpochs: 1,
     bestEpochs: 1,
@@ -142,7 +142,7 @@ export const BEYOND_SETTINGS = {
   quick: {
     trainImages: 9000,
     holdoutImages: 3000,
-    cnnEpochs: 4,
+    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.quick.epochs,
     denseEpochs: 8,
     denoiserEpochs: 2,
     bestEpochs: 4,
@@ -152,7 +152,7 @@ export const BEYOND_SETTINGS = {
   full: {
     trainImages: 9000,
     holdoutImages: 3000,
-    cnnEpochs: 5,
+    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.full.epochs,
     denseEpochs: 15,
     denoiserEpochs: 4,
     bestEpochs: 14,
