@@ -17,9 +17,6 @@ import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts"
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
 
-type Shape4 = [number, number, number, number];
-// deno-lint-ignore no-explicit-any
-type AnyAttrs = any;
 
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
@@ -53,9 +50,9 @@ const filterKernel: tf.KernelConfig = {
   backendName: "wasm",
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
-    const a = attrs as AnyAttrs;
+    const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
     if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter: only NHWC is supported");
-    const filterShape = a.filterShape as Shape4;
+    const filterShape = a.filterShape;
     const geo = convGeometry(x.shape, filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
     return intoOutput(backend, () => conv2dFilterGrad(x, dy, filterShape, geo));
   },
@@ -66,9 +63,9 @@ const inputKernel: tf.KernelConfig = {
   backendName: "wasm",
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
-    const a = attrs as AnyAttrs;
+    const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
     if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropInput: only NHWC is supported");
-    const inputShape = a.inputShape as Shape4;
+    const inputShape = a.inputShape;
     const geo = convGeometry(inputShape, filter.shape, a.strides, a.pad, 1, a.dimRoundingMode);
     return intoOutput(backend, () => conv2dInputGrad(inputShape, dy, filter, geo));
   },
@@ -83,7 +80,7 @@ const conv2dGradient: tf.GradConfig = {
   kernelName: "Conv2D",
   inputsToSave: ["x", "filter"],
   gradFunc: (dy, saved, attrs) => {
-    const a = attrs as AnyAttrs;
+    const a = attrs as unknown as tf.Conv2DAttrs;
     const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
     const dil = pairOf(a.dilations);
     const dilated = dil[0] > 1 || dil[1] > 1;
