@@ -2,12 +2,12 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import {
-  buildVgg16Base,
-  buildVggHead,
   IMAGENET_BGR_MEANS,
   loadVggWeights,
   toVggInput,
   VGG16_BASE_PARAMS,
+  vgg16Base,
+  vgg16Head,
 } from "../lib/networks/vgg16.ts";
 import { cachedFeatures, extractFeatures, weightsFingerprint } from "../lib/networks/features.ts";
 import { fingerprint } from "../lib/data/fingerprint.ts";
@@ -16,7 +16,7 @@ import { createDataset } from "../lib/data/dataset.ts";
 await initBackend();
 
 // Built once for all tests: building the 14.7M-parameter base takes seconds.
-const base = buildVgg16Base({ seed: 1 });
+const base = vgg16Base({ seed: 1 });
 
 /** Writes `model` as a tfjs layers-model (`model.json` + one shard) in `dir`, as tfjs' `model.save` lays it out. */
 async function saveNetwork(model: tf.LayersModel, dir: string): Promise<string> {
@@ -61,7 +61,7 @@ Deno.test("vgg16: base has Keras' 13 convolutions in 5 blocks and 14,714,688 par
 });
 
 Deno.test("vgg16: the report's head (Flatten, Dropout .125, Dense 100, Dropout .5, Dense 10 softmax)", () => {
-  const head = buildVggHead();
+  const head = vgg16Head();
   assert.deepEqual(head.layers.map((l) => l.getClassName()), ["Flatten", "Dropout", "Dense", "Dropout", "Dense"]);
   assert.equal(head.countParams(), 512 * 100 + 100 + 100 * 10 + 10);
   const config = head.layers.map((l) => l.getConfig());

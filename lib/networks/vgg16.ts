@@ -28,7 +28,7 @@ export const VGG16_BLOCKS: ReadonlyArray<{ filters: number; convs: number }> = [
 /** Parameters of the VGG16 base (any input size with 3 channels). */
 export const VGG16_BASE_PARAMS = 14_714_688;
 
-/** Options of {@linkcode buildVgg16Base}. */
+/** Options of {@linkcode vgg16Base}. */
 export interface Vgg16BaseOptions {
   /** Input `[height, width, channels]` (default [32, 32, 3], the smallest VGG16 accepts). */
   inputShape?: [number, number, number];
@@ -42,7 +42,7 @@ export interface Vgg16BaseOptions {
  * Builds the VGG16 convolutional base with Keras' layer names (`block1_conv1`
  * ... `block5_pool`), seeded Glorot-uniform kernels and zero biases.
  */
-export function buildVgg16Base(options: Vgg16BaseOptions = {}): tf.Sequential {
+export function vgg16Base(options: Vgg16BaseOptions = {}): tf.Sequential {
   const inputShape = options.inputShape ?? [32, 32, 3];
   const seed = options.seed ?? 1;
   const model = tf.sequential({ name: "vgg16" });
@@ -67,7 +67,7 @@ export function buildVgg16Base(options: Vgg16BaseOptions = {}): tf.Sequential {
   return model;
 }
 
-/** Options of {@linkcode buildVggHead}; the defaults are the report's head (section 6.2). */
+/** Options of {@linkcode vgg16Head}; the defaults are the report's head (section 6.2). */
 export interface VggHeadOptions {
   /** Shape of one feature map of the base (default [1, 1, 512], VGG16 at 32x32). */
   inputShape?: number[];
@@ -90,7 +90,7 @@ export interface VggHeadOptions {
  * Dropout(0.5), Dense(10, softmax) named `predictions`. Returned uncompiled;
  * the report compiled it with categorical cross-entropy and SGD at 1e-4.
  */
-export function buildVggHead(options: VggHeadOptions = {}): tf.Sequential {
+export function vgg16Head(options: VggHeadOptions = {}): tf.Sequential {
   const seed = options.seed ?? 7;
   const model = tf.sequential({ name: "vgg16_head" });
   model.add(tf.layers.flatten({ inputShape: options.inputShape ?? [1, 1, 512], name: "flatten" }));

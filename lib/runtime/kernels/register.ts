@@ -17,7 +17,6 @@ import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts"
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
 
-
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
 let stockBatchNorm: tf.GradConfig | undefined;
