@@ -24,7 +24,7 @@
 
 import type { BatchTransform } from "./fit.ts";
 import { tf } from "../runtime/backend.ts";
-import { createRandom } from "../util/random.ts";
+import { createRandom, deriveSeed, SEED_STRIDE } from "../util/random.ts";
 
 /** How pixels that come from outside the image frame are filled. */
 export type FillMode = "nearest" | "constant" | "reflect" | "wrap" | "noise";
@@ -213,5 +213,5 @@ function mixSeed(seed: number, step: number): number {
  * draws and a rerun sees the same ones.
  */
 export function asFitTransform(augment: ImageAugmenter): BatchTransform {
-  return ({ x, y }, ctx) => ({ x: augment(x, ctx.epoch * 1_000_003 + ctx.step), y });
+  return ({ x, y }, ctx) => ({ x: augment(x, deriveSeed(ctx.epoch, ctx.step, SEED_STRIDE.xlarge)), y });
 }

@@ -12,7 +12,7 @@ import { createDataset, type Dataset } from "../data/dataset.ts";
 import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { mapBatches } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
-import { createRandom, shuffleInPlace } from "../util/random.ts";
+import { createRandom, deriveSeed, SEED_STRIDE, shuffleInPlace } from "../util/random.ts";
 import { withFreshNoise } from "./fresh_noise.ts";
 
 /** Options of {@linkcode fitDenoiser}. */
@@ -49,13 +49,16 @@ export async function fitDenoiser(
   const t0 = performance.now();
   try {
     for (let epoch = 0; epoch < epochs; epoch++) {
-      shuffleInPlace(order, createRandom(seed * 7919 + epoch));
+      shuffleInPlace(order, createRandom(deriveSeed(seed, epoch, SEED_STRIDE.small)));
       let sum = 0;
       for (let start = 0, step = 0; start < clean.count; start += batchSize, step++) {
         const idx = order.subarray(start, Math.min(clean.count, start + batchSize));
         const value = tf.tidy(() => {
           const target = batchTensors(clean, idx).x;
-          const noisy = withFreshNoise(target, seed * 1_000_003 + epoch * 10_007 + step);
+          const noisy = withFreshNoise(
+            target,
+            deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.medium), SEED_STRIDE.xlarge),
+          );
           const l = optimizer.minimize(() => {
             const out = model.apply(noisy, { training: true }) as tf.Tensor4D;
             return tf.metrics.binaryCrossentropy(target, out).mean() as tf.Scalar;

@@ -34,7 +34,7 @@ import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import type { Dataset } from "../data/dataset.ts";
 import { createProgress, type ProgressOptions } from "../display/progress.ts";
-import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
+import { createRandom, deriveSeed, type Random, SEED_STRIDE, shuffleInPlace } from "../util/random.ts";
 import { exists, writeFileAtomic } from "../util/fs.ts";
 import { copyWeights, loadNetwork, loadOptimizer, saveNetwork, saveOptimizer } from "./io.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
@@ -202,7 +202,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
   try {
     for (let epoch = start; epoch < epochs; epoch++) {
       const t0 = performance.now();
-      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(seed * 100003 + epoch));
+      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(deriveSeed(seed, epoch, SEED_STRIDE.large)));
       let lossSum = 0, correct = 0, seen = 0, lr = baseLr;
       for (let step = 0; step < stepsPerEpoch; step++) {
         const idx = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
@@ -213,7 +213,11 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         const batch = tf.tidy(() => {
           const b = batchTensors(train, idx, { labelSmoothing: smoothing }) as { x: tf.Tensor4D; y: tf.Tensor2D };
           if (!options.transform) return b;
-          return options.transform(b, { epoch, step, random: createRandom(seed * 7919 + epoch * 100003 + step) });
+          return options.transform(b, {
+            epoch,
+            step,
+            random: createRandom(deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.large), SEED_STRIDE.small)),
+          });
         });
         const n = batch.x.shape[0];
         let r: { loss: number; correct: number };

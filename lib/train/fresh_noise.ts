@@ -16,6 +16,7 @@
  * @module
  */
 
+import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
 import { formatPercent } from "../display/format.ts";
 import { tf } from "../runtime/backend.ts";
 import type { BatchTransform } from "./fit.ts";
@@ -54,7 +55,7 @@ export const CLEAN_DIGIT_GEOMETRY: Readonly<AugmentOptions> = Object.freeze({
 export function freshNoiseTransform(options: AugmentOptions = CLEAN_DIGIT_GEOMETRY): BatchTransform {
   const seed = options.seed ?? 42;
   return ({ x, y }, ctx) => {
-    const step = ctx.epoch * 1_000_003 + ctx.step;
+    const step = deriveSeed(ctx.epoch, ctx.step, SEED_STRIDE.xlarge);
     const moved = transformBatch(x, drawParams(options, x.shape[0], step, x.shape[2], x.shape[1]), {
       ...options,
       fillMode: options.fillMode === "noise" ? "constant" : options.fillMode ?? "constant",

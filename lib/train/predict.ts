@@ -15,6 +15,7 @@
  * @module
  */
 
+import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
 import { type BatchOptions, batchProgress, mapBatches } from "../runtime/batches.ts";
@@ -81,7 +82,7 @@ export async function predictProba(
     if (!views) return await once(ds, options.label);
     const seed = options.viewSeed ?? 1, probs: Float32Array[] = [];
     for (const [k, view] of views.entries()) {
-      const shifted = Object.keys(view).length ? shiftedDataset(ds, view, seed + 7919 * k) : ds;
+      const shifted = Object.keys(view).length ? shiftedDataset(ds, view, deriveSeed(k, seed, SEED_STRIDE.small)) : ds;
       probs.push(await once(shifted, `${options.label ?? "predict"} (view ${k + 1}/${views.length})`));
     }
     return averageProbabilities(probs);
