@@ -120,3 +120,17 @@ Deno.test("every layer of lib/ has a mod.ts and the import map names it", () => 
   const folders = [...Deno.readDirSync(join(REPO_ROOT, "lib"))].filter((e) => e.isDirectory).map((e) => e.name);
   assert.deepEqual(folders.sort(), [...LAYERS].sort(), "lib/ has exactly the folders of LAYERS");
 });
+
+Deno.test("notebooks import lib/ only through the layers' modules (noisy-digits/<layer>), never a deep path", () => {
+  const dir = join(REPO_ROOT, "notebooks");
+  const names = [...Deno.readDirSync(dir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb"));
+  assert.ok(names.length >= 8);
+  for (const name of names) {
+    const cells = JSON.parse(Deno.readTextFileSync(join(dir, name))).cells as { cell_type: string; source: string[] }[];
+    const code = cells.filter((c) => c.cell_type === "code").map((c) => c.source.join("")).join("\n");
+    assert.doesNotMatch(code, /from\s+["']\.{1,2}\//, `${name} imports a relative path`);
+    for (const m of code.matchAll(/from\s+["']noisy-digits\/([\w-]+)["']/g)) {
+      assert.ok((LAYERS as readonly string[]).includes(m[1]), `${name} imports noisy-digits/${m[1]}, not a layer`);
+    }
+  }
+});
