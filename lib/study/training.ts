@@ -11,12 +11,12 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { alternativeCnn, threeBlockCnn } from "../networks/cnn.ts";
+import { alternativeCnn, simpleCnn, threeBlockCnn } from "../networks/cnn.ts";
 import type { FitOptions } from "../train/fit.ts";
 import { helperWorkers } from "../train/parallel.ts";
 import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";
 import { oneCycle } from "../train/schedules.ts";
-import type { AugmentOptions } from "../train/augment.ts";
+import { asFitTransform, type AugmentOptions, createAugmenter, REPORT_AUGMENTATION } from "../train/augment.ts";
 
 /** Name of the recipe in the keys of saved models. */
 export const RECIPE_NAME = "adam-onecycle-3e-3-ls0.1-bn0.9";
@@ -109,3 +109,33 @@ export const BEST_GEOMETRY: Readonly<AugmentOptions> = Object.freeze({
   heightShiftRange: 0.06,
   zoomRange: 0.06,
 });
+
+/** Options of {@linkcode trainSimpleCnn}. */
+export interface SimpleCnnRunOptions {
+  train: Dataset;
+  validation?: Dataset;
+  epochs: number;
+  profile: string;
+  /** Train on the report's augmentation (`REPORT_AUGMENTATION`) instead of the images as they are (default false). */
+  augment?: boolean;
+}
+
+/**
+ * Notebook 04's simple CNN (seed 11), trained with the study's recipe peaking at 2e-3, or reloaded when the same run
+ * was saved before.
+ */
+export function trainSimpleCnn(name: string, options: SimpleCnnRunOptions): Promise<TrainedModel> {
+  const { epochs, profile, augment = false } = options;
+  return trainOrLoad(name, {
+    build: () => simpleCnn({ seed: 11 }),
+    train: options.train,
+    fit: {
+      ...recipeFitOptions(epochs, 11),
+      schedule: oneCycle({ maxLr: 2e-3 }),
+      validation: options.validation,
+      transform: augment ? asFitTransform(createAugmenter(REPORT_AUGMENTATION)) : undefined,
+    },
+    key: { recipe: "adam-onecycle-2e-3-ls0.1", epochs, profile, augment },
+    profile,
+  });
+}
