@@ -6,8 +6,9 @@
  *
  * @example
  * ```ts
- * const { values } = parseOptions({ force: { type: "boolean" } }, "usage: deno task data [--force]");
- * const seed = intOption(values.seed, "--seed", "usage: ...");
+ * const usage = "usage: deno task data [--force] [--seed N]";
+ * const { values } = parseOptions({ force: { type: "boolean" }, seed: { type: "string" } }, usage);
+ * const seed = intOption(values.seed, "--seed", usage);
  * ```
  *
  * @module

@@ -11,7 +11,7 @@
 
 import { join } from "node:path";
 import { dataDir, REPO_ROOT } from "../lib/data/paths.ts";
-import { activeProfile } from "../lib/notebook/profile.ts";
+import { activeProfile } from "../lib/study/profile.ts";
 import { ensureKernel } from "./notebook_runner.ts";
 import { freePort, type FrontEnd, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
 import { intOption, parseOptions } from "./args.ts";

@@ -11,9 +11,9 @@
 import { join } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
-import { activeProfile, PROFILES } from "../lib/notebook/profile.ts";
+import { activeProfile, PROFILES } from "../lib/study/profile.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
-import { formatDuration } from "../lib/notebook/progress.ts";
+import { formatDuration } from "../lib/display/progress.ts";
 import { parseOptions, usageError } from "./args.ts";
 
 const USAGE = "usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]";

@@ -18,9 +18,10 @@ import { basename, dirname, extname, join, resolve } from "node:path";
 import { checkInputFile, loadCsvDataset, loadLabelsCsv } from "../lib/data/load.ts";
 import { dataFile, outputPath } from "../lib/data/paths.ts";
 import { scoreSubmission, writeSubmission } from "../lib/data/submission.ts";
-import { initBackend } from "../lib/train/backend.ts";
-import { loadModel, modelExists } from "../lib/train/io.ts";
-import { argMaxRows, predictProbaAllCores } from "../lib/train/predict.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
+import { loadNetwork, modelExists } from "../lib/train/io.ts";
+import { argMaxRows, predictProba } from "../lib/train/predict.ts";
+import { helperWorkers } from "../lib/train/parallel.ts";
 import { exists } from "../lib/util/fs.ts";
 import { parseOptions } from "./args.ts";
 
@@ -44,14 +45,14 @@ try {
   await checkInputFile(testPath);
   if (await exists(out) && !(await Deno.stat(out)).isFile) throw new Error(`--out ${out} is not a regular file`);
   await initBackend();
-  const model = await loadModel(modelDirPath);
+  const model = await loadNetwork(modelDirPath);
   const test = await loadCsvDataset(testPath, false);
   const solution = values.test
     ? join(dirname(testPath), "test_solution.csv")
     : dataFile("solution", values["data-dir"]);
   // Checked before anything is written: a solution of another length is an error, not a wrong score.
   const truth = await exists(solution) ? await loadLabelsCsv(solution, { rows: test.count }) : null;
-  const predictions = argMaxRows(await predictProbaAllCores(model, test, { progress: undefined }));
+  const predictions = argMaxRows(await predictProba(model, test, { workers: helperWorkers(), progress: undefined }));
   await writeSubmission(predictions, out);
   const seconds = (performance.now() - t0) / 1000;
   console.log(`wrote ${out}: ${test.count} predictions in ${seconds.toFixed(1)} s`);

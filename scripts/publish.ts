@@ -21,7 +21,7 @@
 
 import { basename, dirname, join, relative } from "node:path";
 import { faultPoint, listDir, processAlive, removeStaleTemps, tempName, writeFileAtomic } from "../lib/util/fs.ts";
-import { readResultFile, writeResultFile } from "../lib/notebook/results.ts";
+import { readResultFile, writeResultFile } from "../lib/study/results.ts";
 
 /** Name of the publish record in the outputs folder. */
 export const PUBLISH_RECORD = ".reproduce-publish.json";

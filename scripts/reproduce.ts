@@ -18,18 +18,18 @@
 import { join, relative } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
-import { PROFILES } from "../lib/notebook/profile.ts";
-import { formatDuration } from "../lib/notebook/progress.ts";
-import { readAllResults } from "../lib/notebook/results.ts";
-import { latestRecords } from "../lib/notebook/ranking.ts";
+import { PROFILES } from "../lib/study/profile.ts";
+import { formatDuration } from "../lib/display/progress.ts";
+import { readAllResults } from "../lib/study/results.ts";
+import { latestRecords } from "../lib/study/ranking.ts";
 import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
-import { table } from "../lib/notebook/table.ts";
+import { table } from "../lib/display/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
 import { createStaging, discardStaging, publish, recoverPublish } from "./publish.ts";
-import { expectedEngineDescription } from "../lib/native/engine.ts";
+import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR]";
 const { values } = parseOptions(

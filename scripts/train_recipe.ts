@@ -22,8 +22,8 @@
 import { loadTrain } from "../lib/data/load.ts";
 import { outputPath } from "../lib/data/paths.ts";
 import { stratifiedSplit } from "../lib/data/split.ts";
-import { alternativeCnn } from "../lib/models/cnn.ts";
-import { initBackend } from "../lib/train/backend.ts";
+import { alternativeCnn } from "../lib/networks/cnn.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import { fit, formatLogs } from "../lib/train/fit.ts";
 import { oneCycle } from "../lib/train/schedules.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";

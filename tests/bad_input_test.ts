@@ -14,8 +14,8 @@ import * as tf from "@tensorflow/tfjs";
 import { checkInputFile, loadCsvDataset, type LoadInfo, loadLabelsCsv } from "../lib/data/load.ts";
 import { DataFormatError } from "../lib/data/csv.ts";
 import { CACHE_DIR_NAME, cacheDirFor, clearCache } from "../lib/data/cache.ts";
-import { loadModel, readModelMeta, saveModel } from "../lib/train/io.ts";
-import { loadModel as loadSvm } from "../lib/models/svm_io.ts";
+import { loadNetwork, readModelMeta, saveNetwork } from "../lib/train/io.ts";
+import { loadSvm } from "../lib/svm/svm_io.ts";
 import { Checksum } from "../lib/data/fingerprint.ts";
 import { removeStaleTemps, SavedFileError } from "../lib/util/fs.ts";
 
@@ -236,7 +236,7 @@ function tinyModel(): tf.LayersModel {
 async function savedModel(): Promise<{ dir: string; weights: string }> {
   await tf.setBackend("cpu");
   const dir = await tempDir();
-  await saveModel(tinyModel(), dir, { meta: { key: "k" } });
+  await saveNetwork(tinyModel(), dir, { meta: { key: "k" } });
   const weights = [...Deno.readDirSync(dir)].find((e) => e.name.startsWith("weights."))!.name;
   return { dir, weights: join(dir, weights) };
 }
@@ -256,7 +256,7 @@ Deno.test("model: a weights file longer or shorter than the manifest is refused,
   ) {
     const { dir, weights } = await savedModel();
     await Deno.writeFile(weights, change(await Deno.readFile(weights)));
-    const e = await refusal(loadModel(dir));
+    const e = await refusal(loadNetwork(dir));
     assert.ok(e instanceof SavedFileError, String(e));
     assert.ok(e.message.startsWith(weights), e.message);
     assert.match(e.message, pattern);
@@ -268,14 +268,14 @@ Deno.test("model: a cut model.json, a missing weights file, a directory: errors 
   const json = join(dir, "model.json");
   const text = await Deno.readTextFile(json);
   await Deno.writeTextFile(json, text.slice(0, text.length / 2));
-  let e = await refusal(loadModel(dir));
+  let e = await refusal(loadNetwork(dir));
   assert.ok(e.message.startsWith(`${json}: not valid JSON`), e.message);
   await Deno.writeTextFile(json, text);
   await Deno.remove(weights);
-  e = await refusal(loadModel(dir));
+  e = await refusal(loadNetwork(dir));
   assert.ok(e.message.startsWith(`${weights}: file not found (named by model.json)`), e.message);
   await Deno.mkdir(weights);
-  e = await refusal(loadModel(dir));
+  e = await refusal(loadNetwork(dir));
   assert.match(e.message, /is a directory, expected a regular file/);
 });
 
@@ -289,9 +289,9 @@ Deno.test("model: saved by the earlier layout (weights.bin + meta.json) still lo
   await Deno.writeTextFile(join(dir, "model.json"), JSON.stringify(json));
   await Deno.writeTextFile(join(dir, "meta.json"), JSON.stringify({ key: "old" }));
   assert.deepEqual(await readModelMeta(dir), { key: "old" });
-  assert.equal((await loadModel(dir)).getWeights().length, 2);
+  assert.equal((await loadNetwork(dir)).getWeights().length, 2);
   // the next save replaces both with one generation
-  await saveModel(tinyModel(), dir, { meta: { key: "new" } });
+  await saveNetwork(tinyModel(), dir, { meta: { key: "new" } });
   const names = [...Deno.readDirSync(dir)].map((e) => e.name);
   assert.ok(!names.includes("weights.bin") && !names.includes("meta.json"), names.join());
   assert.deepEqual(await readModelMeta(dir), { key: "new" });
@@ -302,17 +302,17 @@ Deno.test("model: loads running beside saves always get a whole model", async ()
   const dir = await tempDir();
   const model = tinyModel();
   model.setWeights(model.getWeights().map((w) => tf.fill(w.shape, 0)));
-  await saveModel(model, dir, { meta: { tag: 0 } });
+  await saveNetwork(model, dir, { meta: { tag: 0 } });
   const saves = (async () => {
     for (let t = 1; t <= 15; t++) {
       model.setWeights(model.getWeights().map((w) => tf.fill(w.shape, t)));
-      await saveModel(model, dir, { meta: { tag: t } });
+      await saveNetwork(model, dir, { meta: { tag: t } });
     }
   })();
   let loaded = 0;
   const loads = (async () => {
     for (let i = 0; i < 15; i++, loaded++) {
-      const m = await loadModel(dir);
+      const m = await loadNetwork(dir);
       const values = new Set(m.getWeights().flatMap((w) => Array.from(w.dataSync())));
       assert.equal(values.size, 1, "weights of one save");
     }
@@ -387,7 +387,7 @@ Deno.test("deno task predict: a partial test file gets its own name; a solution 
   const model = tf.sequential({
     layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10, activation: "softmax" })],
   });
-  await saveModel(model, join(outputs, "models", "final-cnn"));
+  await saveNetwork(model, join(outputs, "models", "final-cnn"));
   await Deno.mkdir(part);
   await Deno.writeTextFile(join(part, "test_small.csv"), [row(0.25), row(0.5), row(0.75)].join("\n") + "\n");
   await Deno.writeTextFile(join(outputs, "submission.csv"), "the full run's submission");

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 
 Deno.test("copyWeights works between models with different frozen layers", async () => {
-  const { initBackend } = await import("../lib/train/backend.ts");
-  const { simpleCnn } = await import("../lib/models/cnn.ts");
+  const { initBackend } = await import("../lib/runtime/backend.ts");
+  const { simpleCnn } = await import("../lib/networks/cnn.ts");
   const { copyWeights } = await import("../lib/train/io.ts");
   await initBackend();
   const a = simpleCnn({ seed: 1 }), b = simpleCnn({ seed: 2 });

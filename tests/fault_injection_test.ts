@@ -21,7 +21,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createRandom, shuffleInPlace } from "../lib/util/random.ts";
 import { loadCsvDataset, loadSolution, loadTest, loadTrain } from "../lib/data/load.ts";
 import type { Dataset } from "../lib/data/dataset.ts";
-import { loadModel, loadOptimizer, readModelMeta, saveModel } from "../lib/train/io.ts";
+import { loadNetwork, loadOptimizer, readModelMeta, saveNetwork } from "../lib/train/io.ts";
 import { recoverPublish } from "../scripts/publish.ts";
 import { faultModel } from "./fixtures/fault_driver.ts";
 
@@ -163,7 +163,7 @@ Deno.test("model save: killed at 50 points, the model loads as the old or the ne
       await copyDir(template, dir);
       const r = await run([DRIVER, "model", dir, "2"], env, point);
       assert.equal(r.signal, "SIGKILL", `point ${point}: not killed (${r.code}: ${r.stderr})`);
-      const model = await loadModel(dir);
+      const model = await loadNetwork(dir);
       const meta = (await readModelMeta(dir)) as { tag: number };
       assert.deepEqual(await weightsAll(model), [meta.tag], `point ${point}: weights of one save, metadata of another`);
       const opt = tf.train.adam(0.01);
@@ -171,7 +171,7 @@ Deno.test("model save: killed at 50 points, the model loads as the old or the ne
       seen.add(meta.tag);
       // The next save cleans up what the killed one left.
       const { model: next } = faultModel(3);
-      await saveModel(next, dir, { meta: { tag: 3 } });
+      await saveNetwork(next, dir, { meta: { tag: 3 } });
       const left = names(dir);
       assert.deepEqual(left.filter((n) => n !== "README.txt").length, 2, `point ${point}: ${left.join(", ")}`);
       assert.ok(left.includes("README.txt"), `point ${point}: the user's file is gone`);

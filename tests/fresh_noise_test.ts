@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import {
   CLEAN_DIGIT_GEOMETRY,
   describeGeometry,

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { gridSearchSVC } from "../lib/models/grid_search.ts";
-import { matrix } from "../lib/models/matrix.ts";
+import { gridSearchTable } from "../lib/plots/tables.ts";
+import { gridSearchSVC } from "../lib/svm/grid_search.ts";
+import { matrix } from "../lib/data/matrix.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 function noisyBlobs(perClass: number) {
@@ -35,7 +36,7 @@ Deno.test("grid search scores every cell on every fold and ranks by mean", async
   assert(r.cells.every((c) => c.mean <= best.mean));
   assert.deepEqual(r.best, { C: best.C, gamma: best.gamma });
   assert(r.bestScore > 0.8, `best cross-validated accuracy ${r.bestScore}`);
-  assert(r.table().text.includes("mean accuracy"));
+  assert(gridSearchTable(r).text.includes("mean accuracy"));
 });
 
 Deno.test("grid search behind a per-fold PCA, linear kernel", async () => {

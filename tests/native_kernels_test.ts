@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { createRandom } from "../lib/util/random.ts";
-import { loadNative } from "../lib/native/library.ts";
-import { activeEngine } from "../lib/native/engine.ts";
-import { convPrimitive } from "../lib/native/dnnl.ts";
+import { loadNative } from "../lib/runtime/native/library.ts";
+import { activeEngine } from "../lib/runtime/native/engine.ts";
+import { convPrimitive } from "../lib/runtime/native/dnnl.ts";
 
 const lib = (() => {
   try {

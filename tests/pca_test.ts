@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { PCA } from "../lib/models/pca.ts";
-import { matrix } from "../lib/models/matrix.ts";
+import { PCA } from "../lib/decomposition/pca.ts";
+import { matrix } from "../lib/data/matrix.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 const close = (a: number, b: number, eps: number) => assert(Math.abs(a - b) < eps, `${a} != ${b} (eps ${eps})`);

@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend } from "../lib/train/backend.ts";
-import { saveModel } from "../lib/train/io.ts";
-import { denseNet } from "../lib/models/dense.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
+import { saveNetwork } from "../lib/train/io.ts";
+import { denseNet } from "../lib/networks/dense.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
 import { argMaxRows, predictProba } from "../lib/train/predict.ts";
 import { accuracy } from "../lib/metrics/accuracy.ts";
-import { rankingTable, scoreSavedModels } from "../lib/notebook/ranking.ts";
+import { rankingTable, scoreSavedModels } from "../lib/study/ranking.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 await initBackend();
@@ -16,13 +16,13 @@ Deno.test("scoreSavedModels scores saved networks on the test images and notes m
   Deno.env.set("NOISY_DIGITS_OUTPUTS", outputs);
   try {
     const model = denseNet({ hidden: [16], seed: 1 });
-    await saveModel(model, join(outputs, "models", "tiny"));
+    await saveNetwork(model, join(outputs, "models", "tiny"));
     const rng = createRandom(2);
     const test = createDataset(Float32Array.from({ length: 50 * PIXELS }, () => rng.next()), {
       name: "test",
       labels: Uint8Array.from({ length: 50 }, (_, i) => i % 10),
     });
-    const expected = accuracy(test.labels!, argMaxRows(predictProba(model, test)));
+    const expected = accuracy(test.labels!, argMaxRows(await predictProba(model, test)));
     const ranked = await scoreSavedModels([
       { section: "8", model: "tiny", holdoutAccuracy: 0.5, savedAs: "tiny" },
       { section: "8", model: "gone", holdoutAccuracy: 0.9, savedAs: "gone" },

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { forgetResults, readAllResults, recordResults } from "../lib/notebook/results.ts";
+import { forgetResults, readAllResults, recordResults } from "../lib/study/results.ts";
 
 async function withOutputs(fn: () => Promise<void>) {
   const dir = await Deno.makeTempDir();

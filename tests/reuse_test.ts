@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { profiledName, trainOrLoad } from "../lib/train/reuse.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
 

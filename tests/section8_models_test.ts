@@ -1,12 +1,13 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/train/backend.ts";
-import { alternativeCnn, countParams, summary, threeBlockCnn } from "../lib/models/cnn.ts";
-import { denseNet } from "../lib/models/dense.ts";
-import { embeddings, lastHiddenLayer } from "../lib/models/embeddings.ts";
-import { denoise, denoisingAutoencoder, fitDenoiser } from "../lib/models/denoiser.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
+import { alternativeCnn, countParams, summary, threeBlockCnn } from "../lib/networks/cnn.ts";
+import { denseNet } from "../lib/networks/dense.ts";
+import { embeddings, lastHiddenLayer } from "../lib/networks/embeddings.ts";
+import { denoisingAutoencoder } from "../lib/networks/denoiser.ts";
+import { denoise, fitDenoiser } from "../lib/train/denoise.ts";
 import { withFreshNoise } from "../lib/train/fresh_noise.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { predictProba, predictProbaAllCores } from "../lib/train/predict.ts";
+import { predictProba } from "../lib/train/predict.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 await initBackend();
@@ -91,12 +92,12 @@ Deno.test("denoiser: learns to remove the noise from max(digit, u) images", asyn
   tf.dispose([x, noisy]);
 });
 
-Deno.test("predictProbaAllCores gives the main-thread probabilities", async () => {
+Deno.test("predictProba on worker replicas gives the main-thread probabilities", async () => {
   const model = alternativeCnn({ seed: 4 });
   const rng = createRandom(5);
   const ds = createDataset(Float32Array.from({ length: 40 * PIXELS }, () => rng.next()), { name: "random" });
-  const single = predictProba(model, ds);
-  const parallel = await predictProbaAllCores(model, ds, { workers: 1, batchSize: 8 });
+  const single = await predictProba(model, ds);
+  const parallel = await predictProba(model, ds, { workers: 1, batchSize: 8 });
   assert.equal(parallel.length, single.length);
   for (let i = 0; i < single.length; i++) assert.ok(Math.abs(parallel[i] - single[i]) < 1e-5);
 });

@@ -1,7 +1,7 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { bundleOf, show } from "../lib/notebook/show.ts";
+import { bundleOf, show } from "../lib/display/show.ts";
 import { createFigure } from "../lib/plots/figure.ts";
-import { table } from "../lib/notebook/table.ts";
+import { table } from "../lib/display/table.ts";
 
 Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
   const figure = createFigure("tiny", '<svg width="4" height="4"></svg>');
@@ -26,11 +26,35 @@ Deno.test("show: a table keeps its own bundle (HTML and text)", () => {
 Deno.test("show: outside a notebook it prints each value's text, in order", async () => {
   const printed: string[] = [];
   const log = console.log;
+  const outputs = await Deno.makeTempDir();
+  Deno.env.set("NOISY_DIGITS_OUTPUTS", outputs);
   console.log = (...args: unknown[]) => printed.push(args.join(" "));
   try {
     await show("first", createFigure("second", "<svg></svg>"), 3);
   } finally {
     console.log = log;
+    Deno.env.delete("NOISY_DIGITS_OUTPUTS");
+    await Deno.remove(outputs, { recursive: true });
   }
   assertEquals(printed, ["first", "[figure second]", "3"]);
+});
+
+Deno.test("show saves a figure under its name in outputs/figures/, once", async () => {
+  const outputs = await Deno.makeTempDir();
+  Deno.env.set("NOISY_DIGITS_OUTPUTS", outputs);
+  const log = console.log;
+  console.log = () => {};
+  try {
+    const figure = createFigure("histogram", '<svg width="2"></svg>');
+    await show(figure);
+    assertEquals(figure.path, `${outputs}/figures/histogram.svg`);
+    assertEquals(await Deno.readTextFile(figure.path!), '<svg width="2"></svg>');
+    await Deno.remove(figure.path!);
+    await show(figure); // already saved: not written again
+    assertEquals([...Deno.readDirSync(`${outputs}/figures`)].length, 0);
+  } finally {
+    console.log = log;
+    Deno.env.delete("NOISY_DIGITS_OUTPUTS");
+    await Deno.remove(outputs, { recursive: true });
+  }
 });

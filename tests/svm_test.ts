@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { solveBinary } from "../lib/models/smo.ts";
-import { SVC } from "../lib/models/svm.ts";
-import { matrix } from "../lib/models/matrix.ts";
-import { kernelMatrix } from "../lib/models/kernel.ts";
+import { solveBinary } from "../lib/svm/smo.ts";
+import { SVC } from "../lib/svm/svm.ts";
+import { matrix } from "../lib/data/matrix.ts";
+import { kernelMatrix } from "../lib/svm/gram.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 const close = (a: number, b: number, eps = 1e-6) => assert(Math.abs(a - b) < eps, `${a} != ${b}`);
@@ -51,12 +51,12 @@ function blobs(perClass: number, seed: number) {
 
 Deno.test("SVC: separable blobs are classified perfectly, with workers and inline alike", async () => {
   const train = blobs(20, 1), test = blobs(10, 2);
-  const inline = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5, workers: 0 }).fit(train.x, train.y);
-  const pooled = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5, workers: 2 }).fit(train.x, train.y);
+  const inline = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5 }).fit(train.x, train.y, { workers: 0 });
+  const pooled = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5 }).fit(train.x, train.y, { workers: 2 });
   assert.equal(await inline.score(test.x, test.y), 1);
   assert.deepEqual(await pooled.predict(test.x), await inline.predict(test.x));
   assert.equal(inline.state!.model.pairs.length, 6);
-  const linear = await new SVC({ kernel: "linear", C: 1, workers: 0 }).fit(train.x, train.y);
+  const linear = await new SVC({ kernel: "linear", C: 1 }).fit(train.x, train.y, { workers: 0 });
   assert.equal(await linear.score(test.x, test.y), 1);
 });
 
@@ -70,16 +70,16 @@ Deno.test("kernel matrices: rbf and linear values match direct formulas", async 
 });
 
 Deno.test("a saved SVC (with its PCA) reloads and predicts the same", async () => {
-  const { saveModel, loadModel, fitOrLoad } = await import("../lib/models/svm_io.ts");
-  const { PCA } = await import("../lib/models/pca.ts");
+  const { saveSvm, loadSvm, fitOrLoad } = await import("../lib/svm/svm_io.ts");
+  const { PCA } = await import("../lib/decomposition/pca.ts");
   const train = blobs(15, 4), test = blobs(5, 5);
   const pca = new PCA({ nComponents: 2, whiten: true });
   const z = await pca.fitTransform(train.x);
-  const svc = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5, workers: 0 }).fit(z, train.y);
+  const svc = await new SVC({ kernel: "rbf", C: 1, gamma: 0.5 }).fit(z, train.y, { workers: 0 });
   const dir = await Deno.makeTempDir();
   try {
-    await saveModel(`${dir}/m.bin`, svc, pca, "k1");
-    const back = await loadModel(`${dir}/m.bin`);
+    await saveSvm(`${dir}/m.bin`, svc, pca, "k1");
+    const back = await loadSvm(`${dir}/m.bin`);
     assert.equal(back.key, "k1");
     const expected = await svc.predict(await pca.transform(test.x));
     assert.deepEqual(await back.svc.predict(await back.pca!.transform(test.x)), expected);

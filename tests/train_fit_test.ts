@@ -1,12 +1,12 @@
 import assert from "node:assert/strict";
 import { createDataset, type Dataset, PIXELS } from "../lib/data/dataset.ts";
-import { alternativeCnn, countParams, simpleCnn, summary } from "../lib/models/cnn.ts";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { alternativeCnn, countParams, simpleCnn, summary } from "../lib/networks/cnn.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { fit } from "../lib/train/fit.ts";
-import { loadModel, saveModel } from "../lib/train/io.ts";
+import { loadNetwork, saveNetwork } from "../lib/train/io.ts";
 import { evaluate, predictLabels, predictProba } from "../lib/train/predict.ts";
 import { constant, cosine, oneCycle, warmupStep } from "../lib/train/schedules.ts";
-import { batchTensors, oneHot } from "../lib/train/tensors.ts";
+import { batchTensors, oneHot } from "../lib/runtime/tensors.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 /** A learnable toy set: class c has a bright horizontal band at row 2c+4. */
@@ -120,7 +120,7 @@ Deno.test("fit learns a toy task, calls the transform hook, and leaks no tensors
   assert.ok(history.lr[0] > 0 && history.lr[5] < history.lr[1]);
   assert.ok(history.loss[5] < history.loss[0], `loss ${history.loss}`);
   assert.ok(history.valAccuracy[5] >= 0.5, `val accuracy ${history.valAccuracy}`);
-  const ev = evaluate(model, val);
+  const ev = await evaluate(model, val);
   assert.ok(Math.abs(ev.accuracy - history.valAccuracy[5]) < 1e-9);
   model.dispose();
 });
@@ -152,7 +152,7 @@ Deno.test("early stopping and checkpoint resume", async () => {
     assert.equal(h3.loss.length, 3);
     assert.deepEqual(h3.epoch, [1, 2, 3]);
     // the resumed model started from the saved weights, so it differs from a fresh one
-    const again = await loadModel(dir);
+    const again = await loadNetwork(dir);
     assert.equal(again.getWeights().length, w2.length);
     tf.dispose([m2, m3, again].flatMap((m) => m.getWeights()));
   } finally {
@@ -166,14 +166,14 @@ Deno.test("save/load round-trips a model through files, predictions identical", 
   try {
     const model = alternativeCnn({ seed: 3 });
     const ds = toySet(6);
-    const p1 = predictProba(model, ds);
-    await saveModel(model, dir);
-    const loaded = await loadModel(dir);
-    const p2 = predictProba(loaded, ds);
+    const p1 = await predictProba(model, ds);
+    await saveNetwork(model, dir);
+    const loaded = await loadNetwork(dir);
+    const p2 = await predictProba(loaded, ds);
     assert.deepEqual(Array.from(p2), Array.from(p1));
     const rowSum = p1.slice(0, 10).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(rowSum - 1) < 1e-5);
-    assert.equal(predictLabels(loaded, ds).length, 6);
+    assert.equal((await predictLabels(loaded, ds)).length, 6);
     model.dispose();
     loaded.dispose();
   } finally {

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/train/backend.ts";
-import { predictProbaTta, SHIFT_VIEWS, shiftedDataset } from "../lib/train/tta.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
+import { SHIFT_VIEWS, shiftedDataset } from "../lib/train/tta.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { denseNet } from "../lib/models/dense.ts";
+import { denseNet } from "../lib/networks/dense.ts";
 import { averageProbabilities, predictProba } from "../lib/train/predict.ts";
 import { createRandom } from "../lib/util/random.ts";
 
@@ -30,13 +30,13 @@ Deno.test("shiftedDataset moves whole pixels and fills the new column with noise
   assert.notDeepEqual(column, Array.from({ length: 28 }, (_, y) => ds.pixels[y * 28]));
 });
 
-Deno.test("predictProbaTta averages the model over the original and shifted views", async () => {
+Deno.test("predictProba with views averages the model over the original and shifted views", async () => {
   const ds = randomImages(12, 2);
   const model = denseNet({ hidden: [8], seed: 3 });
-  const tta = await predictProbaTta(model, ds, { views: SHIFT_VIEWS.slice(0, 2), seed: 4 });
+  const tta = await predictProba(model, ds, { views: SHIFT_VIEWS.slice(0, 2), viewSeed: 4 });
   const expected = averageProbabilities([
-    predictProba(model, ds),
-    predictProba(model, shiftedDataset(ds, SHIFT_VIEWS[1], 4 + 7919)),
+    await predictProba(model, ds),
+    await predictProba(model, shiftedDataset(ds, SHIFT_VIEWS[1], 4 + 7919)),
   ]);
   assert.equal(tta.length, 12 * 10);
   for (let i = 0; i < tta.length; i++) assert.ok(Math.abs(tta[i] - expected[i]) < 1e-5);

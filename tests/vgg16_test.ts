@@ -1,24 +1,25 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/train/backend.ts";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
 import {
-  buildVgg16Base,
-  buildVggHead,
   IMAGENET_BGR_MEANS,
   loadVggWeights,
   toVggInput,
   VGG16_BASE_PARAMS,
-} from "../lib/models/vgg16.ts";
-import { cachedFeatures, extractFeatures, fingerprint, weightsFingerprint } from "../lib/models/features.ts";
+  vgg16Base,
+  vgg16Head,
+} from "../lib/networks/vgg16.ts";
+import { cachedFeatures, extractFeatures, weightsFingerprint } from "../lib/networks/features.ts";
+import { fingerprint } from "../lib/data/fingerprint.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
 await initBackend();
 
 // Built once for all tests: building the 14.7M-parameter base takes seconds.
-const base = buildVgg16Base({ seed: 1 });
+const base = vgg16Base({ seed: 1 });
 
 /** Writes `model` as a tfjs layers-model (`model.json` + one shard) in `dir`, as tfjs' `model.save` lays it out. */
-async function saveModel(model: tf.LayersModel, dir: string): Promise<string> {
+async function saveNetwork(model: tf.LayersModel, dir: string): Promise<string> {
   await model.save(tf.io.withSaveHandler(async (artifacts) => {
     const data = artifacts.weightData;
     const parts = Array.isArray(data) ? data : [data!];
@@ -60,7 +61,7 @@ Deno.test("vgg16: base has Keras' 13 convolutions in 5 blocks and 14,714,688 par
 });
 
 Deno.test("vgg16: the report's head (Flatten, Dropout .125, Dense 100, Dropout .5, Dense 10 softmax)", () => {
-  const head = buildVggHead();
+  const head = vgg16Head();
   assert.deepEqual(head.layers.map((l) => l.getClassName()), ["Flatten", "Dropout", "Dense", "Dropout", "Dense"]);
   assert.equal(head.countParams(), 512 * 100 + 100 + 100 * 10 + 10);
   const config = head.layers.map((l) => l.getConfig());
@@ -101,7 +102,7 @@ Deno.test("vgg16: weights saved to a local tfjs model file load back into the ba
   try {
     const x = toVggInput(noisyDataset(2));
     const before = base.predict(x) as tf.Tensor;
-    const path = await saveModel(base, dir);
+    const path = await saveNetwork(base, dir);
     // Overwrite the first and last convolutions, check outputs change, then load the file back.
     const saved = base.getWeights().map((w) => w.clone());
     const first = base.getLayer("block1_conv1"), last = base.getLayer("block5_conv3");
@@ -129,7 +130,7 @@ Deno.test("vgg16: loading reports a shape mismatch or a missing weight by layer 
     small.add(tf.layers.conv2d({ inputShape: [8, 8, 3], name: "block1_conv1", filters: 4, kernelSize: 3 }));
     small.add(tf.layers.flatten({ name: "flatten" }));
     small.add(tf.layers.dense({ name: "fc1", units: 2 }));
-    const path = await saveModel(small, dir);
+    const path = await saveNetwork(small, dir);
     await assert.rejects(
       () => loadVggWeights(base, path),
       /shape mismatch for block1_conv1\/kernel.*\[3,3,3,4\].*\[3,3,3,64\]/,

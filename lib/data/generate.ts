@@ -20,7 +20,7 @@ import { loadMnist, type MnistDigits } from "./mnist.ts";
 import { drawSplits, noiseSeed, noisyImages, type RecipeOptions, recipeSettings } from "./recipe.ts";
 import { createRandom } from "../util/random.ts";
 import { exists, writeAll, writeAtomic, writeFileAtomic } from "../util/fs.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
+import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { join } from "node:path";
 import { recoverDataDir, replaceAll } from "./replace.ts";
 

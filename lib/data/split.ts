@@ -56,6 +56,8 @@ export function stratifiedIndices(
  *
  * @example
  * ```ts
+ * import type { Dataset } from "./dataset.ts";
+ * declare const data: Dataset;
  * const { train, holdout } = stratifiedSplit(data, { holdoutFraction: 0.25, seed: 42 });
  * ```
  */

@@ -1,13 +1,12 @@
 /**
  * Classification report: precision, recall, f1 and support per class, with
  * accuracy and macro / weighted averages, rendered as scikit-learn's
- * `classification_report` prints it and as a displayable table.
+ * `classification_report` prints it, as plain data (`reportView` and
+ * `reportTable` in `lib/plots/tables.ts` show it).
  *
  * @module
  */
 
-import { displayable, type MimeBundle } from "../notebook/jupyter.ts";
-import { type Table, table } from "../notebook/table.ts";
 import { confusionMatrix } from "./confusion.ts";
 
 /** Scores of one class (or one average). */
@@ -25,11 +24,12 @@ export interface ClassificationReport {
   accuracy: number;
   macro: ClassScores;
   weighted: ClassScores;
+  /** Display names of the classes (default: the labels). */
+  names: string[];
+  /** Decimals of the text layout. */
+  digits: number;
   /** scikit-learn's text layout. */
   text: string;
-  /** The same figures as rows for {@linkcode table}. */
-  table(): Table;
-  toString(): string;
 }
 
 /** Options of {@linkcode classificationReport}. */
@@ -48,6 +48,7 @@ export interface ReportOptions {
  *
  * @example
  * ```ts
+ * declare const truth: Uint8Array, predicted: Int32Array;
  * console.log(classificationReport(truth, predicted).text);
  * ```
  */
@@ -55,7 +56,7 @@ export function classificationReport(
   truth: ArrayLike<number>,
   predicted: ArrayLike<number>,
   options: ReportOptions = {},
-): ClassificationReport & { [key: symbol]: () => MimeBundle } {
+): ClassificationReport {
   const cm = confusionMatrix(truth, predicted, options.labels);
   const k = cm.labels.length;
   const perClass: ClassScores[] = cm.labels.map((_, c) => {
@@ -82,25 +83,7 @@ export function classificationReport(
   const accuracy = total ? hits / total : 0;
   const names = options.names ?? cm.labels.map(String);
   const text = renderReport(names, perClass, accuracy, macro, weighted, options.digits ?? 2);
-  const rows = () => [
-    ...perClass.map((s, c) => ({ class: names[c], ...s })),
-    { class: "accuracy", precision: null, recall: null, f1: accuracy, support: total },
-    { class: "macro avg", ...macro },
-    { class: "weighted avg", ...weighted },
-  ];
-  const report = {
-    labels: cm.labels,
-    perClass,
-    accuracy,
-    macro,
-    weighted,
-    text,
-    table: () =>
-      table(rows(), { columns: ["class", "precision", "recall", "f1", "support"], digits: options.digits ?? 2 }),
-    toString: () => text,
-  };
-  const escaped = text.replace(/&/g, "&amp;").replace(/</g, "&lt;");
-  return Object.assign(report, displayable({ "text/plain": text, "text/html": `<pre>${escaped}</pre>` }));
+  return { labels: cm.labels, names, perClass, accuracy, macro, weighted, digits: options.digits ?? 2, text };
 }
 
 function renderReport(

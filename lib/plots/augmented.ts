@@ -10,7 +10,7 @@
 import { createDataset, type Dataset, imageAt } from "../data/dataset.ts";
 import { type AffineParams, type AugmentOptions, drawParams, transformBatch } from "../train/augment.ts";
 import { withFreshNoise } from "../train/fresh_noise.ts";
-import { tf } from "../train/backend.ts";
+import { tf } from "../runtime/backend.ts";
 import { digitGrid } from "./digits.ts";
 import type { Figure } from "./figure.ts";
 

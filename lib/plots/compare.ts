@@ -27,6 +27,8 @@ export interface CompareModelsOptions {
  * @param reports model name -> its classification report
  * @example
  * ```ts
+ * import type { ClassificationReport } from "../metrics/report.ts";
+ * declare const linReport: ClassificationReport, rbfReport: ClassificationReport;
  * compareModels({ "SVM linear": linReport, "SVM radial": rbfReport }, { metric: "recall" });
  * ```
  */

@@ -27,6 +27,8 @@ export interface ConfusionHeatmapOptions {
  *
  * @example
  * ```ts
+ * import { confusionMatrix } from "../metrics/confusion.ts";
+ * declare const truth: Uint8Array, predicted: Int32Array;
  * confusionHeatmap(confusionMatrix(truth, predicted), { title: "SVM RBF" });
  * ```
  */

@@ -6,6 +6,7 @@
  * @module
  */
 
+import { escapeHtml } from "../display/format.ts";
 import { parseHTML } from "linkedom";
 import { join } from "node:path";
 import { outputsDir } from "../data/paths.ts";
@@ -47,7 +48,7 @@ export function toSvg(node: Element): string {
   const width = Number(chart.getAttribute("width") ?? 640);
   const height = Number(chart.getAttribute("height") ?? 400);
   const offset = title ? 28 : 0;
-  const escaped = title.replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const escaped = escapeHtml(title);
   chart.setAttribute("y", String(offset));
   return withNs(
     `<svg width="${width}" height="${height + offset}" viewBox="0 0 ${width} ${

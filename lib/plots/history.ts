@@ -4,6 +4,10 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { fit } from "../train/fit.ts";
+ * declare const model: tf.LayersModel, train: Dataset, holdout: Dataset;
  * const history = await fit(model, train, { validation: holdout });
  * historyPlot(history, { title: "Alternative CNN" }); // last value of a cell: shown inline
  * ```
@@ -11,6 +15,7 @@
  * @module
  */
 
+import { escapeHtml } from "../display/format.ts";
 import * as Plot from "@observablehq/plot";
 import type { History } from "../train/fit.ts";
 import { createDocument, createFigure, type Figure, toSvg } from "./figure.ts";
@@ -65,14 +70,13 @@ export function historyPlot(history: History, options: HistoryPlotOptions = {}):
   const left = panel(rows("loss"), "loss", width, height);
   const right = panel(rows("accuracy"), "accuracy", width, height);
   const top = 28;
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;");
   const nest = (svg: string, x: number) => svg.replace("<svg", `<svg x="${x}" y="${top}"`);
   const svg =
     `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * width}" height="${height + top}" viewBox="0 0 ${2 * width} ${
       height + top
     }" font-family="system-ui, sans-serif">` +
     (options.title
-      ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${esc(options.title)}</text>`
+      ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escapeHtml(options.title)}</text>`
       : "") +
     Object.entries(SETS).map(([set, colour], i) =>
       `<rect x="${2 * width - 190 + i * 80}" y="10" width="14" height="3" fill="${colour}"/>` +

@@ -12,6 +12,8 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * declare const xBatch: tf.Tensor4D, step: number;
  * import { createAugmenter, DIGIT_AUGMENTATION } from "./augment.ts";
  * const augment = createAugmenter({ ...DIGIT_AUGMENTATION, seed: 7 });
  * const xAug = augment(xBatch, step); // [n, 28, 28, 1] -> [n, 28, 28, 1]
@@ -20,9 +22,9 @@
  * @module
  */
 
-import type { BatchTransform as FitBatchTransform } from "./fit.ts";
-import { tf } from "./backend.ts";
-import { createRandom } from "../util/random.ts";
+import type { BatchTransform } from "./fit.ts";
+import { tf } from "../runtime/backend.ts";
+import { createRandom, deriveSeed, SEED_STRIDE } from "../util/random.ts";
 
 /** How pixels that come from outside the image frame are filled. */
 export type FillMode = "nearest" | "constant" | "reflect" | "wrap" | "noise";
@@ -70,8 +72,8 @@ export interface AffineParams {
   flip?: boolean;
 }
 
-/** A per-batch transform, the shape the fit loop's batch hook takes. */
-export type BatchTransform = (x: tf.Tensor4D, step: number) => tf.Tensor4D;
+/** Moves a batch of images, its draws seeded by `step` (the fit loop takes it through {@linkcode asFitTransform}). */
+export type ImageAugmenter = (x: tf.Tensor4D, step: number) => tf.Tensor4D;
 
 /**
  * The report's VGG-generator settings (section 6.2): rotation 15°, shifts of
@@ -182,7 +184,7 @@ export function drawParams(
  * result is a fresh tensor the caller owns (`x` is not disposed); all
  * intermediates are freed. The same `(seed, step)` gives the same output.
  */
-export function createAugmenter(options: AugmentOptions = {}): BatchTransform {
+export function createAugmenter(options: AugmentOptions = {}): ImageAugmenter {
   const opts = { ...options };
   const seed = opts.seed ?? 42;
   return (x: tf.Tensor4D, step: number): tf.Tensor4D => {
@@ -210,6 +212,6 @@ function mixSeed(seed: number, step: number): number {
  * given to the augmenter is unique per (epoch, step), so every epoch sees new
  * draws and a rerun sees the same ones.
  */
-export function asFitTransform(augment: BatchTransform): FitBatchTransform {
-  return ({ x, y }, ctx) => ({ x: augment(x, ctx.epoch * 1_000_003 + ctx.step), y });
+export function asFitTransform(augment: ImageAugmenter): BatchTransform {
+  return ({ x, y }, ctx) => ({ x: augment(x, deriveSeed(ctx.epoch, ctx.step, SEED_STRIDE.xlarge)), y });
 }

@@ -6,6 +6,12 @@
  *
  * @example
  * ```ts
+ * import { loadTrain } from "../data/load.ts";
+ * import { outputPath } from "../data/paths.ts";
+ * import { stratifiedSplit } from "../data/split.ts";
+ * import { alternativeCnn } from "../networks/cnn.ts";
+ * import { initBackend } from "../runtime/backend.ts";
+ * import { oneCycle } from "./schedules.ts";
  * const tf = await initBackend();
  * const { train, holdout } = stratifiedSplit(await loadTrain());
  * const model = alternativeCnn({ seed: 1 });
@@ -18,7 +24,7 @@
  *   validation: holdout,
  *   checkpoint: { dir: outputPath("models", "alt-cnn") },
  * });
- * historyPlot(history);
+ * history.valAccuracy.at(-1); // historyPlot(history) draws it (lib/plots/history.ts)
  * ```
  *
  * @module
@@ -26,13 +32,13 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
-import { createRandom, type Random, shuffleInPlace } from "../util/random.ts";
-import { copyWeights, loadModel, loadOptimizer, modelExists, readModelMeta, saveModel } from "./io.ts";
+import { createProgress, type ProgressOptions } from "../display/progress.ts";
+import { createRandom, deriveSeed, type Random, SEED_STRIDE, shuffleInPlace } from "../util/random.ts";
+import { copyWeights, loadNetwork, loadOptimizer, modelExists, readModelMeta, saveNetwork } from "./io.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
-import { evaluate, evaluateParallel } from "./predict.ts";
+import { evaluate } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
-import { batchTensors } from "./tensors.ts";
+import { batchTensors } from "../runtime/tensors.ts";
 import { trainStep } from "./step.ts";
 import { createWorkerPool, type WorkerPool } from "./parallel.ts";
 
@@ -88,7 +94,7 @@ export interface FitOptions {
   verbose?: boolean;
   /**
    * Extra model replicas in workers for data parallelism (default 0: main
-   * thread only); `defaultWorkers()` from `parallel.ts` uses every core.
+   * thread only); `helperWorkers()` from `parallel.ts` uses every core.
    */
   workers?: number;
   /** Called after every epoch with its logs. */
@@ -172,7 +178,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
     ? ((await readModelMeta(ckpt.dir)) as { checkpoint?: CheckpointState } | null)?.checkpoint
     : undefined;
   if (ckpt && state) {
-    const saved = await loadModel(ckpt.dir);
+    const saved = await loadNetwork(ckpt.dir);
     copyWeights(saved, model);
     saved.dispose();
     await loadOptimizer(optimizer, ckpt.dir);
@@ -194,7 +200,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
   try {
     for (let epoch = start; epoch < epochs; epoch++) {
       const t0 = performance.now();
-      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(seed * 100003 + epoch));
+      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(deriveSeed(seed, epoch, SEED_STRIDE.large)));
       let lossSum = 0, correct = 0, seen = 0, lr = baseLr;
       for (let step = 0; step < stepsPerEpoch; step++) {
         const idx = order.subarray(step * batchSize, Math.min(train.count, (step + 1) * batchSize));
@@ -205,7 +211,11 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         const batch = tf.tidy(() => {
           const b = batchTensors(train, idx, { labelSmoothing: smoothing }) as { x: tf.Tensor4D; y: tf.Tensor2D };
           if (!options.transform) return b;
-          return options.transform(b, { epoch, step, random: createRandom(seed * 7919 + epoch * 100003 + step) });
+          return options.transform(b, {
+            epoch,
+            step,
+            random: createRandom(deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.large), SEED_STRIDE.small)),
+          });
         });
         const n = batch.x.shape[0];
         let r: { loss: number; correct: number };
@@ -235,9 +245,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         imagesPerSecond: seen / trainSeconds,
       };
       if (options.validation) {
-        const v = pool
-          ? await evaluateParallel(model, options.validation, pool, { progress: "silent" })
-          : evaluate(model, options.validation, { progress: "silent" });
+        const v = await evaluate(model, options.validation, { workers: pool ?? 0, progress: "silent" });
         logs.valLoss = v.loss;
         logs.valAccuracy = v.accuracy;
       }
@@ -264,7 +272,7 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
       if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
         // Weights, optimizer state and progress in one unit: a kill leaves the previous checkpoint whole.
         const checkpoint: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
-        await saveModel(model, ckpt.dir, { optimizer, meta: { checkpoint } });
+        await saveNetwork(model, ckpt.dir, { optimizer, meta: { checkpoint } });
       }
       if (stop) break;
     }

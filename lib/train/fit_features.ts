@@ -1,17 +1,17 @@
 /**
  * Training a small classifier head on pre-computed features (transfer
  * learning with a frozen base: the base runs once, see
- * `lib/models/features.ts`, and only the head trains, for many cheap epochs).
+ * `lib/networks/features.ts`, and only the head trains, for many cheap epochs).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
 import { NUM_CLASSES } from "../data/dataset.ts";
-import type { Features } from "../models/features.ts";
-import { createProgress } from "../notebook/progress.ts";
+import type { Features } from "../networks/features.ts";
+import { createProgress } from "../display/progress.ts";
 import { emptyHistory, type History } from "./fit.ts";
-import { oneHot } from "./tensors.ts";
+import { oneHot } from "../runtime/tensors.ts";
 import { accuracy } from "../metrics/accuracy.ts";
 
 /** Options of {@linkcode fitOnFeatures}. */

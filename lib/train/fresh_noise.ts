@@ -16,8 +16,10 @@
  * @module
  */
 
-import { tf } from "./backend.ts";
-import type { BatchTransform as FitBatchTransform } from "./fit.ts";
+import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
+import { formatPercent } from "../display/format.ts";
+import { tf } from "../runtime/backend.ts";
+import type { BatchTransform } from "./fit.ts";
 import {
   asFitTransform,
   type AugmentOptions,
@@ -50,10 +52,10 @@ export const CLEAN_DIGIT_GEOMETRY: Readonly<AugmentOptions> = Object.freeze({
  * then given a fresh background, `max(digit, u)` with `u ~ Uniform[0, 1]`.
  * Draws are reproducible per `(seed, epoch, step)`.
  */
-export function freshNoiseTransform(options: AugmentOptions = CLEAN_DIGIT_GEOMETRY): FitBatchTransform {
+export function freshNoiseTransform(options: AugmentOptions = CLEAN_DIGIT_GEOMETRY): BatchTransform {
   const seed = options.seed ?? 42;
   return ({ x, y }, ctx) => {
-    const step = ctx.epoch * 1_000_003 + ctx.step;
+    const step = deriveSeed(ctx.epoch, ctx.step, SEED_STRIDE.xlarge);
     const moved = transformBatch(x, drawParams(options, x.shape[0], step, x.shape[2], x.shape[1]), {
       ...options,
       fillMode: options.fillMode === "noise" ? "constant" : options.fillMode ?? "constant",
@@ -82,7 +84,7 @@ function mix(seed: number, step: number): number {
 export interface AugmentationPlan {
   /** Clean originals (`fresh-noise`) or the noisy images themselves (`noisy`). */
   train: Dataset;
-  transform: FitBatchTransform;
+  transform: BatchTransform;
   kind: "fresh-noise" | "noisy";
   /** The geometry drawn per image, and the background of the moved images (for `augmentedDigits`). */
   augment: AugmentOptions;
@@ -101,7 +103,7 @@ function moves(g: AugmentOptions): boolean {
 /** "rotation 10°, shift 10 %, zoom 10 %" for a geometry, or "not moved". */
 export function describeGeometry(g: AugmentOptions): string {
   if (!moves(g)) return "not moved";
-  const pct = (f: number) => `${Math.round(f * 100)} %`;
+  const pct = (f: number) => formatPercent(f, 0);
   const parts = [
     g.rotationRange ? `rotation ${g.rotationRange}°` : "",
     g.widthShiftRange || g.heightShiftRange

@@ -17,8 +17,11 @@
  *
  * @example
  * ```ts
- * await saveModel(model, outputPath("models", "alt-cnn"), { meta: { key } });
- * const again = await loadModel(outputPath("models", "alt-cnn"));
+ * import type * as tf from "@tensorflow/tfjs";
+ * import { outputPath } from "../data/paths.ts";
+ * declare const model: tf.LayersModel;
+ * await saveNetwork(model, outputPath("models", "alt-cnn"));
+ * const again = await loadNetwork(outputPath("models", "alt-cnn"));
  * ```
  *
  * @module
@@ -27,7 +30,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
 import { exists, notARegularFile, removeStaleTemps, removeWhere, SavedFileError, writeFileAtomic } from "../util/fs.ts";
-import "../models/layers.ts"; // registers the custom layers that saved topologies may name
+import "../networks/layers.ts"; // registers the custom layers that saved topologies may name
 
 const MODEL_JSON = "model.json";
 /** Files of a generation (`weights.<gen>.bin`, `optimizer.<gen>.bin`) and of the earlier one-generation layout. */
@@ -188,16 +191,16 @@ export function directoryHandler(dir: string, options: SaveOptions = {}): tf.io.
 }
 
 /** Saves a layers model (topology and weights, optionally metadata and optimizer state) into `dir`, as one unit. */
-export async function saveModel(model: tf.LayersModel, dir: string, options: SaveOptions = {}): Promise<void> {
+export async function saveNetwork(model: tf.LayersModel, dir: string, options: SaveOptions = {}): Promise<void> {
   await model.save(directoryHandler(dir, options));
 }
 
 /**
- * Loads a layers model saved by {@linkcode saveModel}.
+ * Loads a layers model saved by {@linkcode saveNetwork}.
  *
  * @throws {SavedFileError} naming the file when `model.json` or the weights are missing, cut, damaged or mismatched
  */
-export async function loadModel(dir: string): Promise<tf.LayersModel> {
+export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
   try {
     return await tf.loadLayersModel(directoryHandler(dir));
   } catch (e) {

@@ -18,6 +18,8 @@
  *
  * @example
  * ```ts
+ * import type * as tf from "@tensorflow/tfjs";
+ * declare const model: tf.LayersModel, xData: Float32Array;
  * const pool = await createWorkerPool(model, 1); // main thread + 1 worker
  * const probs = await pool.predict(model, xData, 1000);
  * pool.terminate();
@@ -29,7 +31,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
 import { allVariables, batchGradients, flatten, trainableVariables, trainStep } from "./step.ts";
-import { activeEngine } from "../native/engine.ts";
+import { activeEngine } from "../runtime/native/engine.ts";
 
 /** A set of model replicas in workers. */
 export interface WorkerPool {
@@ -51,8 +53,11 @@ export interface WorkerPool {
   terminate(): void;
 }
 
-/** Worker count that uses every core (one replica per core, the main thread included). */
-export function defaultWorkers(): number {
+/**
+ * Worker threads that help the main thread so that every core works: one per core beyond the first (0 on one
+ * core). The worker pools of the networks take it as their default size.
+ */
+export function helperWorkers(): number {
   return Math.max(0, (navigator.hardwareConcurrency ?? 1) - 1);
 }
 
@@ -97,7 +102,7 @@ export function splitRows(n: number, parts: number): [number, number][] {
 }
 
 /** Starts `workers` workers holding replicas of `model`'s architecture. */
-export async function createWorkerPool(model: tf.LayersModel, workers = defaultWorkers()): Promise<WorkerPool> {
+export async function createWorkerPool(model: tf.LayersModel, workers = helperWorkers()): Promise<WorkerPool> {
   const topology = model.toJSON(null, false);
   const chans = Array.from(
     { length: workers },

@@ -4,56 +4,107 @@
  *
  * @example
  * ```ts
- * const labels = predictLabels(model, holdout);
- * const { loss, accuracy } = evaluate(model, holdout);
+ * import type * as tf from "@tensorflow/tfjs";
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { helperWorkers } from "./parallel.ts";
+ * declare const model: tf.LayersModel, holdout: Dataset;
+ * const labels = await predictLabels(model, holdout);
+ * const { loss, accuracy } = await evaluate(model, holdout, { workers: helperWorkers() });
  * ```
  *
  * @module
  */
 
+import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../notebook/progress.ts";
-import { batchTensors, range } from "./tensors.ts";
-import { createWorkerPool, defaultWorkers, type WorkerPool } from "./parallel.ts";
+import { type BatchOptions, batchProgress, mapBatches } from "../runtime/batches.ts";
+import { batchTensors } from "../runtime/tensors.ts";
+import { createWorkerPool, type WorkerPool } from "./parallel.ts";
+import type { AffineParams } from "./augment.ts";
+import { shiftedDataset } from "./tta.ts";
 import { PIXELS } from "../data/dataset.ts";
-
-/** Options of the prediction helpers. */
-export interface PredictOptions {
-  /** Images per forward pass (default 256). */
-  batchSize?: number;
-  /** Progress display (default: silent below 2,000 images, else auto). */
-  progress?: ProgressOptions["mode"];
-  /** Label shown on the bar (default "predict"). */
-  label?: string;
-}
-
-/** The progress bar of a prediction run (silent below 2,000 images unless asked). */
-function predictionBar(ds: Dataset, options: PredictOptions) {
-  return createProgress({
-    total: ds.count,
-    label: options.label ?? "predict",
-    unit: "img",
-    mode: options.progress ?? (ds.count < 2000 ? "silent" : undefined),
-  });
-}
 
 /**
  * Class probabilities, `count * 10` values row by row (softmax output of the
- * model in inference mode: dropout off, BatchNorm on moving statistics).
+ * model in inference mode: dropout off, BatchNorm on moving statistics), on
+ * the main thread. {@linkcode predictProba} adds worker replicas and
+ * test-time views.
  */
-export function predictProba(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Float32Array {
-  const batch = options.batchSize ?? 256;
+function predictProbaHere(model: tf.LayersModel, ds: Dataset, options: BatchOptions = {}): Float32Array {
+  const images = { ...ds, labels: null };
+  return mapBatches(ds, (idx) => model.predict(batchTensors(images, idx).x) as tf.Tensor, options);
+}
+
+/** Options of {@linkcode predictProba}. */
+export interface PredictOptions extends BatchOptions {
+  /**
+   * Worker threads that help the main thread, each with a replica of the model: a running pool, or a number of
+   * replicas started for this call and stopped after it (default 0: the main thread alone; `helperWorkers()` for
+   * every core).
+   */
+  workers?: number | WorkerPool;
+  /** Test-time views whose probabilities are averaged (default: the images as they are; see `SHIFT_VIEWS`). */
+  views?: readonly AffineParams[];
+  /** Seed of the noise a view brings in at the borders (default 1). */
+  viewSeed?: number;
+}
+
+/**
+ * Class probabilities, `count * 10` values row by row, averaged over `views` when given, on the main thread and
+ * `workers` replicas.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { predictProba } from "./predict.ts";
+ * import { helperWorkers } from "./parallel.ts";
+ * import { SHIFT_VIEWS } from "./tta.ts";
+ *
+ * declare const model: tf.LayersModel, test: Dataset;
+ * const probs = await predictProba(model, test, { workers: helperWorkers(), views: SHIFT_VIEWS });
+ * ```
+ */
+export async function predictProba(
+  model: tf.LayersModel,
+  ds: Dataset,
+  options: PredictOptions = {},
+): Promise<Float32Array> {
+  const { workers = 0, views } = options;
+  const pool = typeof workers === "number" && workers > 0 ? await createWorkerPool(model, workers) : undefined;
+  const running = typeof workers === "number" ? pool : workers;
+  const once = (images: Dataset, label?: string) =>
+    running
+      ? predictOnPool(model, images, running, { ...options, label })
+      : Promise.resolve(predictProbaHere(model, images, { ...options, label }));
+  try {
+    if (!views) return await once(ds, options.label);
+    const seed = options.viewSeed ?? 1, probs: Float32Array[] = [];
+    for (const [k, view] of views.entries()) {
+      const shifted = Object.keys(view).length ? shiftedDataset(ds, view, deriveSeed(k, seed, SEED_STRIDE.small)) : ds;
+      probs.push(await once(shifted, `${options.label ?? "predict"} (view ${k + 1}/${views.length})`));
+    }
+    return averageProbabilities(probs);
+  } finally {
+    pool?.terminate();
+  }
+}
+
+/** {@linkcode predictProbaHere} spread over a worker pool (main thread + workers), `batchSize` images per replica. */
+async function predictOnPool(
+  model: tf.LayersModel,
+  ds: Dataset,
+  pool: WorkerPool,
+  options: BatchOptions = {},
+): Promise<Float32Array> {
+  const chunk = (options.batchSize ?? 256) * (pool.size + 1);
   const out = new Float32Array(ds.count * NUM_CLASSES);
-  const bar = predictionBar(ds, options);
-  for (let start = 0; start < ds.count; start += batch) {
-    const end = Math.min(ds.count, start + batch);
-    const probs = tf.tidy(() => {
-      const { x } = batchTensors({ ...ds, labels: null }, range(start, end));
-      return model.predict(x) as tf.Tensor;
-    });
-    out.set(probs.dataSync(), start * NUM_CLASSES);
-    probs.dispose();
+  const bar = batchProgress(ds.count, options);
+  for (let start = 0; start < ds.count; start += chunk) {
+    const end = Math.min(ds.count, start + chunk);
+    const probs = await pool.predict(model, ds.pixels.subarray(start * PIXELS, end * PIXELS), end - start);
+    out.set(probs, start * NUM_CLASSES);
     bar.tick(end - start);
   }
   bar.finish();
@@ -82,9 +133,13 @@ export function averageProbabilities(list: Float32Array[]): Float32Array {
   return out;
 }
 
-/** Predicted class labels of every image. */
-export function predictLabels(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Uint8Array {
-  return argMaxRows(predictProba(model, ds, options));
+/** Predicted class labels of every image (options as {@linkcode predictProba}). */
+export async function predictLabels(
+  model: tf.LayersModel,
+  ds: Dataset,
+  options: PredictOptions = {},
+): Promise<Uint8Array> {
+  return argMaxRows(await predictProba(model, ds, options));
 }
 
 /** Loss and accuracy of a model on a labelled set. */
@@ -105,60 +160,7 @@ export function scoreProbabilities(probs: Float32Array, labels: ArrayLike<number
   return { loss: loss / labels.length, accuracy: correct / labels.length };
 }
 
-/** Evaluates a model on a labelled dataset (batched, inference mode). */
-export function evaluate(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Evaluation {
-  return scoreProbabilities(predictProba(model, ds, options), requireLabels(ds));
-}
-
-/**
- * {@linkcode predictProba} spread over a worker pool (main thread + workers),
- * in chunks of `batchSize` images per replica.
- */
-export async function predictProbaParallel(
-  model: tf.LayersModel,
-  ds: Dataset,
-  pool: WorkerPool,
-  options: PredictOptions = {},
-): Promise<Float32Array> {
-  const chunk = (options.batchSize ?? 256) * (pool.size + 1);
-  const out = new Float32Array(ds.count * NUM_CLASSES);
-  const bar = predictionBar(ds, options);
-  for (let start = 0; start < ds.count; start += chunk) {
-    const end = Math.min(ds.count, start + chunk);
-    const probs = await pool.predict(model, ds.pixels.subarray(start * PIXELS, end * PIXELS), end - start);
-    out.set(probs, start * NUM_CLASSES);
-    bar.tick(end - start);
-  }
-  bar.finish();
-  return out;
-}
-
-/** {@linkcode evaluate} spread over a worker pool. */
-export async function evaluateParallel(
-  model: tf.LayersModel,
-  ds: Dataset,
-  pool: WorkerPool,
-  options: PredictOptions = {},
-): Promise<Evaluation> {
-  return scoreProbabilities(await predictProbaParallel(model, ds, pool, options), requireLabels(ds));
-}
-
-/**
- * {@linkcode predictProbaParallel} on every core without managing a pool:
- * starts `workers` replicas of `model` (default: one per extra core),
- * predicts `ds` and stops them.
- */
-export async function predictProbaAllCores(
-  model: tf.LayersModel,
-  ds: Dataset,
-  options: PredictOptions & { workers?: number } = {},
-): Promise<Float32Array> {
-  const workers = options.workers ?? defaultWorkers();
-  if (workers === 0) return predictProba(model, ds, options);
-  const pool = await createWorkerPool(model, workers);
-  try {
-    return await predictProbaParallel(model, ds, pool, options);
-  } finally {
-    pool.terminate();
-  }
+/** Evaluates a model on a labelled dataset (batched, inference mode; options as {@linkcode predictProba}). */
+export async function evaluate(model: tf.LayersModel, ds: Dataset, options: PredictOptions = {}): Promise<Evaluation> {
+  return scoreProbabilities(await predictProba(model, ds, options), requireLabels(ds));
 }

@@ -9,6 +9,9 @@
  *
  * @example
  * ```ts
+ * import type { Dataset } from "../data/dataset.ts";
+ * import { alternativeCnn } from "../networks/cnn.ts";
+ * declare const train: Dataset, holdout: Dataset;
  * const run = await trainOrLoad("alt-cnn", {
  *   build: () => alternativeCnn({ seed: 1 }),
  *   train,
@@ -28,7 +31,7 @@ import { outputsDir } from "../data/paths.ts";
 import { datasetFingerprint } from "../data/fingerprint.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 import { fit, type FitOptions, type History } from "./fit.ts";
-import { loadModel, modelExists, readModelMeta, saveModel } from "./io.ts";
+import { loadNetwork, modelExists, readModelMeta, saveNetwork } from "./io.ts";
 
 /** A trained (or re-loaded) model and how it was trained. */
 export interface TrainedModel {
@@ -97,7 +100,7 @@ export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions)
     // The key, the history and the weights were saved as one unit, so they belong together.
     if (meta?.key === key) {
       try {
-        return { model: await loadModel(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir, name };
+        return { model: await loadNetwork(dir), history: meta.history, seconds: meta.seconds, loaded: true, dir, name };
       } catch (e) {
         console.warn(`warning: ${e instanceof Error ? e.message : e}; training again`);
       }
@@ -119,6 +122,6 @@ export async function trainOrLoad(baseName: string, options: TrainOrLoadOptions)
   });
   const seconds = (performance.now() - t0) / 1000;
   const meta: Meta = { key, seconds, date: new Date().toISOString(), history };
-  await saveModel(model, dir, { meta });
+  await saveNetwork(model, dir, { meta });
   return { model, history, seconds, loaded: false, dir, name };
 }

@@ -5,7 +5,8 @@
  * noise without resampling it, so it stays independent uniform noise; the
  * row or column that enters the frame gets fresh noise ("noise" fill). A
  * rotation or zoom would resample (and smooth) the noise, which is why only
- * shifts are used.
+ * shifts are used. `predictProba(model, ds, { views: SHIFT_VIEWS })` (`predict.ts`)
+ * averages the views.
  *
  * @module
  */
@@ -13,8 +14,7 @@
 import type * as tf from "@tensorflow/tfjs";
 import { type Dataset, PIXELS } from "../data/dataset.ts";
 import { type AffineParams, transformBatch } from "./augment.ts";
-import { tf as tfb } from "./backend.ts";
-import { averageProbabilities, type PredictOptions, predictProbaAllCores } from "./predict.ts";
+import { tf as tfb } from "../runtime/backend.ts";
 
 /** The original image and its four one-pixel shifts. */
 export const SHIFT_VIEWS: readonly AffineParams[] = Object.freeze([
@@ -41,32 +41,4 @@ export function shiftedDataset(ds: Dataset, view: AffineParams, seed = 0, batchS
     pixels.set(out, start * PIXELS);
   }
   return { ...ds, name: `${ds.name} (shifted)`, pixels };
-}
-
-/** Options of {@linkcode predictProbaTta}. */
-export interface TtaOptions extends PredictOptions {
-  /** Views to average (default {@linkcode SHIFT_VIEWS}). */
-  views?: readonly AffineParams[];
-  /** Seed of the noise brought in at the borders (default 1). */
-  seed?: number;
-}
-
-/** Class probabilities averaged over `views` of every image, predicted on all cores. */
-export async function predictProbaTta(
-  model: tf.LayersModel,
-  ds: Dataset,
-  options: TtaOptions = {},
-): Promise<Float32Array> {
-  const views = options.views ?? SHIFT_VIEWS, seed = options.seed ?? 1;
-  const probs: Float32Array[] = [];
-  for (const [k, view] of views.entries()) {
-    const shifted = Object.keys(view).length ? shiftedDataset(ds, view, seed + 7919 * k) : ds;
-    probs.push(
-      await predictProbaAllCores(model, shifted, {
-        ...options,
-        label: `${options.label ?? "predict"} (view ${k + 1}/${views.length})`,
-      }),
-    );
-  }
-  return averageProbabilities(probs);
 }

@@ -9,8 +9,8 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "./backend.ts";
-import "../models/layers.ts"; // custom layers must be registered before a topology using them is rebuilt
+import { initBackend } from "../runtime/backend.ts";
+import "../networks/layers.ts"; // custom layers must be registered before a topology using them is rebuilt
 import { allVariables, assignFlat, batchGradients, flatten } from "./step.ts";
 
 let model: tf.LayersModel | null = null;

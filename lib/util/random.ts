@@ -34,6 +34,32 @@ export function createRandom(seed: number): Random {
   return { next, int: (n: number) => Math.floor(next() * n) };
 }
 
+/**
+ * Strides of the seed derivations: primes, so that the seeds derived for different epochs, steps and views of one
+ * run do not collide.
+ */
+export const SEED_STRIDE: Readonly<{ small: number; medium: number; large: number; xlarge: number }> = Object.freeze({
+  small: 7919,
+  medium: 10_007,
+  large: 100_003,
+  xlarge: 1_000_003,
+});
+
+/**
+ * The one way the project derives a seed from another: `base * stride + index`, the seed of the `index`-th stream
+ * under `base` (an epoch of a run, a step of an epoch, a view of a prediction).
+ *
+ * @example
+ * ```ts
+ * import { deriveSeed, SEED_STRIDE } from "./random.ts";
+ *
+ * deriveSeed(3, 2, SEED_STRIDE.large); // 300011: the shuffle of epoch 2 of a run seeded 3
+ * ```
+ */
+export function deriveSeed(base: number, index: number, stride: number): number {
+  return base * stride + index;
+}
+
 /** Shuffles `items` in place (Fisher-Yates) with `rng` and returns it. */
 export function shuffleInPlace<T extends { length: number; [i: number]: unknown }>(
   items: T,

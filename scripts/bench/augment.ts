@@ -9,10 +9,10 @@
  */
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
-import { initBackend } from "../../lib/train/backend.ts";
+import { initBackend } from "../../lib/runtime/backend.ts";
 import { createAugmenter, DIGIT_AUGMENTATION, REPORT_AUGMENTATION } from "../../lib/train/augment.ts";
-import { buildVgg16Base } from "../../lib/models/vgg16.ts";
-import { extractFeatures } from "../../lib/models/features.ts";
+import { vgg16Base } from "../../lib/networks/vgg16.ts";
+import { extractFeatures } from "../../lib/networks/features.ts";
 import { head } from "../../lib/data/dataset.ts";
 import { loadTrain } from "../../lib/data/load.ts";
 
@@ -36,7 +36,7 @@ export const augmentSuite: BenchSuite = {
     x.dispose();
 
     const n = Number(Deno.env.get("BENCH_VGG_IMAGES") ?? 512);
-    const base = buildVgg16Base();
+    const base = vgg16Base();
     await extractFeatures(base, head(train, 64), { progress: false }); // warm-up
     const run = await extractFeatures(base, head(train, n), { batchSize: 64, progress: false });
     const rate = n / run.seconds;

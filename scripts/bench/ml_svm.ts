@@ -12,8 +12,8 @@ import SVM from "ml-svm";
 import type { BenchEntry } from "./types.ts";
 import type { Dataset } from "../../lib/data/dataset.ts";
 import { requireLabels } from "../../lib/data/dataset.ts";
-import { datasetMatrix, type Matrix, takeRows } from "../../lib/models/matrix.ts";
-import { SVC } from "../../lib/models/svm.ts";
+import { datasetMatrix, type Matrix, takeRows } from "../../lib/data/matrix.ts";
+import { SVC } from "../../lib/svm/svm.ts";
 import { accuracy } from "../../lib/metrics/accuracy.ts";
 
 const C = 0.8, GAMMA = 0.01, PREDICT_ROWS = 500;

@@ -15,8 +15,8 @@ import type { BenchEntry, BenchSuite } from "./types.ts";
 import { loadTrain } from "../../lib/data/load.ts";
 import { stratifiedSplit } from "../../lib/data/split.ts";
 import { requireLabels } from "../../lib/data/dataset.ts";
-import { SVC } from "../../lib/models/svm.ts";
-import { PCA } from "../../lib/models/pca.ts";
+import { SVC } from "../../lib/svm/svm.ts";
+import { PCA } from "../../lib/decomposition/pca.ts";
 import { accuracy } from "../../lib/metrics/accuracy.ts";
 import { mlSvmFigures } from "./ml_svm.ts";
 

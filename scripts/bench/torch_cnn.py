@@ -1,7 +1,7 @@
 """PyTorch on the bench's two CNNs, for comparison only (scripts/bench/train.ts runs it when torch imports).
 
 Builds the report's 4-conv CNN and the study's best network (three blocks 48-96-192 on pixel powers [1, 16]) as
-lib/models/cnn.ts does, then times training steps (Adam, cross-entropy, batch BATCH) and inference (eval mode,
+lib/networks/cnn.ts does, then times training steps (Adam, cross-entropy, batch BATCH) and inference (eval mode,
 batches of INFER_BATCH) on random images with THREADS intra-op threads. Prints one JSON object.
 Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH
 """
@@ -15,7 +15,7 @@ from torch import nn
 
 
 class PixelPowers(nn.Module):
-    """The pixels and a noise-suppressed power of them as channels (lib/models/layers.ts)."""
+    """The pixels and a noise-suppressed power of them as channels (lib/networks/layers.ts)."""
 
     def __init__(self, exponents):
         super().__init__()

@@ -2,7 +2,7 @@
  * Bench suite for the training engine, batches of 64: training and inference images/s of the report's 4-conv
  * CNN on the stock `cpu` backend (a couple of batches) and the stock `wasm` backend (training is unsupported: no
  * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
- * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/native/`) on the 4-conv CNN and the
+ * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
  * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
  * PyTorch on the same networks when Debian's python3-torch is installed (comparison only); then holdout
  * accuracy after each of the first epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
@@ -14,22 +14,22 @@
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../lib/train/backend.ts";
-import { alternativeCnn } from "../../lib/models/cnn.ts";
+import { initBackend } from "../../lib/runtime/backend.ts";
+import { alternativeCnn } from "../../lib/networks/cnn.ts";
 import { trainStep } from "../../lib/train/step.ts";
-import { createWorkerPool, defaultWorkers, type WorkerPool } from "../../lib/train/parallel.ts";
+import { createWorkerPool, helperWorkers, type WorkerPool } from "../../lib/train/parallel.ts";
 import { loadTrain } from "../../lib/data/load.ts";
 import { stratifiedSplit } from "../../lib/data/split.ts";
 import { fit } from "../../lib/train/fit.ts";
-import { bestCnn, recipeFitOptions } from "../../lib/train/recipe.ts";
+import { bestCnn, recipeFitOptions } from "../../lib/study/training.ts";
 import {
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
   nativeThreadsPerReplica,
   setNativeThreads,
-} from "../../lib/native/library.ts";
-import { activeEngine } from "../../lib/native/engine.ts";
+} from "../../lib/runtime/native/library.ts";
+import { activeEngine } from "../../lib/runtime/native/engine.ts";
 
 const BATCH = 64;
 
@@ -125,7 +125,7 @@ function rates(name: string, net: Network, train: number, infer: number): BenchE
  */
 async function engineFigures(engine: EngineName, net: Network): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
-  const cores = defaultWorkers() + 1;
+  const cores = helperWorkers() + 1;
   const model = net.build();
   const tag = `train: ${engine}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
@@ -156,7 +156,7 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
 
 /** PyTorch (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it. */
 function torchFigures(): BenchEntry[] {
-  const threads = defaultWorkers() + 1;
+  const threads = helperWorkers() + 1;
   const script = new URL("./torch_cnn.py", import.meta.url).pathname;
   let text: string;
   try {
@@ -250,10 +250,10 @@ export const trainSuite: BenchSuite = {
     const epochs = Number(Deno.env.get("BENCH_TRAIN_EPOCHS") ?? 2);
     if (epochs <= 0) return entries;
     const { train, holdout } = stratifiedSplit(await loadTrain());
-    // The study's recipe (lib/train/recipe.ts), BatchNorm momentum 0.9 included: at Keras' 0.99 the moving
+    // The study's recipe (lib/study/training.ts), BatchNorm momentum 0.9 included: at Keras' 0.99 the moving
     // variance still remembers its initial value after two epochs, and the holdout accuracy stays near chance.
     model = alternativeCnn({ seed: 1, batchNormMomentum: 0.9 });
-    const workers = defaultWorkers();
+    const workers = helperWorkers();
     const t0 = performance.now();
     const history = await fit(model, train, {
       ...recipeFitOptions(epochs, 1),

@@ -37,7 +37,7 @@ import { join, relative } from "node:path";
 import type { Page } from "playwright-core";
 import { dataDir, outputPath, REPO_ROOT } from "../../lib/data/paths.ts";
 import { generateData } from "../../lib/data/generate.ts";
-import { formatDuration } from "../../lib/notebook/progress.ts";
+import { formatDuration } from "../../lib/display/progress.ts";
 import { modelDir, profiledName } from "../../lib/train/reuse.ts";
 import { ensureKernel } from "../../scripts/notebook_runner.ts";
 import { findExecutable, type JupyterServer, startJupyter } from "../../scripts/jupyter_server.ts";
@@ -330,7 +330,7 @@ async function testNotebook(page: Page, server: JupyterServer, nb: NotebookCase)
     await shoot(page, `${nb.tag}-light-table`, tables[0].index);
   }
   // Deno's kernel can forward a last-expression result after the cell is idle, and the page then drops it;
-  // the notebooks end their cells with `await show(...)`, which waits for its output to leave (lib/notebook/show.ts).
+  // the notebooks end their cells with `await show(...)`, which waits for its output to leave (lib/display/show.ts).
   const showing = code().filter((c) => /await show\(/.test(c.source));
   const silent = showing.filter((c) => c.outputTypes.length === 0);
   check(

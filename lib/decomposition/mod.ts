@@ -1,0 +1,7 @@
+/**
+ * Principal component analysis (PCA), plain or randomized, with whitening.
+ *
+ * @module
+ */
+
+export * from "./pca.ts";

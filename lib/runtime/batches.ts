@@ -1,0 +1,75 @@
+/**
+ * The batched inference loop of the project: runs a forward pass over a
+ * {@linkcode Dataset} in contiguous batches and gathers the outputs, a fixed
+ * number of values per image, into one array, with a progress bar. Class
+ * probabilities, embeddings, VGG features and denoised images all come out of
+ * {@linkcode mapBatches}.
+ *
+ * @example
+ * ```ts
+ * import * as tf from "@tensorflow/tfjs";
+ * import { createDataset } from "../data/dataset.ts";
+ * import { batchTensors } from "./tensors.ts";
+ * import { mapBatches } from "./batches.ts";
+ *
+ * const ds = createDataset(new Float32Array(3 * 784), { name: "blank" });
+ * const sums = mapBatches(ds, (idx) => batchTensors(ds, idx).x.sum([1, 2, 3]), { batchSize: 2 });
+ * sums.length; // 3
+ * ```
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { Dataset } from "../data/dataset.ts";
+import { createProgress, type Progress, type ProgressOptions } from "../display/progress.ts";
+import { range } from "./tensors.ts";
+
+/** Options of {@linkcode mapBatches}. */
+export interface BatchOptions {
+  /** Images per forward pass (default 256). */
+  batchSize?: number;
+  /** Progress display (default: silent below 2,000 images, else detected; "auto": always detected). */
+  progress?: ProgressOptions["mode"] | "auto";
+  /** Label shown on the bar (default "predict"). */
+  label?: string;
+}
+
+/** The progress bar of a batched run over `count` images, as {@linkcode BatchOptions} asks. */
+export function batchProgress(count: number, options: BatchOptions = {}): Progress {
+  const auto = count < 2000 ? "silent" : undefined;
+  return createProgress({
+    total: count,
+    label: options.label ?? "predict",
+    unit: "img",
+    mode: options.progress === "auto" ? undefined : options.progress ?? auto,
+  });
+}
+
+/**
+ * Calls `forward` on the indices of each contiguous batch of `ds` (inside `tf.tidy`) and returns the outputs of all
+ * batches in order, flattened: `count * d` values when each image yields `d`.
+ */
+export function mapBatches(
+  ds: Pick<Dataset, "count">,
+  forward: (indices: Int32Array, start: number) => tf.Tensor,
+  options: BatchOptions = {},
+): Float32Array {
+  const batchSize = options.batchSize ?? 256;
+  const bar = batchProgress(ds.count, options);
+  let out = new Float32Array(0), perImage = 0;
+  for (let start = 0; start < ds.count; start += batchSize) {
+    const end = Math.min(ds.count, start + batchSize);
+    const y = tf.tidy(() => forward(range(start, end), start));
+    const values = y.dataSync() as Float32Array;
+    y.dispose();
+    if (start === 0) {
+      perImage = values.length / (end - start);
+      out = new Float32Array(ds.count * perImage);
+    }
+    out.set(values, start * perImage);
+    bar.tick(end - start);
+  }
+  bar.finish();
+  return out;
+}

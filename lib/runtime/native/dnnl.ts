@@ -1,0 +1,451 @@
+/**
+ * Convolutions on oneDNN (2.x C API) over NHWC activations and HWIO filters
+ * that live anywhere in memory, e.g. on the tfjs wasm heap: the caller passes
+ * pointers, nothing is copied. Primitives are created once per shape and
+ * cached; oneDNN picks its fastest implementation (on AVX-512 `brgconv`)
+ * with its own blocked filter layout, and a cached reorder primitive converts
+ * the HWIO filter (or its gradient) to and from that layout on every call.
+ *
+ * Every oneDNN status other than success becomes an `Error` naming the call
+ * and the `dnnl_status_t` (e.g. `dnnl_unimplemented`).
+ *
+ * @example
+ * ```ts
+ * import { loadNative } from "./library.ts";
+ * const lib = loadNative();
+ * const x = new Float32Array(64 * 28 * 28), filter = new Float32Array(3 * 3 * 32), y = new Float32Array(64 * 28 * 28 * 32);
+ * const pad = { top: 1, bottom: 1, left: 1, right: 1 };
+ * const spec = { x: [64, 28, 28, 1], filter: [3, 3, 1, 32], y: [64, 28, 28, 32], strides: [1, 1], dilations: [1, 1], pad };
+ * if (lib) {
+ *   const conv = convPrimitive(lib, spec as ConvSpec, "forward");
+ *   conv.run([x, filter, y].map((a) => Deno.UnsafePointer.of(a)));
+ * }
+ * ```
+ *
+ * @module
+ */
+
+import type { NativeLibraries } from "./library.ts";
+import { DNNL, DNNL_STATUS } from "./symbols.ts";
+
+type Dnnl = NativeLibraries["dnnl"];
+type Ptr = Deno.PointerValue;
+/** NHWC activations `[n, h, w, c]` or HWIO filters `[fh, fw, in, out]`. */
+export type Shape4 = [number, number, number, number];
+
+/** Throws a JavaScript error for a failed oneDNN call. */
+export function check(status: number, what: string): void {
+  if (status === 0) return;
+  const name = DNNL_STATUS[status] ?? `status ${status}`;
+  throw new Error(`oneDNN ${what} failed: ${name}`);
+}
+
+/** Room for oneDNN 2.x structs passed by pointer (`dnnl_memory_desc_t` is about 1 kB, op descs under 10 kB). */
+const MD_BYTES = 4096, OP_BYTES = 16384;
+const ALLOCATE = Deno.UnsafePointer.create(0xffff_ffff_ffff_ffffn); // DNNL_MEMORY_ALLOCATE
+
+function handleOut(): BigUint64Array {
+  return new BigUint64Array(1);
+}
+function handle(b: BigUint64Array): Ptr {
+  return Deno.UnsafePointer.create(b[0]);
+}
+function dims(v: number[]): BigInt64Array {
+  return new BigInt64Array(v.map(BigInt));
+}
+
+interface Context {
+  dnnl: Dnnl;
+  engine: Ptr;
+  stream: Ptr;
+}
+const contexts = new WeakMap<Dnnl, Context>();
+
+function context(dnnl: Dnnl): Context {
+  let c = contexts.get(dnnl);
+  if (c) return c;
+  const e = handleOut(), s = handleOut();
+  check(dnnl.dnnl_engine_create(e, DNNL.engineCpu, 0n), "dnnl_engine_create");
+  check(dnnl.dnnl_stream_create(s, handle(e), DNNL.streamDefault), "dnnl_stream_create");
+  c = { dnnl, engine: handle(e), stream: handle(s) };
+  contexts.set(dnnl, c);
+  return c;
+}
+
+/** An NHWC activation as oneDNN's logical NCHW with NHWC strides. */
+function activationMd(dnnl: Dnnl, [n, h, w, c]: Shape4): Uint8Array {
+  const md = new Uint8Array(MD_BYTES);
+  check(
+    dnnl.dnnl_memory_desc_init_by_strides(md, 4, dims([n, c, h, w]), DNNL.f32, dims([h * w * c, 1, w * c, c])),
+    "dnnl_memory_desc_init_by_strides (activation)",
+  );
+  return md;
+}
+
+/** An HWIO filter as oneDNN's logical OIHW with HWIO strides. */
+function filterMd(dnnl: Dnnl, [fh, fw, ci, co]: Shape4): Uint8Array {
+  const md = new Uint8Array(MD_BYTES);
+  check(
+    dnnl.dnnl_memory_desc_init_by_strides(
+      md,
+      4,
+      dims([co, ci, fh, fw]),
+      DNNL.f32,
+      dims([1, co, fw * ci * co, ci * co]),
+    ),
+    "dnnl_memory_desc_init_by_strides (filter)",
+  );
+  return md;
+}
+
+function anyMd(dnnl: Dnnl, d: number[]): Uint8Array {
+  const md = new Uint8Array(MD_BYTES);
+  check(dnnl.dnnl_memory_desc_init_by_tag(md, d.length, dims(d), DNNL.f32, DNNL.formatAny), "memory_desc (any)");
+  return md;
+}
+
+function vectorMd(dnnl: Dnnl, n: number): Uint8Array {
+  const md = new Uint8Array(MD_BYTES);
+  check(dnnl.dnnl_memory_desc_init_by_strides(md, 1, dims([n]), DNNL.f32, dims([1])), "memory_desc (bias)");
+  return md;
+}
+
+function memory(ctx: Context, md: Uint8Array | Ptr, data: Ptr = null): Ptr {
+  const b = handleOut();
+  const desc = md instanceof Uint8Array ? md : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(md!, MD_BYTES));
+  check(ctx.dnnl.dnnl_memory_create(b, desc, ctx.engine, data), "dnnl_memory_create");
+  return handle(b);
+}
+
+function primitiveDesc(ctx: Context, op: Uint8Array, attr: Ptr, hint: Ptr, what: string): Ptr {
+  const b = handleOut();
+  check(ctx.dnnl.dnnl_primitive_desc_create(b, op, attr, ctx.engine, hint), `dnnl_primitive_desc_create (${what})`);
+  return handle(b);
+}
+
+function primitive(ctx: Context, pd: Ptr, what: string): Ptr {
+  const b = handleOut();
+  check(ctx.dnnl.dnnl_primitive_create(b, pd), `dnnl_primitive_create (${what})`);
+  return handle(b);
+}
+
+/** The implementation oneDNN chose, e.g. "brgconv:avx512_core". */
+function implName(ctx: Context, pd: Ptr): string {
+  const b = handleOut();
+  check(ctx.dnnl.dnnl_primitive_desc_query(pd, DNNL.queryImplInfoStr, 0, b), "dnnl_primitive_desc_query");
+  return b[0] ? new Deno.UnsafePointerView(handle(b)!).getCString() : "?";
+}
+
+/** A primitive with its argument memories; `run` sets their data pointers and executes. */
+class Executable {
+  readonly #args: BigUint64Array;
+  constructor(private ctx: Context, private prim: Ptr, private mems: Ptr[], argIds: number[]) {
+    this.#args = new BigUint64Array(argIds.length * 2);
+    argIds.forEach((id, i) => {
+      this.#args[2 * i] = BigInt(id);
+      this.#args[2 * i + 1] = BigInt(Deno.UnsafePointer.value(mems[i]));
+    });
+  }
+  /** Executes with `data[i]` as the i-th memory's pointer (null keeps a library-allocated buffer). */
+  run(data: Ptr[], what: string): void {
+    const d = this.ctx.dnnl;
+    data.forEach((p, i) => {
+      if (p !== null) check(d.dnnl_memory_set_data_handle(this.mems[i], p), `dnnl_memory_set_data_handle (${what})`);
+    });
+    check(
+      d.dnnl_primitive_execute(this.prim, this.ctx.stream, this.mems.length, new Uint8Array(this.#args.buffer)),
+      `dnnl_primitive_execute (${what})`,
+    );
+  }
+}
+
+function reorder(ctx: Context, from: Uint8Array | Ptr, to: Uint8Array | Ptr, fromMem: Ptr, toMem: Ptr): Executable {
+  const b = handleOut();
+  const view = (m: Uint8Array | Ptr) =>
+    m instanceof Uint8Array ? m : new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(m!, MD_BYTES));
+  check(
+    ctx.dnnl.dnnl_reorder_primitive_desc_create(b, view(from), ctx.engine, view(to), ctx.engine, null),
+    "dnnl_reorder_primitive_desc_create",
+  );
+  return new Executable(ctx, primitive(ctx, handle(b), "reorder"), [fromMem, toMem], [DNNL.argSrc, DNNL.argDst]);
+}
+
+/** Resolved spatial padding, in pixels. */
+export interface Padding {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+const padKey = (p: Padding) => `${p.top},${p.bottom},${p.left},${p.right}`;
+
+/** The primitive cached under `key` for this library handle, created on first use. */
+function cached<T>(store: WeakMap<Dnnl, Map<string, T>>, dnnl: Dnnl, key: string, create: (ctx: Context) => T): T {
+  let perLib = store.get(dnnl);
+  if (!perLib) store.set(dnnl, perLib = new Map());
+  let p = perLib.get(key);
+  if (!p) perLib.set(key, p = create(context(dnnl)));
+  return p;
+}
+
+/** Geometry of a 2-D convolution, as tfjs resolves it. */
+export interface ConvSpec {
+  /** Input `[n, h, w, ci]`. */
+  x: Shape4;
+  /** Filter `[fh, fw, ci, co]`. */
+  filter: Shape4;
+  /** Output `[n, oh, ow, co]`. */
+  y: Shape4;
+  strides: [number, number];
+  /** tfjs dilations (1 = none). */
+  dilations: [number, number];
+  pad: Padding;
+}
+
+/** A cached convolution: forward (optionally bias + relu), input gradient or filter gradient. */
+export interface ConvPrimitive {
+  /** oneDNN's implementation name. */
+  readonly impl: string;
+  /** forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter. */
+  run(data: Ptr[]): void;
+}
+
+/** The kinds of convolution primitives. */
+export type ConvKind = "forward" | "forward+bias" | "forward+bias+relu" | "forward+relu" | "input" | "filter";
+
+const cache = new WeakMap<Dnnl, Map<string, ConvPrimitive>>();
+
+function opDesc(
+  ctx: Context,
+  spec: ConvSpec,
+  kind: ConvKind,
+  weights: Uint8Array,
+  bias: Uint8Array | null,
+): Uint8Array {
+  const d = ctx.dnnl, op = new Uint8Array(OP_BYTES);
+  const strides = dims(spec.strides), dil = dims(spec.dilations.map((v) => v - 1));
+  const padL = dims([spec.pad.top, spec.pad.left]), padR = dims([spec.pad.bottom, spec.pad.right]);
+  const x = activationMd(d, spec.x), y = activationMd(d, spec.y);
+  if (kind === "input") {
+    check(
+      d.dnnl_dilated_convolution_backward_data_desc_init(
+        op,
+        DNNL.convolutionDirect,
+        x,
+        weights,
+        y,
+        strides,
+        dil,
+        padL,
+        padR,
+      ),
+      "dnnl_dilated_convolution_backward_data_desc_init",
+    );
+  } else if (kind === "filter") {
+    check(
+      d.dnnl_dilated_convolution_backward_weights_desc_init(
+        op,
+        DNNL.convolutionDirect,
+        x,
+        weights,
+        null,
+        y,
+        strides,
+        dil,
+        padL,
+        padR,
+      ),
+      "dnnl_dilated_convolution_backward_weights_desc_init",
+    );
+  } else {
+    check(
+      d.dnnl_dilated_convolution_forward_desc_init(
+        op,
+        DNNL.forwardTraining,
+        DNNL.convolutionDirect,
+        x,
+        weights,
+        bias,
+        y,
+        strides,
+        dil,
+        padL,
+        padR,
+      ),
+      "dnnl_dilated_convolution_forward_desc_init",
+    );
+  }
+  return op;
+}
+
+function reluAttr(ctx: Context): Ptr {
+  const a = handleOut(), p = handleOut();
+  check(ctx.dnnl.dnnl_primitive_attr_create(a), "dnnl_primitive_attr_create");
+  check(ctx.dnnl.dnnl_post_ops_create(p), "dnnl_post_ops_create");
+  check(ctx.dnnl.dnnl_post_ops_append_eltwise(handle(p), 1, DNNL.eltwiseRelu, 0, 0), "dnnl_post_ops_append_eltwise");
+  check(ctx.dnnl.dnnl_primitive_attr_set_post_ops(handle(a), handle(p)), "dnnl_primitive_attr_set_post_ops");
+  return handle(a);
+}
+
+/** The cached primitive for `spec` and `kind` (created on first use). */
+export function convPrimitive(lib: NativeLibraries, spec: ConvSpec, kind: ConvKind): ConvPrimitive {
+  const key = `${kind}|${spec.x}|${spec.filter}|${spec.y}|${spec.strides}|${spec.dilations}|${padKey(spec.pad)}`;
+  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind));
+}
+
+function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind): ConvPrimitive {
+  const d = ctx.dnnl;
+  const [fh, fw, ci, co] = spec.filter;
+  const plainW = filterMd(d, spec.filter), wAny = anyMd(d, [co, ci, fh, fw]);
+  const xMd = activationMd(d, spec.x), yMd = activationMd(d, spec.y);
+  // Backward primitives need the forward one as a hint.
+  const fwdOp = opDesc(ctx, spec, "forward", wAny, null);
+  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "convolution forward");
+  const hasBias = kind.includes("bias"), relu = kind.endsWith("relu");
+  let pd: Ptr;
+  if (kind === "forward") pd = fwdPd;
+  else if (kind === "input" || kind === "filter") {
+    pd = primitiveDesc(ctx, opDesc(ctx, spec, kind, wAny, null), null, fwdPd, `convolution ${kind} gradient`);
+  } else {
+    const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null);
+    pd = primitiveDesc(ctx, op, relu ? reluAttr(ctx) : null, null, `convolution ${kind}`);
+  }
+  const impl = implName(ctx, pd);
+  const blockedMd = d.dnnl_primitive_desc_query_md(
+    pd,
+    kind === "filter" ? DNNL.queryDiffWeightsMd : DNNL.queryWeightsMd,
+    0,
+  );
+  if (!blockedMd) throw new Error("oneDNN: convolution has no weights memory descriptor");
+  const plainMem = memory(ctx, plainW), blockedMem = memory(ctx, blockedMd, ALLOCATE);
+  const prim = primitive(ctx, pd, `convolution ${kind}`);
+  const xMem = memory(ctx, xMd), yMem = memory(ctx, yMd);
+  const what = `convolution ${kind} ${spec.x.join("x")} * ${spec.filter.join("x")}`;
+  if (kind === "filter") {
+    const conv = new Executable(ctx, prim, [xMem, yMem, blockedMem], [
+      DNNL.argSrc,
+      DNNL.argDiffDst,
+      DNNL.argDiffWeights,
+    ]);
+    const back = reorder(ctx, blockedMd, plainW, blockedMem, plainMem);
+    return {
+      impl,
+      run([x, dy, dFilter]) {
+        conv.run([x, dy, null], what);
+        back.run([null, dFilter], what);
+        check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+      },
+    };
+  }
+  const toBlocked = reorder(ctx, plainW, blockedMd, plainMem, blockedMem);
+  if (kind === "input") {
+    const conv = new Executable(ctx, prim, [yMem, blockedMem, xMem], [
+      DNNL.argDiffDst,
+      DNNL.argWeights,
+      DNNL.argDiffSrc,
+    ]);
+    return {
+      impl,
+      run([dy, filter, dx]) {
+        toBlocked.run([filter, null], what);
+        conv.run([dy, null, dx], what);
+        check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+      },
+    };
+  }
+  const mems = [xMem, blockedMem], ids: number[] = [DNNL.argSrc, DNNL.argWeights];
+  if (hasBias) {
+    mems.push(memory(ctx, vectorMd(d, co)));
+    ids.push(DNNL.argBias);
+  }
+  mems.push(yMem);
+  ids.push(DNNL.argDst);
+  const conv = new Executable(ctx, prim, mems, ids);
+  return {
+    impl,
+    run(data) {
+      toBlocked.run([data[1], null], what);
+      conv.run([data[0], null, ...data.slice(2)], what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}
+
+/** Geometry of a 2-D max pooling, as tfjs resolves it (NHWC). */
+export interface PoolSpec {
+  x: Shape4;
+  y: Shape4;
+  window: [number, number];
+  strides: [number, number];
+  pad: Padding;
+}
+
+/** A cached max-pooling gradient: `run([x, dy, dx])`. */
+export interface PoolGradPrimitive {
+  readonly impl: string;
+  run(data: Ptr[]): void;
+}
+
+const poolCache = new WeakMap<Dnnl, Map<string, PoolGradPrimitive>>();
+
+/**
+ * The gradient of a max pooling, as oneDNN computes it: a forward pass in
+ * training mode records where each maximum is (its workspace, in a buffer
+ * of its own), then the backward pass routes `dy` there.
+ */
+export function maxPoolGradPrimitive(lib: NativeLibraries, spec: PoolSpec): PoolGradPrimitive {
+  const key = `${spec.x}|${spec.y}|${spec.window}|${spec.strides}|${padKey(spec.pad)}`;
+  return cached(poolCache, lib.dnnl, key, (ctx) => createMaxPoolGrad(ctx, spec));
+}
+
+function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {
+  const d = ctx.dnnl;
+  const xMd = activationMd(d, spec.x), yMd = activationMd(d, spec.y);
+  const strides = dims(spec.strides), kernel = dims(spec.window);
+  const padL = dims([spec.pad.top, spec.pad.left]), padR = dims([spec.pad.bottom, spec.pad.right]);
+  const fwdOp = new Uint8Array(OP_BYTES), bwdOp = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_pooling_forward_desc_init(
+      fwdOp,
+      DNNL.forwardTraining,
+      DNNL.poolingMax,
+      xMd,
+      yMd,
+      strides,
+      kernel,
+      padL,
+      padR,
+    ),
+    "dnnl_pooling_forward_desc_init",
+  );
+  check(
+    d.dnnl_pooling_backward_desc_init(bwdOp, DNNL.poolingMax, xMd, yMd, strides, kernel, padL, padR),
+    "dnnl_pooling_backward_desc_init",
+  );
+  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "max pooling forward");
+  const bwdPd = primitiveDesc(ctx, bwdOp, null, fwdPd, "max pooling backward");
+  const wsMd = d.dnnl_primitive_desc_query_md(fwdPd, DNNL.queryWorkspaceMd, 0);
+  if (!wsMd) throw new Error("oneDNN: max pooling has no workspace");
+  const ws = memory(ctx, wsMd, ALLOCATE), yOwn = memory(ctx, yMd, ALLOCATE);
+  const xMem = memory(ctx, xMd), dyMem = memory(ctx, yMd), dxMem = memory(ctx, xMd);
+  const fwd = new Executable(ctx, primitive(ctx, fwdPd, "max pooling forward"), [xMem, yOwn, ws], [
+    DNNL.argSrc,
+    DNNL.argDst,
+    DNNL.argWorkspace,
+  ]);
+  const bwd = new Executable(ctx, primitive(ctx, bwdPd, "max pooling backward"), [dyMem, ws, dxMem], [
+    DNNL.argDiffDst,
+    DNNL.argWorkspace,
+    DNNL.argDiffSrc,
+  ]);
+  const what = `max pooling gradient ${spec.x.join("x")}`;
+  return {
+    impl: implName(ctx, bwdPd),
+    run([x, dy, dx]) {
+      fwd.run([x, null, null], what);
+      bwd.run([dy, null, dx], what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}

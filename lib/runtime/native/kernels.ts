@@ -1,0 +1,285 @@
+/**
+ * tfjs kernels of the `wasm` backend that run on the native libraries:
+ * `Conv2D`, `FusedConv2D` (bias, relu), `Conv2DBackpropInput` and
+ * `Conv2DBackpropFilter` on oneDNN, `BatchMatMul` and `_FusedMatMul` (bias,
+ * relu) on OpenBLAS, `MaxPoolGrad` on oneDNN and per-channel `Sum` / `Mean`
+ * (the bias and BatchNorm gradients' reductions) as OpenBLAS products. They read and write the tensors where the wasm backend
+ * keeps them, on its heap: the pointers go to the library as they are, no
+ * copy (the heap's buffer is looked up on every call, since it can grow).
+ * Cases they do not cover (NCHW, other fused activations, broadcast batch
+ * shapes) call the kernel that was registered before them.
+ *
+ * @example
+ * ```ts
+ * import { initBackend } from "../backend.ts";
+ * await initBackend(); // installs these when the native engine is active
+ * ```
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import type { WasmBackend } from "../kernels/wasm_backend.ts";
+import type { NativeLibraries } from "./library.ts";
+import { type ConvKind, convPrimitive, type ConvSpec, maxPoolGradPrimitive, type Shape4 } from "./dnnl.ts";
+import { reducesLeadingAxes } from "../kernels/reduce.ts";
+import { sgemm } from "./blas.ts";
+
+// deno-lint-ignore no-explicit-any
+type AnyAttrs = any;
+type Info = tf.TensorInfo;
+
+/** Pointer to a tensor's data on the wasm heap (valid until the heap grows). */
+function ptr(be: WasmBackend, t: Info): Deno.PointerValue {
+  return Deno.UnsafePointer.of(be.typedArrayFromHeap(t) as Float32Array<ArrayBuffer>);
+}
+
+function convSpec(
+  xShape: Shape4,
+  filterShape: Shape4,
+  a: AnyAttrs,
+  dilations: number | [number, number] = 1,
+): ConvSpec {
+  const info = tf.backend_util.computeConv2DInfo(
+    xShape,
+    filterShape,
+    a.strides,
+    dilations,
+    a.pad,
+    a.dimRoundingMode,
+    false,
+    "channelsLast",
+  );
+  return {
+    x: xShape,
+    filter: filterShape,
+    y: info.outShape as Shape4,
+    strides: [info.strideHeight, info.strideWidth],
+    dilations: [info.dilationHeight, info.dilationWidth],
+    pad: { top: info.padInfo.top, bottom: info.padInfo.bottom, left: info.padInfo.left, right: info.padInfo.right },
+  };
+}
+
+const nhwc = (a: AnyAttrs) => a.dataFormat === undefined || a.dataFormat === "NHWC" || a.dataFormat === "channelsLast";
+const empty = (...s: number[][]) => s.some((shape) => shape.some((d) => d === 0));
+
+type Native = (lib: NativeLibraries, previous: tf.KernelConfig) => tf.KernelFunc;
+
+/** Forward convolution, plain or fused with a bias and relu. */
+const conv2d: Native = (lib, previous) => (args) => {
+  const { inputs, attrs, backend } = args;
+  const { x, filter, bias, preluActivationWeights } = inputs as Record<string, Info | undefined>;
+  const a = attrs as AnyAttrs;
+  const activation = a.activation ?? "linear";
+  const fusable = (activation === "linear" || activation === "relu") && !preluActivationWeights &&
+    (!bias || tf.util.sizeFromShape(bias.shape) === filter!.shape[3]);
+  if (!nhwc(a) || !fusable || empty(x!.shape, filter!.shape)) return previous.kernelFunc(args);
+  const spec = convSpec(x!.shape as Shape4, filter!.shape as Shape4, a, a.dilations);
+  const kind =
+    (["forward", bias ? "bias" : "", activation === "relu" ? "relu" : ""].filter(Boolean).join("+")) as ConvKind;
+  const be = backend as WasmBackend;
+  const out = be.makeOutput(spec.y, "float32");
+  const data = [ptr(be, x!), ptr(be, filter!)];
+  if (bias) data.push(ptr(be, bias));
+  data.push(ptr(be, out));
+  convPrimitive(lib, spec, kind).run(data);
+  return out;
+};
+
+const conv2dInputGrad: Native = (lib, previous) => (args) => {
+  const { inputs, attrs, backend } = args;
+  const { dy, filter } = inputs as Record<string, Info>;
+  const a = attrs as AnyAttrs;
+  const xShape = a.inputShape as Shape4;
+  if (!nhwc(a) || empty(xShape, filter.shape)) return previous.kernelFunc(args);
+  const spec = convSpec(xShape, filter.shape as Shape4, a);
+  const be = backend as WasmBackend;
+  const out = be.makeOutput(xShape, "float32");
+  convPrimitive(lib, spec, "input").run([ptr(be, dy), ptr(be, filter), ptr(be, out)]);
+  return out;
+};
+
+const conv2dFilterGrad: Native = (lib, previous) => (args) => {
+  const { inputs, attrs, backend } = args;
+  const { x, dy } = inputs as Record<string, Info>;
+  const a = attrs as AnyAttrs;
+  const fShape = a.filterShape as Shape4;
+  if (!nhwc(a) || empty(x.shape, fShape)) return previous.kernelFunc(args);
+  const spec = convSpec(x.shape as Shape4, fShape, a);
+  const be = backend as WasmBackend;
+  const out = be.makeOutput(fShape, "float32");
+  convPrimitive(lib, spec, "filter").run([ptr(be, x), ptr(be, dy), ptr(be, out)]);
+  return out;
+};
+
+/** Batch shape, rows and columns of a matmul operand of rank >= 2. */
+function operand(shape: number[], transpose: boolean) {
+  const r = shape.length;
+  return {
+    batch: shape.slice(0, r - 2),
+    rows: transpose ? shape[r - 1] : shape[r - 2],
+    cols: transpose ? shape[r - 2] : shape[r - 1],
+  };
+}
+
+/** Matrix product; null when the batch shapes need broadcasting other than "one side has a single matrix". */
+function matmul(lib: NativeLibraries, be: WasmBackend, a: Info, b: Info, ta: boolean, tb: boolean): Info | null {
+  if (a.shape.length < 2 || b.shape.length < 2) return null;
+  const A = operand(a.shape, ta), B = operand(b.shape, tb);
+  if (A.cols !== B.rows) return null;
+  const na = tf.util.sizeFromShape(A.batch), nb = tf.util.sizeFromShape(B.batch);
+  let batchShape: number[];
+  if (tf.util.arraysEqual(A.batch, B.batch)) batchShape = A.batch;
+  else if (nb === 1 && A.batch.length >= B.batch.length) batchShape = A.batch;
+  else if (na === 1 && B.batch.length >= A.batch.length) batchShape = B.batch;
+  else return null;
+  const m = A.rows, n = B.cols, k = A.cols, batch = Math.max(na, nb);
+  const out = be.makeOutput([...batchShape, m, n], "float32");
+  if (m * n === 0) return out;
+  const ha = be.typedArrayFromHeap(a), hb = be.typedArrayFromHeap(b), hc = be.typedArrayFromHeap(out);
+  const P = (v: Float32Array) => Deno.UnsafePointer.of(v as Float32Array<ArrayBuffer>);
+  if (nb === 1 && !ta && batch > 1) {
+    // One product: the batches of a stacked as rows.
+    sgemm(lib, { m: m * batch, n, k, transposeB: tb, a: P(ha), b: P(hb), c: P(hc) });
+    return out;
+  }
+  for (let i = 0; i < batch; i++) {
+    const ia = na === 1 ? 0 : i, ib = nb === 1 ? 0 : i;
+    sgemm(lib, {
+      m,
+      n,
+      k,
+      transposeA: ta,
+      transposeB: tb,
+      a: P(ha.subarray(ia * m * k, (ia + 1) * m * k)),
+      b: P(hb.subarray(ib * k * n, (ib + 1) * k * n)),
+      c: P(hc.subarray(i * m * n, (i + 1) * m * n)),
+    });
+  }
+  return out;
+}
+
+const batchMatMul: Native = (lib, previous) => (args) => {
+  const { inputs, attrs, backend } = args;
+  const { a, b } = inputs as Record<string, Info>;
+  const t = attrs as AnyAttrs;
+  if (a.dtype !== "float32" || b.dtype !== "float32") return previous.kernelFunc(args);
+  return matmul(lib, backend as WasmBackend, a, b, !!t.transposeA, !!t.transposeB) ?? previous.kernelFunc(args);
+};
+
+const fusedMatMul: Native = (lib, previous) => (args) => {
+  const { inputs, attrs, backend } = args;
+  const { a, b, bias, preluActivationWeights } = inputs as Record<string, Info | undefined>;
+  const t = attrs as AnyAttrs;
+  const activation = t.activation ?? "linear";
+  const n = operand(b!.shape, !!t.transposeB).cols;
+  const ok = (activation === "linear" || activation === "relu") && !preluActivationWeights &&
+    (!bias || (bias.shape.length === 1 && bias.shape[0] === n)) && a!.dtype === "float32";
+  if (!ok) return previous.kernelFunc(args);
+  const be = backend as WasmBackend;
+  const out = matmul(lib, be, a!, b!, !!t.transposeA, !!t.transposeB);
+  if (!out) return previous.kernelFunc(args);
+  const c = be.typedArrayFromHeap(out), bv = bias ? be.typedArrayFromHeap(bias) : null;
+  if (bv || activation === "relu") {
+    const relu = activation === "relu";
+    for (let i = 0; i < c.length; i += n) {
+      for (let j = 0; j < n; j++) {
+        const v = bv ? c[i + j] + bv[j] : c[i + j];
+        c[i + j] = relu && v < 0 ? 0 : v;
+      }
+    }
+  }
+  return out;
+};
+
+const maxPoolGrad: Native = (lib, previous) => (args) => {
+  const { dy, input } = args.inputs as Record<string, Info>;
+  const a = args.attrs as AnyAttrs;
+  if (input.dtype !== "float32" || empty(input.shape)) return previous.kernelFunc(args);
+  const info = tf.backend_util.computePool2DInfo(
+    input.shape as Shape4,
+    a.filterSize,
+    a.strides,
+    1,
+    a.pad,
+    a.dimRoundingMode,
+  );
+  const be = args.backend as WasmBackend;
+  const dx = be.makeOutput(input.shape, "float32");
+  maxPoolGradPrimitive(lib, {
+    x: input.shape as Shape4,
+    y: info.outShape as Shape4,
+    window: [info.filterHeight, info.filterWidth],
+    strides: [info.strideHeight, info.strideWidth],
+    pad: { top: info.padInfo.top, bottom: info.padInfo.bottom, left: info.padInfo.left, right: info.padInfo.right },
+  }).run([ptr(be, input), ptr(be, dy), ptr(be, dx)]);
+  return dx;
+};
+
+/** Per-channel sums and means (all axes but the last) as one product with a row of ones. */
+const channelReduce = (mean: boolean): Native => (lib, previous) => (args) => {
+  const x = args.inputs.x as Info;
+  const { axis, keepDims } = args.attrs as AnyAttrs;
+  const rank = x.shape.length;
+  const c = x.shape[rank - 1];
+  const rows = c ? tf.util.sizeFromShape(x.shape) / c : 0;
+  if (x.dtype !== "float32" || rows === 0 || !reducesLeadingAxes(tf.util.parseAxisParam(axis, x.shape), rank)) {
+    return previous.kernelFunc(args);
+  }
+  const be = args.backend as WasmBackend;
+  const ones = be.makeOutput([rows], "float32");
+  const out = be.makeOutput(keepDims ? [...x.shape.slice(0, -1).map(() => 1), c] : [c], "float32");
+  try {
+    be.typedArrayFromHeap(ones).fill(mean ? 1 / rows : 1);
+    sgemm(lib, { m: 1, n: c, k: rows, a: ptr(be, ones), b: ptr(be, x), c: ptr(be, out) });
+  } finally {
+    be.disposeData(ones.dataId);
+  }
+  return out;
+};
+
+const NATIVE_KERNELS: Record<string, Native> = {
+  MaxPoolGrad: maxPoolGrad,
+  Sum: channelReduce(false),
+  Mean: channelReduce(true),
+  Conv2D: conv2d,
+  FusedConv2D: conv2d,
+  Conv2DBackpropInput: conv2dInputGrad,
+  Conv2DBackpropFilter: conv2dFilterGrad,
+  BatchMatMul: batchMatMul,
+  _FusedMatMul: fusedMatMul,
+};
+
+/** Kernel names the native engine replaces on the wasm backend. */
+export const NATIVE_KERNEL_NAMES: readonly string[] = Object.keys(NATIVE_KERNELS);
+
+const replaced = new Map<string, tf.KernelConfig>();
+
+/**
+ * Registers the native kernels on the wasm backend, each wrapping the kernel
+ * registered before it (restored by {@linkcode uninstallNativeKernels}).
+ */
+export function installNativeKernels(lib: NativeLibraries): void {
+  if (replaced.size) return;
+  for (const [name, native] of Object.entries(NATIVE_KERNELS)) {
+    const previous = tf.getKernel(name, "wasm");
+    if (!previous) throw new Error(`native engine: the wasm backend has no ${name} kernel to wrap`);
+    replaced.set(name, previous);
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel({ ...previous, kernelFunc: native(lib, previous) });
+  }
+}
+
+/** Restores the kernels {@linkcode installNativeKernels} replaced. */
+export function uninstallNativeKernels(): void {
+  for (const [name, previous] of replaced) {
+    tf.unregisterKernel(name, "wasm");
+    tf.registerKernel(previous);
+  }
+  replaced.clear();
+}
+
+/** Whether the native kernels are installed. */
+export function nativeKernelsInstalled(): boolean {
+  return replaced.size > 0;
+}

@@ -1,0 +1,13 @@
+/**
+ * Top layer: the study itself: run profiles, the training recipes, the results ledger and the ranking of every model.
+ *
+ * @module
+ */
+
+export * from "./notebooks.ts";
+export * from "./profile.ts";
+export * from "./ranking.ts";
+export * from "./results.ts";
+export * from "./settings.ts";
+export * from "./setup.ts";
+export * from "./training.ts";

@@ -1,0 +1,162 @@
+/**
+ * The settings of each notebook under each run profile, in one place: how
+ * many images it trains and scores on, its epochs and its search grids.
+ * `smoke` checks the plumbing in minutes (CI), `quick` gives usable figures,
+ * `full` reproduces the report. `setupStudy` (in `setup.ts`) reads them.
+ *
+ * @module
+ */
+
+import type { ProfileName } from "./profile.ts";
+import { SVM_TRAIN_IMAGES } from "./settings.ts";
+
+/** Settings of one notebook per profile. */
+export type PerProfile<T> = Readonly<Record<ProfileName, T>>;
+
+/** Notebook 02: PCA + SVM. */
+export const PCA_SVM_SETTINGS = {
+  smoke: {
+    trainImages: 900,
+    holdoutImages: 600,
+    folds: 3,
+    nComponents: 40,
+    rbfGrid: { C: [1, 10], gamma: [0.005] },
+    rbfGrid2: { C: [10], gamma: [0.005, 0.05] },
+    linearGrid: { C: [0.1, 1] },
+  },
+  quick: {
+    trainImages: 3000,
+    holdoutImages: 3000,
+    folds: 3,
+    nComponents: 150,
+    rbfGrid: { C: [1, 10], gamma: [0.001, 0.005] },
+    rbfGrid2: { C: [10], gamma: [0.005, 0.01, 0.05] },
+    linearGrid: { C: [0.1, 1, 10] },
+  },
+  full: {
+    trainImages: 9000,
+    holdoutImages: 3000,
+    folds: 5,
+    nComponents: 150,
+    rbfGrid: { C: [1, 5, 10, 50], gamma: [0.0001, 0.0005, 0.001, 0.005] },
+    rbfGrid2: { C: [1, 5, 10, 50], gamma: [0.005, 0.01, 0.05] },
+    linearGrid: { C: [0.1, 0.5, 1] },
+  },
+};
+
+/** Notebook 03: SVM on raw pixels. */
+export const SVM_RAW_SETTINGS = {
+  smoke: {
+    trainImages: SVM_TRAIN_IMAGES.smoke as number,
+    holdoutImages: 600,
+    folds: 3,
+    rbfGrid: { C: [0.8, 1], gamma: [0.01] },
+    rbfGrid2: { C: [0.8], gamma: [0.005, 0.05] },
+    linearGrid: { C: [0.6, 1] },
+    linearGrid2: { C: [0.6] },
+  },
+  quick: {
+    trainImages: SVM_TRAIN_IMAGES.quick as number,
+    holdoutImages: 3000,
+    folds: 3,
+    rbfGrid: { C: [0.8, 0.9, 1], gamma: [0.005, 0.01] },
+    rbfGrid2: { C: [0.4, 0.8], gamma: [0.01, 0.05] },
+    linearGrid: { C: [0.6, 1] },
+    linearGrid2: { C: [0.6, 0.8] },
+  },
+  full: {
+    trainImages: SVM_TRAIN_IMAGES.full as number,
+    holdoutImages: 3000,
+    folds: 5,
+    rbfGrid: { C: [0.8, 0.9, 1], gamma: [0.005, 0.01] },
+    rbfGrid2: { C: [0.4, 0.6, 0.8], gamma: [0.005, 0.01, 0.05] },
+    linearGrid: { C: [1, 5, 10, 50] },
+    linearGrid2: { C: [0.6, 0.8, 1] },
+  },
+};
+
+/** Notebook 04: the simple CNN. */
+export const SIMPLE_CNN_SETTINGS = {
+  smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1 },
+  quick: { trainImages: 9000, holdoutImages: 3000, epochs: 4 },
+  full: { trainImages: 9000, holdoutImages: 3000, epochs: 6 },
+};
+
+/** Notebook 05: VGG16 transfer and transfer from clean digits. */
+export const TRANSFER_SETTINGS = {
+  smoke: {
+    vggTrain: 300,
+    vggHoldout: 200,
+    headEpochs: 3,
+    trainImages: 1000,
+    holdoutImages: 500,
+    pretrainEpochs: 1,
+    tuneEpochs: 1,
+  },
+  quick: {
+    vggTrain: 3000,
+    vggHoldout: 1000,
+    headEpochs: 20,
+    trainImages: 9000,
+    holdoutImages: 3000,
+    pretrainEpochs: 2,
+    tuneEpochs: 2,
+  },
+  full: {
+    vggTrain: 9000,
+    vggHoldout: 3000,
+    headEpochs: 40,
+    trainImages: 9000,
+    holdoutImages: 3000,
+    pretrainEpochs: 2,
+    tuneEpochs: 1,
+  },
+};
+
+/** Notebook 06: the report's 4-conv CNN. */
+export const ALTERNATIVE_CNN_SETTINGS = {
+  smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1 },
+  quick: { trainImages: 9000, holdoutImages: 3000, epochs: 4 },
+  full: { trainImages: 9000, holdoutImages: 3000, epochs: 5 },
+};
+
+/** Notebook 07: the final model on all training images (smoke: a slice, to check the plumbing). */
+export const PREDICTION_SETTINGS = {
+  smoke: { trainImages: 1500, epochs: 1, testImages: 2000 },
+  quick: { trainImages: 12000, epochs: 4, testImages: 50000 },
+  full: { trainImages: 12000, epochs: 6, testImages: 50000 },
+};
+
+/** Notebook 08; `cnnEpochs` are notebook 06's epochs, so that its models are reloaded there, not trained again. */
+export const BEYOND_SETTINGS = {
+  smoke: {
+    trainImages: 1500,
+    holdoutImages: 500,
+    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.smoke.epochs,
+    denseEpochs: 2,
+    denoiserEpochs: 1,
+    bestEpochs: 1,
+    rankingTestImages: 1000,
+    finalTestImages: 2000,
+  },
+  quick: {
+    trainImages: 9000,
+    holdoutImages: 3000,
+    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.quick.epochs,
+    denseEpochs: 8,
+    denoiserEpochs: 2,
+    bestEpochs: 4,
+    rankingTestImages: 5000,
+    finalTestImages: 50000,
+  },
+  full: {
+    trainImages: 9000,
+    holdoutImages: 3000,
+    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.full.epochs,
+    denseEpochs: 15,
+    denoiserEpochs: 4,
+    bestEpochs: 14,
+    rankingTestImages: 5000,
+    finalTestImages: 50000,
+  },
+};

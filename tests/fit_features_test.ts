@@ -1,0 +1,49 @@
+import assert from "node:assert/strict";
+import { initBackend, tf } from "../lib/runtime/backend.ts";
+import type { Features } from "../lib/networks/features.ts";
+import { accuracyOnFeatures, fitOnFeatures } from "../lib/train/fit_features.ts";
+import { createRandom } from "../lib/util/random.ts";
+
+await initBackend();
+
+/** Feature maps of shape [1, 1, 4]: class k lights up feature k % 4 (classes 0-3 only). */
+function features(count: number, seed: number, labelled = true): Features {
+  const rng = createRandom(seed), dim = 4;
+  const values = new Float32Array(count * dim), labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 4;
+    for (let j = 0; j < dim; j++) values[i * dim + j] = (j === labels[i] ? 2 : 0) + 0.1 * rng.next();
+  }
+  return { count, dim, shape: [1, 1, dim], values, labels: labelled ? labels : null, seconds: 0 };
+}
+
+function head(seed: number): tf.LayersModel {
+  const m = tf.sequential();
+  m.add(tf.layers.flatten({ inputShape: [1, 1, 4] }));
+  m.add(
+    tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
+  );
+  return m;
+}
+
+Deno.test("fitOnFeatures trains a head on features, one history row per epoch, validation included", async () => {
+  const model = head(1);
+  const run = await fitOnFeatures(model, features(64, 1), {
+    epochs: 30,
+    learningRate: 0.05,
+    validation: features(32, 2),
+  });
+  assert.equal(run.history.epoch.length, 30);
+  assert.equal(run.history.valAccuracy.length, 30);
+  assert.ok(run.history.loss[29] < run.history.loss[0], "the loss falls");
+  assert.ok(run.seconds > 0);
+  assert.equal(accuracyOnFeatures(model, features(32, 3)), 1);
+  model.dispose();
+});
+
+Deno.test("fitOnFeatures and accuracyOnFeatures refuse features without labels", async () => {
+  const model = head(2);
+  await assert.rejects(() => fitOnFeatures(model, features(8, 1, false), { epochs: 1 }), /without labels/);
+  assert.throws(() => accuracyOnFeatures(model, features(8, 1, false)), /without labels/);
+  model.dispose();
+});
