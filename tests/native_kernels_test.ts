@@ -261,3 +261,11 @@ Deno.test({
     assert.ok(n.loss[n.loss.length - 1] < n.loss[0], "loss decreases");
   },
 });
+
+Deno.test("an engine named once stays chosen: later initBackend calls without one (as PCA and the Gram matrices make) keep it", async () => {
+  await initBackend({ engine: "wasm" });
+  await initBackend();
+  assert.equal(activeEngine(), "wasm");
+  await initBackend({ engine: "auto" });
+  assert.equal(activeEngine(), lib ? "native" : "wasm");
+});

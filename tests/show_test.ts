@@ -48,7 +48,8 @@ Deno.test("show saves a figure under its name in outputs/figures/, once", async 
     const figure = createFigure("histogram", '<svg width="2"></svg>');
     await show(figure);
     assertEquals(figure.path, `${outputs}/figures/histogram.svg`);
-    assertEquals(await Deno.readTextFile(figure.path!), '<svg width="2"></svg>');
+    // The file holds the figure as shown: its SVG, on the white background that createFigure gives it.
+    assertEquals(await Deno.readTextFile(figure.path!), '<svg width="2" style="background:white"></svg>');
     await Deno.remove(figure.path!);
     await show(figure); // already saved: not written again
     assertEquals([...Deno.readDirSync(`${outputs}/figures`)].length, 0);

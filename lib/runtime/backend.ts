@@ -28,12 +28,15 @@ export interface BackendOptions {
   /**
    * Kernels of the wasm backend: "native" (convolutions and matrix products on
    * oneDNN / OpenBLAS through FFI), "wasm", or "auto" (native when the libraries
-   * load). Default: `NOISY_DIGITS_ENGINE`, else "auto". See `lib/runtime/native/`.
+   * load). Default: the engine an earlier call named, else `NOISY_DIGITS_ENGINE`,
+   * else "auto". See `lib/runtime/native/`.
    */
   engine?: EngineName | "auto";
 }
 
 let wasmPathsSet = false;
+/** The engine last asked for by name: later calls without `engine` keep it. */
+let chosenEngine: EngineName | "auto" | undefined;
 
 /** Directory URL of the installed `@tensorflow/tfjs-backend-wasm` binaries. */
 export function wasmDirectory(): string {
@@ -59,10 +62,11 @@ export async function initBackend(options: BackendOptions = {}): Promise<typeof 
     if (!(await tf.setBackend(name))) throw new Error(`tfjs backend "${name}" failed to initialise`);
   }
   await tf.ready();
+  if (options.engine !== undefined) chosenEngine = options.engine;
   const fast = options.fastConvGradients ?? true;
   if (!fast || name !== "wasm") selectEngine("wasm");
   installFastConvGradients(fast);
-  if (fast && name === "wasm") selectEngine(options.engine);
+  if (fast && name === "wasm") selectEngine(chosenEngine);
   return tf;
 }
 

@@ -89,7 +89,7 @@ const PROGRESS_CELL = /generateData\(/;
  * before and saved their models. Run alone on a fresh clone, notebook 04 trains them first: 3 more minutes.
  */
 const TRAINED = NOTEBOOKS.flatMap((n) => n.models ?? []).every((m) =>
-  existsSync(join(modelDir(profiledName(m, "smoke")), "meta.json"))
+  existsSync(join(modelDir(profiledName(m, "smoke")), "model.json"))
 );
 const BUDGET_S = 235 + (TRAINED ? 0 : 180);
 const LIGHT = "JupyterLab Light";
@@ -320,7 +320,7 @@ async function testNotebook(page: Page, server: JupyterServer, nb: NotebookCase)
     check(`${nb.tag}: ${figure.name} is an SVG in the page`, hasFigure(cell!), describeSvgs(cell!));
     await shoot(page, `${nb.tag}-light-${figure.name.replaceAll(" ", "-")}`, cell!.index);
   }
-  const tables = code().filter((c) => /await show\(table\(/.test(c.source));
+  const tables = code().filter((c) => /await show\(\s*table\(/.test(c.source));
   if (tables.length) {
     check(
       `${nb.tag}: tables render as HTML tables`,
