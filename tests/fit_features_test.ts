@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
+import { initBackend } from "../lib/runtime/backend.ts";
 import type { Features } from "../lib/networks/features.ts";
 import { accuracyOnFeatures, fitOnFeatures } from "../lib/train/fit_features.ts";
 import { createRandom } from "../lib/util/random.ts";
+import { softmaxHead } from "./support/models.ts";
 
 await initBackend();
 
@@ -17,17 +18,8 @@ function features(count: number, seed: number, labelled = true): Features {
   return { count, dim, shape: [1, 1, dim], values, labels: labelled ? labels : null, seconds: 0 };
 }
 
-function head(seed: number): tf.LayersModel {
-  const m = tf.sequential();
-  m.add(tf.layers.flatten({ inputShape: [1, 1, 4] }));
-  m.add(
-    tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-  );
-  return m;
-}
-
 Deno.test("fitOnFeatures trains a head on features, one history row per epoch, validation included", async () => {
-  const model = head(1);
+  const model = softmaxHead([1, 1, 4], 1);
   const run = await fitOnFeatures(model, features(64, 1), {
     epochs: 30,
     learningRate: 0.05,
@@ -42,7 +34,7 @@ Deno.test("fitOnFeatures trains a head on features, one history row per epoch, v
 });
 
 Deno.test("fitOnFeatures and accuracyOnFeatures refuse features without labels", async () => {
-  const model = head(2);
+  const model = softmaxHead([1, 1, 4], 2);
   await assert.rejects(() => fitOnFeatures(model, features(8, 1, false), { epochs: 1 }), /without labels/);
   assert.throws(() => accuracyOnFeatures(model, features(8, 1, false)), /without labels/);
   model.dispose();

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { createRandom } from "../lib/util/random.ts";
+import { onCpuAndWasm } from "./support/backends.ts";
 import { loadNative } from "../lib/runtime/native/library.ts";
 import { activeEngine } from "../lib/runtime/native/engine.ts";
 import { convPrimitive } from "../lib/runtime/native/dnnl.ts";
@@ -16,24 +17,12 @@ const ignore = lib === null;
 if (ignore) console.error("native libraries absent: native kernel tests are skipped (the wasm engine is tested)");
 
 /** Runs `f` on the cpu backend and on the native engine with the same random inputs. */
-async function cpuVsNative(shapes: number[][], seed: number, f: (...ts: tf.Tensor[]) => tf.Tensor[]) {
+function cpuVsNative(shapes: number[][], seed: number, f: (...ts: tf.Tensor[]) => tf.Tensor[]) {
   const rnd = createRandom(seed);
   const values = shapes.map((s) =>
     Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rnd.next() * 2 - 1)
   );
-  const out: Record<string, Float32Array[]> = {};
-  for (const backend of ["cpu", "wasm"] as const) {
-    const t = await initBackend({ backend, engine: "native" });
-    if (backend === "wasm") assert.equal(activeEngine(), "native");
-    const ts = values.map((v, i) => t.tensor(v, shapes[i]));
-    const before = t.memory().numTensors;
-    const rs = t.tidy(() => f(...ts));
-    out[backend] = rs.map((r) => Float32Array.from(r.dataSync()));
-    t.dispose(rs);
-    assert.equal(t.memory().numTensors, before, `${backend}: tensors leaked`);
-    t.dispose(ts);
-  }
-  return out;
+  return onCpuAndWasm(values, shapes, f, "native");
 }
 
 function close(a: Float32Array, b: Float32Array, what: string) {

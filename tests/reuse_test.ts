@@ -3,17 +3,9 @@ import { join } from "node:path";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { profiledName, trainOrLoad } from "../lib/train/reuse.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
+import { softmaxHead } from "./support/models.ts";
 
 await initBackend();
-
-function tiny(seed: number): tf.Sequential {
-  const m = tf.sequential();
-  m.add(tf.layers.flatten({ inputShape: [28, 28, 1] }));
-  m.add(
-    tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: tf.initializers.glorotUniform({ seed }) }),
-  );
-  return m;
-}
 
 const data = createDataset(new Float32Array(20 * PIXELS).map((_, i) => (i % 7) / 7), {
   name: "toy",
@@ -26,7 +18,7 @@ Deno.test("trainOrLoad: a smoke run saves apart from the full run, and each relo
   try {
     const run = (profile: string) =>
       trainOrLoad("toy-cnn", {
-        build: () => tiny(profile === "full" ? 1 : 2),
+        build: () => softmaxHead([28, 28, 1], profile === "full" ? 1 : 2),
         train: data,
         fit: { epochs: 1, batchSize: 10, optimizer: { name: "adam" }, progress: "silent" },
         key: { profile },

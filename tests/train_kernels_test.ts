@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { createRandom } from "../lib/util/random.ts";
+import { onCpuAndWasm } from "./support/backends.ts";
+
+// These tests are of the wasm engine's replacement kernels: keep the native ones (lib/runtime/native/) out of the way,
+// for every initBackend call of this file (an engine named once stays chosen).
+await initBackend({ engine: "wasm" });
 
 type Case = {
   n: number;
@@ -136,27 +141,11 @@ Deno.test("the Tile-free batch-norm gradient equals the stock one", async () => 
   t.dispose([x, dy, mean, variance, offset, scale]);
 });
 
-/** Runs `f` on the cpu and the wasm backend with the same inputs and returns both outputs. */
-async function onBothBackends(inputs: Float32Array[], shapes: number[][], f: (...ts: tf.Tensor[]) => tf.Tensor[]) {
-  const out: Record<string, Float32Array[]> = {};
-  for (const backend of ["cpu", "wasm"] as const) {
-    const t = await initBackend({ backend });
-    const ts = inputs.map((v, i) => t.tensor(v, shapes[i]));
-    const before = t.memory().numTensors;
-    const rs = t.tidy(() => f(...ts));
-    out[backend] = rs.map((r) => Float32Array.from(r.dataSync()));
-    t.dispose(rs);
-    assert.equal(t.memory().numTensors, before, `${backend}: tensors leaked`);
-    t.dispose(ts);
-  }
-  return out;
-}
-
 Deno.test("per-channel Sum and Mean on wasm (matrix products) match the cpu backend; other axes still work", async () => {
   const rnd = createRandom(21);
   const shape = [5, 9, 7, 6]; // 315 rows: above the size where the product takes over
   const x = Float32Array.from({ length: 5 * 9 * 7 * 6 }, () => rnd.next() * 4 - 1);
-  const { cpu, wasm } = await onBothBackends([x], [shape], (t) => [
+  const { cpu, wasm } = await onCpuAndWasm([x], [shape], (t) => [
     tf.sum(t, [0, 1, 2]),
     tf.mean(t, [2, 0, 1], true),
     tf.sum(t, [-4, -3, -2], true),
@@ -196,7 +185,7 @@ Deno.test("max-pool gradient on wasm matches the cpu backend, ties included", as
     smooth,
   ]] as const;
   for (const [size, strides, pad, x] of cases) {
-    const { cpu, wasm } = await onBothBackends([x], [[3, 8, 10, 5]], (t) => {
+    const { cpu, wasm } = await onCpuAndWasm([x], [[3, 8, 10, 5]], (t) => {
       const g = tf.grad((a: tf.Tensor) => {
         const p = tf.maxPool(a as tf.Tensor4D, size, strides, pad);
         return tf.sum(tf.mul(p, tf.range(1, p.size + 1).reshape(p.shape)));

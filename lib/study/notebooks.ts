@@ -75,12 +75,17 @@ export const SVM_RAW_SETTINGS = {
   },
 };
 
+/** A CNN notebook's profiles: one epoch on 1,500 / 500 images under smoke, the 9,000 / 3,000 split otherwise. */
+function cnnSettings(epochs: { quick: number; full: number }) {
+  return {
+    smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1 },
+    quick: { trainImages: 9000, holdoutImages: 3000, epochs: epochs.quick },
+    full: { trainImages: 9000, holdoutImages: 3000, epochs: epochs.full },
+  };
+}
+
 /** Notebook 04: the simple CNN. */
-export const SIMPLE_CNN_SETTINGS = {
-  smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1 },
-  quick: { trainImages: 9000, holdoutImages: 3000, epochs: 4 },
-  full: { trainImages: 9000, holdoutImages: 3000, epochs: 6 },
-};
+export const SIMPLE_CNN_SETTINGS = cnnSettings({ quick: 4, full: 6 });
 
 /** Notebook 05: VGG16 transfer and transfer from clean digits. */
 export const TRANSFER_SETTINGS = {
@@ -114,11 +119,7 @@ export const TRANSFER_SETTINGS = {
 };
 
 /** Notebook 06: the report's 4-conv CNN. */
-export const ALTERNATIVE_CNN_SETTINGS = {
-  smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1 },
-  quick: { trainImages: 9000, holdoutImages: 3000, epochs: 4 },
-  full: { trainImages: 9000, holdoutImages: 3000, epochs: 5 },
-};
+export const ALTERNATIVE_CNN_SETTINGS = cnnSettings({ quick: 4, full: 5 });
 
 /** Notebook 07: the final model on all training images (smoke: a slice, to check the plumbing). */
 export const PREDICTION_SETTINGS = {

@@ -55,31 +55,31 @@ function intoOutput(backend: unknown, compute: () => tf.Tensor): tf.TensorInfo {
   }
 }
 
-const filterKernel: tf.KernelConfig = {
-  kernelName: "Conv2DBackpropFilter",
-  backendName: "wasm",
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x, dy } = inputs as unknown as { x: tf.Tensor4D; dy: tf.Tensor4D };
-    const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
-    if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropFilter: only NHWC is supported");
-    const filterShape = a.filterShape;
-    const geo = convGeometry(x.shape, filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
-    return intoOutput(backend, () => conv2dFilterGrad(x, dy, filterShape, geo));
-  },
-};
+/** A wasm kernel `kernelName` for NHWC data whose result `compute` builds with tf ops. */
+function tfOpsKernel<A extends { dataFormat?: string }>(
+  kernelName: string,
+  compute: (inputs: Record<string, tf.Tensor4D>, attrs: A) => tf.Tensor,
+): tf.KernelConfig {
+  return {
+    kernelName,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const a = attrs as unknown as A;
+      if (a.dataFormat === "NCHW") throw new Error(`${kernelName}: only NHWC is supported`);
+      return intoOutput(backend, () => compute(inputs as unknown as Record<string, tf.Tensor4D>, a));
+    },
+  };
+}
 
-const inputKernel: tf.KernelConfig = {
-  kernelName: "Conv2DBackpropInput",
-  backendName: "wasm",
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { dy, filter } = inputs as unknown as { dy: tf.Tensor4D; filter: tf.Tensor4D };
-    const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
-    if (a.dataFormat === "NCHW") throw new Error("Conv2DBackpropInput: only NHWC is supported");
-    const inputShape = a.inputShape;
-    const geo = convGeometry(inputShape, filter.shape, a.strides, a.pad, 1, a.dimRoundingMode);
-    return intoOutput(backend, () => conv2dInputGrad(inputShape, dy, filter, geo));
-  },
-};
+const filterKernel = tfOpsKernel<tf.Conv2DBackpropFilterAttrs>("Conv2DBackpropFilter", ({ x, dy }, a) => {
+  const geo = convGeometry(x.shape, a.filterShape, a.strides, a.pad, 1, a.dimRoundingMode);
+  return conv2dFilterGrad(x, dy, a.filterShape, geo);
+});
+
+const inputKernel = tfOpsKernel<tf.Conv2DBackpropInputAttrs>("Conv2DBackpropInput", ({ dy, filter }, a) => {
+  const geo = convGeometry(a.inputShape, filter.shape, a.strides, a.pad, 1, a.dimRoundingMode);
+  return conv2dInputGrad(a.inputShape, dy, filter, geo);
+});
 
 function pairOf(v: number | number[] | undefined): [number, number] {
   if (v === undefined) return [1, 1];
