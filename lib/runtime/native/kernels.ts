@@ -25,8 +25,8 @@ import { type ConvKind, convPrimitive, type ConvSpec, maxPoolGradPrimitive, type
 import { reducesLeadingAxes } from "../kernels/reduce.ts";
 import { sgemm } from "./blas.ts";
 
-// deno-lint-ignore no-explicit-any
-type AnyAttrs = any;
+/** What the convolution kernels read of their attributes (Conv2D, FusedConv2D and both gradients share these). */
+type ConvAttrs = Pick<tf.Conv2DAttrs, "strides" | "pad" | "dimRoundingMode"> & { dataFormat?: string };
 type Info = tf.TensorInfo;
 
 /** Pointer to a tensor's data on the wasm heap (valid until the heap grows). */
@@ -37,7 +37,7 @@ function ptr(be: WasmBackend, t: Info): Deno.PointerValue {
 function convSpec(
   xShape: Shape4,
   filterShape: Shape4,
-  a: AnyAttrs,
+  a: ConvAttrs,
   dilations: number | [number, number] = 1,
 ): ConvSpec {
   const info = tf.backend_util.computeConv2DInfo(
@@ -60,7 +60,8 @@ function convSpec(
   };
 }
 
-const nhwc = (a: AnyAttrs) => a.dataFormat === undefined || a.dataFormat === "NHWC" || a.dataFormat === "channelsLast";
+const nhwc = (a: { dataFormat?: string }) =>
+  a.dataFormat === undefined || a.dataFormat === "NHWC" || a.dataFormat === "channelsLast";
 const empty = (...s: number[][]) => s.some((shape) => shape.some((d) => d === 0));
 
 type Native = (lib: NativeLibraries, previous: tf.KernelConfig) => tf.KernelFunc;
@@ -69,7 +70,7 @@ type Native = (lib: NativeLibraries, previous: tf.KernelConfig) => tf.KernelFunc
 const conv2d: Native = (lib, previous) => (args) => {
   const { inputs, attrs, backend } = args;
   const { x, filter, bias, preluActivationWeights } = inputs as Record<string, Info | undefined>;
-  const a = attrs as AnyAttrs;
+  const a = attrs as unknown as tf.Conv2DAttrs & { activation?: string };
   const activation = a.activation ?? "linear";
   const fusable = (activation === "linear" || activation === "relu") && !preluActivationWeights &&
     (!bias || tf.util.sizeFromShape(bias.shape) === filter!.shape[3]);
@@ -89,8 +90,8 @@ const conv2d: Native = (lib, previous) => (args) => {
 const conv2dInputGrad: Native = (lib, previous) => (args) => {
   const { inputs, attrs, backend } = args;
   const { dy, filter } = inputs as Record<string, Info>;
-  const a = attrs as AnyAttrs;
-  const xShape = a.inputShape as Shape4;
+  const a = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const xShape = a.inputShape;
   if (!nhwc(a) || empty(xShape, filter.shape)) return previous.kernelFunc(args);
   const spec = convSpec(xShape, filter.shape as Shape4, a);
   const be = backend as WasmBackend;
@@ -102,8 +103,8 @@ const conv2dInputGrad: Native = (lib, previous) => (args) => {
 const conv2dFilterGrad: Native = (lib, previous) => (args) => {
   const { inputs, attrs, backend } = args;
   const { x, dy } = inputs as Record<string, Info>;
-  const a = attrs as AnyAttrs;
-  const fShape = a.filterShape as Shape4;
+  const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const fShape = a.filterShape;
   if (!nhwc(a) || empty(x.shape, fShape)) return previous.kernelFunc(args);
   const spec = convSpec(x.shape as Shape4, fShape, a);
   const be = backend as WasmBackend;
@@ -162,7 +163,7 @@ function matmul(lib: NativeLibraries, be: WasmBackend, a: Info, b: Info, ta: boo
 const batchMatMul: Native = (lib, previous) => (args) => {
   const { inputs, attrs, backend } = args;
   const { a, b } = inputs as Record<string, Info>;
-  const t = attrs as AnyAttrs;
+  const t = attrs as unknown as tf.BatchMatMulAttrs;
   if (a.dtype !== "float32" || b.dtype !== "float32") return previous.kernelFunc(args);
   return matmul(lib, backend as WasmBackend, a, b, !!t.transposeA, !!t.transposeB) ?? previous.kernelFunc(args);
 };
@@ -170,7 +171,7 @@ const batchMatMul: Native = (lib, previous) => (args) => {
 const fusedMatMul: Native = (lib, previous) => (args) => {
   const { inputs, attrs, backend } = args;
   const { a, b, bias, preluActivationWeights } = inputs as Record<string, Info | undefined>;
-  const t = attrs as AnyAttrs;
+  const t = attrs as unknown as tf.BatchMatMulAttrs & { activation?: string };
   const activation = t.activation ?? "linear";
   const n = operand(b!.shape, !!t.transposeB).cols;
   const ok = (activation === "linear" || activation === "relu") && !preluActivationWeights &&
@@ -194,7 +195,7 @@ const fusedMatMul: Native = (lib, previous) => (args) => {
 
 const maxPoolGrad: Native = (lib, previous) => (args) => {
   const { dy, input } = args.inputs as Record<string, Info>;
-  const a = args.attrs as AnyAttrs;
+  const a = args.attrs as unknown as tf.MaxPoolGradAttrs;
   if (input.dtype !== "float32" || empty(input.shape)) return previous.kernelFunc(args);
   const info = tf.backend_util.computePool2DInfo(
     input.shape as Shape4,
@@ -219,7 +220,7 @@ const maxPoolGrad: Native = (lib, previous) => (args) => {
 /** Per-channel sums and means (all axes but the last) as one product with a row of ones. */
 const channelReduce = (mean: boolean): Native => (lib, previous) => (args) => {
   const x = args.inputs.x as Info;
-  const { axis, keepDims } = args.attrs as AnyAttrs;
+  const { axis, keepDims } = args.attrs as unknown as tf.SumAttrs; // Mean's attributes are the same
   const rank = x.shape.length;
   const c = x.shape[rank - 1];
   const rows = c ? tf.util.sizeFromShape(x.shape) / c : 0;
