@@ -16,7 +16,7 @@
  */
 
 import { join, relative } from "node:path";
-import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
+import { dataDir, outputsDir, REPO_ROOT, repoRelative } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { PROFILES } from "../lib/study/profile.ts";
 import { formatDuration } from "../lib/display/progress.ts";
@@ -116,7 +116,7 @@ async function writeReport(): Promise<void> {
   const report = [
     "# noisy-digits: reproduction report",
     "",
-    `Profile \`${profile}\`, data from \`${data}\`, started ${started.toISOString()}, ` +
+    `Profile \`${profile}\`, data from \`${repoRelative(data)}\`, started ${started.toISOString()}, ` +
     `total ${formatDuration(steps.reduce((s, x) => s + x.seconds, 0))}.`,
     "",
     `Training engine: ${expectedEngineDescription()}.`,

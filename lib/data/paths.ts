@@ -8,7 +8,7 @@
  * @module
  */
 
-import { join, resolve } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 
 /** Root of the repository (two levels above this file). */
 export const REPO_ROOT: string = resolve(fromFileUrl(new URL("../..", import.meta.url)));
@@ -44,4 +44,19 @@ export function dataFile(kind: keyof typeof DATA_FILES, dir?: string): string {
 /** Path inside the outputs directory, e.g. `outputPath("figures", "hist.svg")`. */
 export function outputPath(...parts: string[]): string {
   return join(outputsDir(), ...parts);
+}
+
+/**
+ * `path` as a report shows it: relative to the repository when it lies inside
+ * it, so that a published report names no machine's folders; unchanged outside.
+ *
+ * @example
+ * ```ts
+ * import { join } from "node:path";
+ * repoRelative(join(REPO_ROOT, "data")); // "data"
+ * ```
+ */
+export function repoRelative(path: string): string {
+  const rel = relative(REPO_ROOT, resolve(path));
+  return rel.startsWith("..") || isAbsolute(rel) ? path : rel || ".";
 }
