@@ -20,7 +20,7 @@
  */
 
 import { basename, dirname, join, relative } from "node:path";
-import { faultPoint, listDir, processAlive, removeStaleTemps, tempName, writeFileAtomic } from "../lib/util/fs.ts";
+import { commitStaged, faultPoint, listDir, recoverStaged, type StagedCommit, tempName } from "../lib/util/fs.ts";
 import { readResultFile, writeResultFile } from "../lib/study/results.ts";
 
 /** Name of the publish record in the outputs folder. */
@@ -28,10 +28,8 @@ export const PUBLISH_RECORD = ".reproduce-publish.json";
 /** Shared caches the staging folder links to instead of copying. */
 export const SHARED = ["models", "features"];
 
-interface PublishRecord {
-  staging: string;
+interface PublishRecord extends StagedCommit {
   profile: string;
-  pid: number;
 }
 
 /** Creates the staging folder of a run in `outputs` and returns its path. */
@@ -96,11 +94,7 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
 export async function publish(outputs: string, staging: string, profile: string): Promise<string[]> {
   const published = filesUnder(staging);
   const record: PublishRecord = { staging: basename(staging), profile, pid: Deno.pid };
-  await writeFileAtomic(join(outputs, PUBLISH_RECORD), JSON.stringify(record) + "\n"); // the commit point
-  await apply(outputs, record);
-  await Deno.remove(join(outputs, PUBLISH_RECORD));
-  faultPoint();
-  await Deno.remove(staging, { recursive: true });
+  await commitStaged(outputs, PUBLISH_RECORD, record, (r) => apply(outputs, r));
   return published.map((f) => relative(outputs, join(outputs, f)));
 }
 
@@ -115,21 +109,5 @@ export async function discardStaging(staging: string): Promise<void> {
  * still going is left alone. Returns whether a publish was completed.
  */
 export async function recoverPublish(outputs: string): Promise<boolean> {
-  const path = join(outputs, PUBLISH_RECORD);
-  let record: PublishRecord | null = null;
-  try {
-    record = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    if (!(e instanceof Deno.errors.NotFound) && !(e instanceof SyntaxError)) throw e;
-  }
-  if (record && processAlive(record.pid)) return false;
-  let completed = false;
-  if (record) {
-    await apply(outputs, record);
-    await Deno.remove(path).catch(() => {});
-    await Deno.remove(join(outputs, basename(record.staging)), { recursive: true }).catch(() => {});
-    completed = true;
-  }
-  await removeStaleTemps(outputs);
-  return completed;
+  return (await recoverStaged<PublishRecord>(outputs, PUBLISH_RECORD, (r) => apply(outputs, r))).completed;
 }

@@ -17,19 +17,28 @@
  */
 
 import { basename, join } from "node:path";
-import { faultPoint, processAlive, removeStaleTemps, tempName, writeFileAtomic } from "../util/fs.ts";
+import { commitStaged, faultPoint, recoverStaged, type StagedCommit, tempName } from "../util/fs.ts";
 
 /** File name of the commit record inside the target folder. */
 export const BUILD_RECORD = ".noisy-digits-build.json";
 const BUILD_FOLDER = ".noisy-digits-build";
 
-interface BuildRecord {
-  /** Name of the staging folder inside the target folder. */
-  staging: string;
-  /** File names to move from it into the target folder. */
+interface BuildRecord extends StagedCommit {
+  /** File names to move from the staging folder into the target folder. */
   files: string[];
-  /** The process that wrote it: its work is left alone while it runs. */
-  pid: number;
+}
+
+/** Moves the files a record names from its staging folder into `dir` (again, after a kill: moved ones are skipped). */
+function moveFiles(dir: string): (record: BuildRecord) => Promise<void> {
+  return async (record) => {
+    const staging = join(dir, basename(record.staging));
+    for (const name of record.files) {
+      await Deno.rename(join(staging, basename(name)), join(dir, basename(name))).catch((e) => {
+        if (!(e instanceof Deno.errors.NotFound)) throw e; // NotFound: moved before the kill
+      });
+      faultPoint();
+    }
+  };
 }
 
 /**
@@ -38,30 +47,8 @@ interface BuildRecord {
  * temporary files (`*.tmp-<pid>-<hex>`) of processes that no longer run.
  * Leaves the work of a running process alone, and every other file.
  */
-export async function recoverDataDir(dir: string): Promise<{ completed: boolean; removed: string[] }> {
-  const recordPath = join(dir, BUILD_RECORD);
-  let record: BuildRecord | null = null;
-  try {
-    record = JSON.parse(await Deno.readTextFile(recordPath));
-  } catch (e) {
-    if (e instanceof Deno.errors.NotADirectory) return { completed: false, removed: [] };
-    if (e instanceof SyntaxError) await Deno.remove(recordPath).catch(() => {}); // cannot happen: written atomically
-    else if (!(e instanceof Deno.errors.NotFound)) throw e;
-  }
-  if (record && processAlive(record.pid)) return { completed: false, removed: [] };
-  let completed = false;
-  if (record) {
-    const staging = join(dir, basename(record.staging));
-    for (const name of record.files) {
-      await Deno.rename(join(staging, basename(name)), join(dir, basename(name))).catch((e) => {
-        if (!(e instanceof Deno.errors.NotFound)) throw e; // NotFound: moved before the kill
-      });
-    }
-    await Deno.remove(recordPath).catch(() => {});
-    await Deno.remove(staging, { recursive: true }).catch(() => {});
-    completed = true;
-  }
-  return { completed, removed: await removeStaleTemps(dir) };
+export function recoverDataDir(dir: string): Promise<{ completed: boolean; removed: string[] }> {
+  return recoverStaged(dir, BUILD_RECORD, moveFiles(dir));
 }
 
 /**
@@ -77,23 +64,14 @@ export async function replaceAll(dir: string, write: (staging: string) => Promis
   const staging = tempName(join(dir, BUILD_FOLDER));
   faultPoint();
   await Deno.mkdir(staging);
-  let committed = false;
+  let files: string[];
   try {
-    const files = await write(staging);
-    const record: BuildRecord = { staging: basename(staging), files, pid: Deno.pid };
-    await writeFileAtomic(join(dir, BUILD_RECORD), JSON.stringify(record) + "\n"); // the commit point
-    committed = true;
-    for (const name of files) {
-      await Deno.rename(join(staging, name), join(dir, name));
-      faultPoint();
-    }
-    await Deno.remove(join(dir, BUILD_RECORD));
-    faultPoint();
-    await Deno.remove(staging, { recursive: true });
+    files = await write(staging);
   } catch (e) {
-    // Before the commit point the old files are whole: drop the new ones. After it, leave the
-    // record and the staging folder for recoverDataDir to complete once this process has ended.
-    if (!committed) await Deno.remove(staging, { recursive: true }).catch(() => {});
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
     throw e;
   }
+  // After the commit point a failure leaves the record and the staging folder for recoverDataDir to complete once
+  // this process has ended.
+  await commitStaged(dir, BUILD_RECORD, { staging: basename(staging), files, pid: Deno.pid }, moveFiles(dir));
 }

@@ -11,7 +11,7 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** A saved file (a model, an SVM) is cut, damaged, or does not match the files saved with it. */
 export class SavedFileError extends Error {
@@ -198,4 +198,68 @@ export async function notARegularFile(path: string): Promise<string | null> {
     ? "a block device"
     : "not a regular file";
   return `is ${kind}, expected a regular file`;
+}
+
+/** What a commit record holds at least: its staging folder and the process that wrote it. */
+export interface StagedCommit {
+  /** Name of the staging folder, inside the folder the record is in. */
+  staging: string;
+  /** The process that wrote the record: its work is left alone while it runs. */
+  pid: number;
+}
+
+/**
+ * Commits staged work into `dir` as one unit: writes `record` as
+ * `dir/<recordName>` (atomically: the commit point), runs `apply` (which moves
+ * the staged files into place; it must be idempotent, since a kill after the
+ * commit point makes {@linkcode recoverStaged} run it again), then removes the
+ * record and the staging folder. When the record cannot be written, the
+ * staging folder is removed and nothing in `dir` has changed.
+ */
+export async function commitStaged<R extends StagedCommit>(
+  dir: string,
+  recordName: string,
+  record: R,
+  apply: (record: R) => Promise<void>,
+): Promise<void> {
+  const path = join(dir, recordName), staging = join(dir, basename(record.staging));
+  try {
+    await writeFileAtomic(path, JSON.stringify(record) + "\n");
+  } catch (e) {
+    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    throw e;
+  }
+  await apply(record);
+  await Deno.remove(path);
+  faultPoint();
+  await Deno.remove(staging, { recursive: true });
+}
+
+/**
+ * Completes a {@linkcode commitStaged} killed after its commit point (runs
+ * `apply` again, removes the record and the staging folder), unless the
+ * process that wrote the record still runs; then removes the temporary files
+ * and staging folders of processes that no longer run. Every other file is
+ * left alone.
+ */
+export async function recoverStaged<R extends StagedCommit>(
+  dir: string,
+  recordName: string,
+  apply: (record: R) => Promise<void>,
+): Promise<{ completed: boolean; removed: string[] }> {
+  const path = join(dir, recordName);
+  let record: R | null = null;
+  try {
+    record = JSON.parse(await Deno.readTextFile(path));
+  } catch (e) {
+    if (e instanceof SyntaxError) await Deno.remove(path).catch(() => {}); // cannot happen: written atomically
+    else if (!(e instanceof Deno.errors.NotFound) && !(e instanceof Deno.errors.NotADirectory)) throw e;
+  }
+  if (record && processAlive(record.pid)) return { completed: false, removed: [] };
+  if (record) {
+    await apply(record);
+    await Deno.remove(path).catch(() => {});
+    await Deno.remove(join(dir, basename(record.staging)), { recursive: true }).catch(() => {});
+  }
+  return { completed: record !== null, removed: await removeStaleTemps(dir) };
 }
