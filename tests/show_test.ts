@@ -2,6 +2,7 @@ import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
 import { bundleOf, show } from "../lib/display/show.ts";
 import { createFigure } from "../lib/plots/figure.ts";
 import { table } from "../lib/display/table.ts";
+import { markdown } from "../lib/display/jupyter.ts";
 
 Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
   const figure = createFigure("tiny", '<svg width="4" height="4"></svg>');
@@ -15,6 +16,12 @@ Deno.test("show: strings display as themselves, other values as Deno's inspectio
   assertEquals(bundleOf("3 epochs in 2 min"), { "text/plain": "3 epochs in 2 min" });
   assertEquals(bundleOf([5, 0, 4]), { "text/plain": "[ 5, 0, 4 ]" });
   assertEquals(bundleOf(undefined), { "text/plain": "undefined" });
+});
+
+Deno.test("show: markdown displays as formatted prose, and prints as its source text", () => {
+  const text = "The CNN reaches **95.80 %**.";
+  assertEquals(bundleOf(markdown(text)), { "text/markdown": text, "text/plain": text });
+  assertEquals(String(markdown(text)), text);
 });
 
 Deno.test("show: a table keeps its own bundle (HTML and text)", () => {

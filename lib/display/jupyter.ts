@@ -66,3 +66,20 @@ export function displayable(bundle: MimeBundle): { [key: symbol]: () => MimeBund
     toString: () => String(bundle["text/plain"] ?? ""),
   };
 }
+
+/**
+ * Markdown text that a notebook renders as formatted prose (and a terminal
+ * prints as it is). For findings whose numbers come from the run: the cell
+ * computes the sentence, so the prose can never disagree with the figures.
+ *
+ * @example
+ * ```ts
+ * import { show } from "./show.ts";
+ *
+ * const holdout = 0.9581;
+ * await show(markdown(`The network reaches **${(holdout * 100).toFixed(2)} %** on the holdout.`));
+ * ```
+ */
+export function markdown(text: string): { [key: symbol]: () => MimeBundle; toString(): string } {
+  return displayable({ "text/markdown": text, "text/plain": text });
+}
