@@ -1,26 +1,39 @@
 /**
  * Publishing the outputs of a `deno task reproduce` run only when it
- * succeeds. The run writes into a staging folder,
- * `<outputs>/.reproduce.tmp-<pid>-<hex>/`, used as its outputs directory
+ * succeeds, and resuming a run that did not finish. A run writes into its run
+ * folder, `<outputs>/.reproduce-run-<profile>/`, used as its outputs directory
  * (with links to the shared `models/` and `features/` caches, so trained
- * models are still reused). When every notebook passed, {@linkcode publish}
- * moves what it made into `<outputs>`: the results rows of its profile
- * replace that profile's rows (other profiles' rows stay), then figures,
- * submissions and executed notebooks replace the files of the same names, and
- * `REPORT.md` comes last. Nothing else in `<outputs>` is touched: a file a
- * user put in `figures/` stays.
+ * models are still reused), and records there each notebook that finished
+ * (`progress.json`, with a key of what the notebook's result depends on). A
+ * run that fails or is interrupted publishes nothing and leaves its run
+ * folder: the next run of the same profile reuses the notebooks whose key is
+ * unchanged and redoes the rest ({@linkcode openRun}); `--fresh` starts over.
+ *
+ * When every notebook passed, {@linkcode publish} moves what the run made
+ * into `<outputs>`: the results rows of its profile replace that profile's
+ * rows (other profiles' rows stay), then figures, submissions, executed
+ * notebooks and their HTML pages replace the files of the same names, the
+ * published folder (`published/`, full profile only) replaces the old one as
+ * a whole, and `REPORT.md` comes last. Nothing else in `<outputs>` is
+ * touched: a file a user put in `figures/` stays.
  *
  * The move is made all-or-nothing by a record, `<outputs>/.reproduce-publish.json`,
  * written before the first move; {@linkcode recoverPublish} (run at the start
- * of every `reproduce`) completes a publish that was killed after it, and
- * removes the staging folders of runs that were killed before it. A failed
- * run publishes nothing and removes its staging folder.
+ * of every `reproduce`) completes a publish that was killed after it.
  *
  * @module
  */
 
 import { basename, dirname, join, relative } from "node:path";
-import { commitStaged, faultPoint, listDir, recoverStaged, type StagedCommit, tempName } from "../lib/util/fs.ts";
+import {
+  commitStaged,
+  faultPoint,
+  listDir,
+  processAlive,
+  recoverStaged,
+  type StagedCommit,
+  writeFileAtomic,
+} from "../lib/util/fs.ts";
 import { readResultFile, writeResultFile } from "../lib/study/results.ts";
 
 /** Name of the publish record in the outputs folder. */
@@ -32,16 +45,124 @@ interface PublishRecord extends StagedCommit {
   profile: string;
 }
 
-/** Creates the staging folder of a run in `outputs` and returns its path. */
-export async function createStaging(outputs: string): Promise<string> {
+/** The folder the published run lives in, inside the outputs folder (tracked by git; full profile only). */
+export const PUBLISHED = "published";
+
+/** One notebook that finished in a run: what it depended on, and how long it took. */
+export interface FinishedNotebook {
+  /** Hash of the notebook, the library code, the data files and the profile ({@linkcode notebookKey}). */
+  key: string;
+  seconds: number;
+  finishedAt: string;
+}
+
+/** `progress.json` of a run folder. */
+export interface RunProgress {
+  profile: string;
+  /** The process running it (another live process with the same profile is refused). */
+  pid: number;
+  startedAt: string;
+  notebooks: Record<string, FinishedNotebook>;
+}
+
+/** A run folder opened by {@linkcode openRun}. */
+export interface RunFolder {
+  dir: string;
+  progress: RunProgress;
+  /** Whether an unfinished run's folder was taken over. */
+  resumed: boolean;
+}
+
+/** The run folder of `profile` in `outputs`. */
+export function runFolder(outputs: string, profile: string): string {
+  return join(outputs, `.reproduce-run-${profile}`);
+}
+
+async function readProgress(dir: string): Promise<RunProgress | null> {
+  try {
+    return JSON.parse(await Deno.readTextFile(join(dir, "progress.json")));
+  } catch {
+    return null;
+  }
+}
+
+/** Records the progress of a run (atomically). */
+export async function saveProgress(run: RunFolder): Promise<void> {
+  await writeFileAtomic(join(run.dir, "progress.json"), JSON.stringify(run.progress, null, 1) + "\n");
+}
+
+/**
+ * Opens the run folder of `profile`: takes over the folder an interrupted or
+ * failed run left (its finished notebooks can be reused), or makes a new one
+ * (`fresh` discards what an earlier run left). Throws when a live process
+ * runs the same profile in the same outputs folder.
+ */
+export async function openRun(outputs: string, profile: string, fresh = false): Promise<RunFolder> {
   await Deno.mkdir(outputs, { recursive: true });
-  const staging = tempName(join(outputs, ".reproduce"));
-  await Deno.mkdir(staging);
+  const dir = runFolder(outputs, profile);
+  const old = await readProgress(dir);
+  if (old && old.pid !== Deno.pid && processAlive(old.pid)) {
+    throw new Error(`another reproduce (pid ${old.pid}) is running the ${profile} profile in ${outputs}`);
+  }
+  const resumed = !fresh && old !== null && old.profile === profile;
+  if (!resumed) await Deno.remove(dir, { recursive: true }).catch(() => {});
+  await Deno.mkdir(dir, { recursive: true });
   for (const name of SHARED) {
     await Deno.mkdir(join(outputs, name), { recursive: true });
-    await Deno.symlink(join(outputs, name), join(staging, name));
+    await Deno.symlink(join(outputs, name), join(dir, name)).catch((e) => {
+      if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
+    });
   }
-  return staging;
+  const progress: RunProgress = {
+    profile,
+    pid: Deno.pid,
+    startedAt: resumed ? old!.startedAt : new Date().toISOString(),
+    notebooks: resumed ? old!.notebooks : {},
+  };
+  const run = { dir, progress, resumed };
+  await saveProgress(run);
+  return run;
+}
+
+/** Files under `dir` with their contents hashed in name order (SHA-256, hex). */
+async function hashFiles(paths: string[]): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for (const p of [...paths].sort()) {
+    parts.push(new TextEncoder().encode(`${p}\0`));
+    parts.push(await Deno.readFile(p));
+  }
+  const all = new Uint8Array(parts.reduce((n, b) => n + b.length, 0));
+  let at = 0;
+  for (const b of parts) all.set(b, at), at += b.length;
+  return Array.from(new Uint8Array(await crypto.subtle.digest("SHA-256", all)), (b) => b.toString(16).padStart(2, "0"))
+    .join("");
+}
+
+/** The TypeScript files of a source folder, recursively. */
+function sourceFiles(dir: string): string[] {
+  return listDir(dir).flatMap((e) =>
+    e.isDirectory ? sourceFiles(join(dir, e.name)) : e.isFile && e.name.endsWith(".ts") ? [join(dir, e.name)] : []
+  );
+}
+
+/**
+ * What a notebook's result depends on, as one hash: the notebook itself, every
+ * module of `lib/`, the data files (size and modification time) and the profile.
+ * A finished notebook is reused only while its key is unchanged.
+ */
+export async function notebookKey(notebook: string, libDir: string, dataDir: string, profile: string): Promise<
+  { notebook: string; library: string; data: string; profile: string }
+> {
+  const data = listDir(dataDir).filter((e) => e.isFile && e.name.endsWith(".csv")).map((e) => {
+    const st = Deno.statSync(join(dataDir, e.name));
+    return `${e.name}:${st.size}:${st.mtime?.getTime()}`;
+  }).join(",");
+  return {
+    notebook: await hashFiles([notebook]),
+    library: await hashFiles(sourceFiles(libDir)),
+    data,
+    profile,
+  };
 }
 
 /** Files under `dir` (relative paths), not following the links to the shared caches. */
@@ -74,8 +195,18 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
     if (rows.length === 0 && !(await Deno.stat(target).then(() => true, () => false))) continue;
     await writeResultFile(target, rows);
   }
+  // The published folder (full profile) replaces the old one as a whole.
+  const stagedPublished = join(staging, PUBLISHED);
+  if (await Deno.stat(stagedPublished).then(() => true, () => false)) {
+    await Deno.remove(join(outputs, PUBLISHED), { recursive: true }).catch(() => {});
+    faultPoint();
+    await Deno.rename(stagedPublished, join(outputs, PUBLISHED));
+    faultPoint();
+  }
   // Then every other file the run made, REPORT.md last.
-  const files = filesUnder(staging).filter((f) => !f.startsWith("results/") && f !== "REPORT.md");
+  const files = filesUnder(staging).filter((f) =>
+    !f.startsWith("results/") && !f.startsWith(`${PUBLISHED}/`) && f !== "REPORT.md" && f !== "progress.json"
+  );
   for (const rel of [...files, "REPORT.md"]) {
     const from = join(staging, rel), to = join(outputs, rel);
     await Deno.mkdir(dirname(to), { recursive: true });
@@ -92,21 +223,17 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
  * relative to `outputs`.
  */
 export async function publish(outputs: string, staging: string, profile: string): Promise<string[]> {
-  const published = filesUnder(staging);
+  const published = filesUnder(staging).filter((f) => f !== "progress.json");
   const record: PublishRecord = { staging: basename(staging), profile, pid: Deno.pid };
   await commitStaged(outputs, PUBLISH_RECORD, record, (r) => apply(outputs, r));
   return published.map((f) => relative(outputs, join(outputs, f)));
 }
 
-/** Removes the staging folder of a failed run (the links to the shared caches, not the caches). */
-export async function discardStaging(staging: string): Promise<void> {
-  await Deno.remove(staging, { recursive: true }).catch(() => {});
-}
-
 /**
- * Completes a publish killed after its record, and removes the staging
- * folders (and temporary files) of runs killed before it. The work of a run
- * still going is left alone. Returns whether a publish was completed.
+ * Completes a publish killed after its record, and removes the temporary
+ * files of runs killed before it (their run folders stay, to be resumed). The
+ * work of a run still going is left alone. Returns whether a publish was
+ * completed.
  */
 export async function recoverPublish(outputs: string): Promise<boolean> {
   return (await recoverStaged<PublishRecord>(outputs, PUBLISH_RECORD, (r) => apply(outputs, r))).completed;

@@ -1,16 +1,21 @@
 /**
- * `deno task reproduce [--profile full|quick|smoke] [--data-dir DIR]`: the
- * whole study in one command. Builds the data if absent, runs every notebook
- * headlessly under the profile (`full` by default) and writes
- * `outputs/REPORT.md`: each step's wall time, the results of every model next
- * to the report's figures, and the figures produced.
+ * `deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]`:
+ * the whole study in one command. Builds the data if absent, runs every
+ * notebook headlessly under the profile (`full` by default), one progress line
+ * per notebook and the total, renders each executed notebook to HTML and
+ * writes `outputs/REPORT.md`: the headline, each step's wall time, the results
+ * of every model next to the report's figures, and the figures produced. A
+ * `full` run also refreshes the published run, `outputs/published/` (tracked
+ * by git: see `scripts/published.ts`).
  *
- * The run writes into a staging folder and its outputs (report, figures,
- * results of its profile, submissions, executed notebooks) are published only
- * when every notebook passed (`scripts/publish.ts`): a failed or interrupted
- * run leaves the previous report and figures as they were, and no command
- * here removes a file it did not make. `NOISY_DIGITS_NOTEBOOKS_DIR` (tests)
- * takes the notebooks from another folder.
+ * The run writes into its run folder and its outputs are published only when
+ * every notebook passed (`scripts/publish.ts`): a failed or interrupted run
+ * leaves the previous report and figures as they were, and no command here
+ * removes a file it did not make. Run again after an interruption, it reuses
+ * the notebooks that finished (while the notebook, the library and the data
+ * are unchanged), says which, and redoes the rest; trained models are reused
+ * from `outputs/models/` in any case. `--fresh` redoes every notebook.
+ * `NOISY_DIGITS_NOTEBOOKS_DIR` (tests) takes the notebooks from another folder.
  *
  * @module
  */
@@ -20,20 +25,27 @@ import { dataDir, outputsDir, REPO_ROOT, repoRelative } from "../lib/data/paths.
 import { generateData } from "../lib/data/generate.ts";
 import { PROFILES } from "../lib/study/profile.ts";
 import { formatDuration } from "../lib/display/progress.ts";
-import { readAllResults } from "../lib/study/results.ts";
+import { formatPercent } from "../lib/display/format.ts";
+import { readAllResults, type ResultRecord } from "../lib/study/results.ts";
 import { latestRecords } from "../lib/study/ranking.ts";
+import { headline } from "../lib/study/headline.ts";
 import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/display/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
-import { createStaging, discardStaging, publish, recoverPublish } from "./publish.ts";
+import { notebookKey, openRun, publish, PUBLISHED, recoverPublish, saveProgress } from "./publish.ts";
+import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from "./published.ts";
 import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
 
-const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR]";
+const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]";
 const { values } = parseOptions(
-  { profile: { type: "string", default: "full" }, "data-dir": { type: "string" } },
+  {
+    profile: { type: "string", default: "full" },
+    "data-dir": { type: "string" },
+    fresh: { type: "boolean", default: false },
+  },
   USAGE,
 );
 if (!(PROFILES as readonly string[]).includes(values.profile!)) {
@@ -45,52 +57,119 @@ const outputs = outputsDir();
 const steps: { step: string; seconds: number; status: string }[] = [];
 const started = new Date();
 
-try {
-  if (await recoverPublish(outputs)) console.log(`completed the publish of an interrupted run in ${outputs}`);
-  await ensureKernel();
-  const gen = await generateData({ dir: data });
-  steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
-} catch (e) {
-  console.error(`error: ${e instanceof Error ? e.message : e}`);
+const fail = (message: string): never => {
+  console.error(`error: ${message}`);
   Deno.exit(1);
-}
-// Everything the notebooks write goes to the staging folder (models and features are shared caches).
-const staging = await createStaging(outputs);
+};
+const run = await (async () => {
+  try {
+    if (await recoverPublish(outputs)) console.log(`completed the publish of an interrupted run in ${outputs}`);
+    await ensureKernel();
+    const gen = await generateData({ dir: data });
+    steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
+    // Everything the notebooks write goes to the run folder (models and features are shared caches).
+    return await openRun(outputs, profile, values.fresh);
+  } catch (e) {
+    return fail(e instanceof Error ? e.message : String(e));
+  }
+})();
+const staging = run.dir;
+// An interrupted run keeps its folder, so that the next one can resume it.
 const stop = () => {
-  discardStaging(staging).finally(() => Deno.exit(130));
+  console.error(
+    `\ninterrupted: nothing published; run the same command again to resume (${relative(outputs, staging)})`,
+  );
+  Deno.exit(130);
 };
 Deno.addSignalListener("SIGINT", stop);
 Deno.addSignalListener("SIGTERM", stop);
 
-const pct = (v?: number) => (v === undefined ? "" : `${(v * 100).toFixed(2)} %`);
+const pct = (v?: number) => (v === undefined ? "" : formatPercent(v));
 const dir = Deno.env.get("NOISY_DIGITS_NOTEBOOKS_DIR") ?? join(REPO_ROOT, "notebooks");
-for (const name of listNotebooks(dir)) {
-  console.log(`\n== ${name} (profile ${profile})`);
-  const r = await runNotebook(join(dir, name), { profile, dataDir: data, outputsDir: staging, rerun: false });
-  steps.push({ step: name, seconds: r.seconds, status: r.ok ? "ok" : "FAILED" });
-  if (!r.ok) {
-    await discardStaging(staging);
-    console.error(
-      `\nnotebook ${name} failed under profile ${profile}: nothing published, ${join(outputs, "REPORT.md")} ` +
-        `and ${join(outputs, "figures")} are as before`,
-    );
-    Deno.exit(1);
-  }
+const names = listNotebooks(dir);
+if (run.resumed) {
+  const finished = Object.keys(run.progress.notebooks).length;
+  console.log(`resuming the ${profile} run started ${run.progress.startedAt}: ${finished} notebook(s) finished then`);
 }
+let total = 0;
+for (const [i, name] of names.entries()) {
+  const key = await notebookKey(join(dir, name), join(REPO_ROOT, "lib"), data, profile);
+  const keyText = JSON.stringify(key);
+  const done = run.progress.notebooks[name];
+  const counter = `[${i + 1}/${names.length}]`;
+  if (done && done.key === keyText) {
+    total += done.seconds;
+    steps.push({ step: name, seconds: done.seconds, status: "ok (reused from the interrupted run)" });
+    console.log(
+      `${counter} ${name}: reused, finished ${done.finishedAt} in ${formatDuration(done.seconds)} ` +
+        `(total ${formatDuration(total)})`,
+    );
+    continue;
+  }
+  if (done) {
+    const old = JSON.parse(done.key) as typeof key;
+    const changed = (Object.keys(key) as (keyof typeof key)[]).filter((k) => old[k] !== key[k]);
+    console.log(`${counter} ${name}: redone, its ${changed.join(" and ")} changed since the interrupted run`);
+  } else if (run.resumed) {
+    console.log(`${counter} ${name}: redone, it had not finished`);
+  }
+  console.log(`\n== ${counter} ${name} (profile ${profile})`);
+  const r = await runNotebook(join(dir, name), { profile, dataDir: data, outputsDir: staging, rerun: false });
+  total += r.seconds;
+  steps.push({ step: name, seconds: r.seconds, status: r.ok ? "ok" : "FAILED" });
+  console.log(
+    `${counter} ${name}: ${r.ok ? "ok" : "FAILED"} in ${formatDuration(r.seconds)} (total ${formatDuration(total)})`,
+  );
+  if (!r.ok) {
+    fail(
+      `notebook ${name} failed under profile ${profile}: nothing published, ${join(outputs, "REPORT.md")} and ` +
+        `${join(outputs, "figures")} are as before; the notebooks that finished are kept in ` +
+        `${relative(outputs, staging)} and reused by the next run (--fresh to start over)`,
+    );
+  }
+  run.progress.notebooks[name] = { key: keyText, seconds: r.seconds, finishedAt: new Date().toISOString() };
+  await saveProgress(run);
+}
+console.log(`\nall ${names.length} notebooks passed in ${formatDuration(total)}`);
 
 try {
   await writeReport();
 } catch (e) {
-  await discardStaging(staging);
-  console.error(`error: writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
-  Deno.exit(1);
+  fail(`writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
 }
 const published = await publish(outputs, staging, profile);
-console.log(`\npublished ${published.length} files in ${outputs}, the last ${join(outputs, "REPORT.md")}`);
+console.log(
+  `\npublished ${published.length} files in ${outputs}, the last ${join(outputs, "REPORT.md")}` +
+    (profile === "full" ? `; the published run is in ${join(outputs, PUBLISHED)}` : ""),
+);
 
-/** Writes REPORT.md into the staging folder from what this run made. */
+/** The machine, in one line: CPU model, cores, memory. */
+function machine(): string {
+  let cpu = "unknown CPU";
+  try {
+    cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? cpu;
+  } catch { /* not Linux */ }
+  const gib = Deno.systemMemoryInfo().total / 2 ** 30;
+  return `${cpu}, ${navigator.hardwareConcurrency} cores, ${gib.toFixed(0)} GiB memory (${Deno.build.os})`;
+}
+
+/** The headline as a table of plain rows. */
+function headlineRows(results: ResultRecord[]): Record<string, string>[] {
+  return headline(results).map((h) => ({
+    "": h.row,
+    "test accuracy": h.testAccuracy === undefined ? "not in this run" : pct(h.testAccuracy),
+    "test images": h.testImages === undefined ? "" : h.testImages.toLocaleString("en-US"),
+    "who can expect it": h.who,
+    from: h.source,
+  }));
+}
+
+/**
+ * Writes REPORT.md and the HTML page of each executed notebook into the run
+ * folder from what this run made, and for the `full` profile the published run.
+ */
 async function writeReport(): Promise<void> {
-  // The results of this run only (the staging ledger starts empty).
+  // The results of this run only (the run folder's ledger starts empty).
   const results = latestRecords((await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile));
   // The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
   const solution = await loadSolution({ dataDir: data });
@@ -113,13 +192,19 @@ async function writeReport(): Promise<void> {
     for (const e of Deno.readDirSync(join(staging, "figures"))) if (e.name.endsWith(".svg")) figures.push(e.name);
   } catch { /* no figures */ }
   figures.sort();
+  const totalSeconds = steps.reduce((s, x) => s + x.seconds, 0);
+  const engine = expectedEngineDescription();
   const report = [
     "# noisy-digits: reproduction report",
     "",
     `Profile \`${profile}\`, data from \`${repoRelative(data)}\`, started ${started.toISOString()}, ` +
-    `total ${formatDuration(steps.reduce((s, x) => s + x.seconds, 0))}.`,
+    `total ${formatDuration(totalSeconds)}.`,
     "",
-    `Training engine: ${expectedEngineDescription()}.`,
+    `Machine: ${machine()}. Training engine: ${engine}.`,
+    "",
+    "## Headline (test accuracy on the competition's test images)",
+    "",
+    table(headlineRows(results)).markdown,
     "",
     "## Steps",
     "",
@@ -150,5 +235,36 @@ async function writeReport(): Promise<void> {
     ...figures.map((f) => `![${f}](${relative(outputs, join(outputs, "figures", f))})`),
     "",
   ].join("\n");
+  // Each executed notebook as a page, beside it.
+  const executedDir = join(staging, "notebooks");
+  const notebooks: PublishedNotebook[] = [];
+  for (const name of names) {
+    const executed = join(executedDir, name);
+    await renderHtml(executed, executedDir);
+    const seconds = steps.find((s) => s.step === name)?.seconds ?? 0;
+    notebooks.push({ ...describeExecuted(name, await Deno.readTextFile(executed)), seconds });
+  }
   await writeFileAtomic(join(staging, "REPORT.md"), report);
+  if (profile !== "full") return;
+  // The published run: a self-contained folder, every path in it relative to it.
+  const pub = join(staging, PUBLISHED);
+  await Deno.remove(pub, { recursive: true }).catch(() => {});
+  await Deno.mkdir(join(pub, "notebooks"), { recursive: true });
+  await Deno.mkdir(join(pub, "figures"), { recursive: true });
+  for (const n of notebooks) {
+    const stem = n.name.replace(/\.ipynb$/, "");
+    await Deno.copyFile(join(executedDir, n.name), join(pub, "notebooks", n.name));
+    await Deno.copyFile(join(executedDir, `${stem}.html`), join(pub, "notebooks", `${stem}.html`));
+  }
+  for (const f of figures) await Deno.copyFile(join(staging, "figures", f), join(pub, "figures", f));
+  await Deno.writeTextFile(join(pub, "results.json"), JSON.stringify(results, null, 1) + "\n");
+  await Deno.writeTextFile(join(pub, "REPORT.md"), report);
+  const headlineHtml = table(
+    headlineRows(results).map((r) => ({ ...r, "who can expect it": r["who can expect it"].replaceAll("**", "") })),
+  )
+    .html;
+  await Deno.writeTextFile(
+    join(pub, "index.html"),
+    indexPage({ profile, started: started.toISOString(), totalSeconds, engine }, notebooks, headlineHtml),
+  );
 }

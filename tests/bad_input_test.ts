@@ -434,9 +434,32 @@ Deno.test("deno task reproduce: a failed run publishes nothing and keeps the pre
   assert.equal(await Deno.readTextFile(join(outputs, "REPORT.md")), report);
   assert.match(await Deno.readTextFile(join(outputs, "figures", "01_a-1.svg")), /<!-- A -->/);
   assert.equal(await Deno.readTextFile(join(outputs, "figures", "mine.svg")), "<svg/>");
-  assert.deepEqual([...Deno.readDirSync(outputs)].filter((e) => e.name.startsWith(".")), []);
-  // and a run that passes replaces the run's own files, keeping the user's
-  assert.equal((await runScript(reproduce, env("C"))).code, 0);
+  // The notebook that finished is kept in the run folder, for the next run to resume.
+  assert.match(r.text, /kept in \.reproduce-run-smoke and reused by the next run/);
+  assert.deepEqual([...Deno.readDirSync(outputs)].filter((e) => e.name.startsWith(".")).map((e) => e.name), [
+    ".reproduce-run-smoke",
+  ]);
+  // The next run resumes: 01 is reused (run B's), 02 is redone; it replaces the run's own files, keeping the user's.
+  const c = await runScript(reproduce, env("C"));
+  assert.equal(c.code, 0, c.text);
+  assert.match(c.text, /resuming the smoke run started .*: 1 notebook\(s\) finished then/);
+  assert.match(c.text, /\[1\/2\] 01_a\.ipynb: reused, finished .* \(total .*\)/);
+  assert.match(c.text, /\[2\/2\] 02_b\.ipynb: redone, it had not finished/);
+  assert.match(await Deno.readTextFile(join(outputs, "figures", "01_a-1.svg")), /<!-- B -->/);
   assert.match(await Deno.readTextFile(join(outputs, "figures", "02_b-2.svg")), /<!-- C -->/);
   assert.equal(await Deno.readTextFile(join(outputs, "figures", "mine.svg")), "<svg/>");
+  assert.match(
+    await Deno.readTextFile(join(outputs, "REPORT.md")),
+    /01_a\.ipynb \| .* \| ok \(reused from the interrupted run\)/,
+  );
+  assert.deepEqual([...Deno.readDirSync(outputs)].filter((e) => e.name.startsWith(".")), [], "run folder published");
+  // A changed notebook is redone, and says why; --fresh redoes everything.
+  assert.equal((await runScript(reproduce, env("D", "02"))).code, 1);
+  await Deno.writeTextFile(join(notebooks, "01_a.ipynb"), '{"changed": true}');
+  const e = await runScript(reproduce, env("E", "02"));
+  assert.match(e.text, /\[1\/2\] 01_a\.ipynb: redone, its notebook changed since the interrupted run/);
+  const f = await runScript([...reproduce, "--fresh"], env("F"));
+  assert.equal(f.code, 0, f.text);
+  assert.doesNotMatch(f.text, /reused|resuming/);
+  assert.match(await Deno.readTextFile(join(outputs, "figures", "01_a-1.svg")), /<!-- F -->/);
 });

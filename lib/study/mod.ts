@@ -4,6 +4,7 @@
  * @module
  */
 
+export * from "./headline.ts";
 export * from "./notebooks.ts";
 export * from "./profile.ts";
 export * from "./ranking.ts";

@@ -1,0 +1,83 @@
+/**
+ * The study's headline, like for like: the report's leaderboard figure, the
+ * report's own final pipeline on our data (notebook 07), and our best model
+ * trained two ways (notebook 08): from the competition files alone, as anyone
+ * with the real Kaggle files can, and with the clean originals that only our
+ * data recipe can recover. Plain data; the display layer renders it.
+ *
+ * @example
+ * ```ts
+ * import { headline } from "./headline.ts";
+ *
+ * const rows = headline([
+ *   { section: "7", model: "Alternative CNN, all 12,000 images (final)", testAccuracy: 0.955, testImages: 50000 },
+ * ]);
+ * console.log(rows.map((r) => `${r.row}: ${r.testAccuracy ?? "not run"}`).join("\n"));
+ * ```
+ *
+ * @module
+ */
+
+import type { ResultRecord } from "./results.ts";
+
+/** The report's final score (its conclusions, section 8): about 0.95 on the competition's leaderboard. */
+export const REPORT_FINAL_ACCURACY = 0.95;
+
+/** Model-name prefixes notebook 08 records its two best-model runs under (section 8.6). */
+export const BEST_MODEL_NAMES = {
+  competition: "Best, competition files only:",
+  originals: "Best, with clean originals:",
+} as const;
+
+/** One row of the headline. */
+export interface HeadlineRow {
+  row: string;
+  /** Test accuracy, when the run recorded one. */
+  testAccuracy?: number;
+  /** Test images it is over. */
+  testImages?: number;
+  /** Who can expect this figure. */
+  who: string;
+  /** Where the figure comes from. */
+  source: string;
+}
+
+/**
+ * The four headline rows from a run's ledger (the latest record of each);
+ * a row whose run is missing keeps its label, without a figure.
+ */
+export function headline(records: readonly ResultRecord[]): HeadlineRow[] {
+  const last = (pick: (r: ResultRecord) => boolean) => records.filter(pick).at(-1);
+  const final = last((r) => r.section === "7" && r.testAccuracy !== undefined);
+  const competition = last((r) => r.model.startsWith(BEST_MODEL_NAMES.competition));
+  const originals = last((r) => r.model.startsWith(BEST_MODEL_NAMES.originals));
+  return [
+    {
+      row: "The report's final model (its own figure)",
+      testAccuracy: REPORT_FINAL_ACCURACY,
+      who: "as reported: Kaggle scored its predictions of test.csv at about 0.95",
+      source: "the report, section 8 (conclusions)",
+    },
+    {
+      row: "The report's final model and data volume, our training recipe",
+      testAccuracy: final?.testAccuracy,
+      testImages: final?.testImages,
+      who: "anyone with the competition files",
+      source: "notebook 07",
+    },
+    {
+      row: "Our best model, from the competition files alone",
+      testAccuracy: competition?.testAccuracy,
+      testImages: competition?.testImages,
+      who: "**anyone with the competition files: this is the figure to expect**",
+      source: "notebook 08, section 8.6",
+    },
+    {
+      row: "Our best model, with the clean originals",
+      testAccuracy: originals?.testAccuracy,
+      testImages: originals?.testImages,
+      who: "only with this project's rebuilt data (the originals are not in the competition files)",
+      source: "notebook 08, section 8.6",
+    },
+  ];
+}
