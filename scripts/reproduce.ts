@@ -20,7 +20,7 @@
  * @module
  */
 
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT, repoRelative } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { PROFILES } from "../lib/study/profile.ts";
@@ -153,6 +153,23 @@ function machine(): string {
   return `${cpu}, ${navigator.hardwareConcurrency} cores, ${gib.toFixed(0)} GiB memory (${Deno.build.os})`;
 }
 
+/**
+ * The text of an executed notebook with the paths its cells printed made
+ * relative to the repository (and the run folder's name replaced by the
+ * outputs folder it is published to), so that no machine's path is published.
+ */
+function relativePaths(text: string): string {
+  const root = REPO_ROOT.replace(/\/$/, "");
+  const runFolder = `${relative(REPO_ROOT, outputs)}/${relative(outputs, staging)}/`;
+  return text.replaceAll(`${root}/`, "").replaceAll(runFolder, `${relative(REPO_ROOT, outputs)}/`);
+}
+
+/** The data folder as the report names it: relative to the repository, never a machine's absolute path. */
+function dataFolder(): string {
+  const shown = repoRelative(data);
+  return isAbsolute(shown) ? "a folder outside the repository (`--data-dir`)" : `\`${shown}\``;
+}
+
 /** The headline as a table of plain rows. */
 function headlineRows(results: ResultRecord[]): Record<string, string>[] {
   return headline(results).map((h) => ({
@@ -197,7 +214,7 @@ async function writeReport(): Promise<void> {
   const report = [
     "# noisy-digits: reproduction report",
     "",
-    `Profile \`${profile}\`, data from \`${repoRelative(data)}\`, started ${started.toISOString()}, ` +
+    `Profile \`${profile}\`, data from ${dataFolder()}, started ${started.toISOString()}, ` +
     `total ${formatDuration(totalSeconds)}.`,
     "",
     `Machine: ${machine()}. Training engine: ${engine}.`,
@@ -240,6 +257,7 @@ async function writeReport(): Promise<void> {
   const notebooks: PublishedNotebook[] = [];
   for (const name of names) {
     const executed = join(executedDir, name);
+    await writeFileAtomic(executed, relativePaths(await Deno.readTextFile(executed)));
     await renderHtml(executed, executedDir);
     const seconds = steps.find((s) => s.step === name)?.seconds ?? 0;
     notebooks.push({ ...describeExecuted(name, await Deno.readTextFile(executed)), seconds });

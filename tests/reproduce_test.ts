@@ -1,0 +1,68 @@
+/**
+ * What `deno task reproduce` publishes, with a stand-in for the notebooks
+ * (tests/fixtures/notebook_stub.ts): a `full` run refreshes the published run
+ * as a whole; other profiles leave it alone.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+
+const ROOT = new URL("..", import.meta.url).pathname;
+
+async function reproduce(profile: string, env: Record<string, string>) {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/reproduce.ts", "--profile", profile, "--data-dir", env.DATA],
+    cwd: ROOT,
+    env,
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  return { code: out.code, text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr) };
+}
+
+Deno.test("reproduce: a full run publishes index, pages, executed notebooks, figures, ledger and report; smoke does not", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "noisy-digits-reproduce-" });
+  try {
+    const data = join(dir, "data"), notebooks = join(dir, "nb"), outputs = join(dir, "outputs");
+    const made = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    assert.equal(made.code, 0);
+    await Deno.mkdir(notebooks);
+    for (const n of ["01_a.ipynb", "02_b.ipynb"]) await Deno.writeTextFile(join(notebooks, n), "{}");
+    const env = (tag: string) => ({
+      DATA: data,
+      NOISY_DIGITS_NOTEBOOK_STUB: join(ROOT, "tests/fixtures/notebook_stub.ts"),
+      NOISY_DIGITS_NOTEBOOKS_DIR: notebooks,
+      NOISY_DIGITS_OUTPUTS: outputs,
+      STUB_TAG: tag,
+    });
+    const full = await reproduce("full", env("F"));
+    assert.equal(full.code, 0, full.text);
+    assert.match(full.text, /\[1\/2\] 01_a\.ipynb: ok in .* \(total .*\)/);
+    assert.match(full.text, /all 2 notebooks passed in/);
+    const pub = join(outputs, "published");
+    const list = (d: string) => [...Deno.readDirSync(d)].map((e) => e.name).sort();
+    assert.deepEqual(list(pub), ["REPORT.md", "figures", "index.html", "notebooks", "results.json"]);
+    assert.deepEqual(list(join(pub, "notebooks")), ["01_a.html", "01_a.ipynb", "02_b.html", "02_b.ipynb"]);
+    assert.deepEqual(list(join(pub, "figures")), ["01_a-1.svg", "01_a-2.svg", "02_b-1.svg", "02_b-2.svg"]);
+    const rows = JSON.parse(await Deno.readTextFile(join(pub, "results.json")));
+    assert.deepEqual(rows.map((r: { model: string }) => r.model), ["model-01_a", "model-02_b"]);
+    const index = await Deno.readTextFile(join(pub, "index.html"));
+    assert.match(index, /<a class="notebook" href="notebooks\/01_a\.html">/);
+    assert.match(index, /Our best model, from the competition files alone/);
+    const report = await Deno.readTextFile(join(pub, "REPORT.md"));
+    assert.match(report, /## Headline/);
+    assert.match(report, /^Machine: .+ cores/m);
+    assert.ok(!report.includes(dir), "the report names no absolute path of this machine");
+    // A smoke run afterwards leaves the published run as it was.
+    const before = await Deno.readTextFile(join(pub, "REPORT.md"));
+    assert.equal((await reproduce("smoke", env("S"))).code, 0);
+    assert.equal(await Deno.readTextFile(join(pub, "REPORT.md")), before);
+    assert.match(await Deno.readTextFile(join(outputs, "REPORT.md")), /^Profile `smoke`/m);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});
