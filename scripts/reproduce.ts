@@ -25,6 +25,7 @@ import { latestRecords } from "../lib/study/ranking.ts";
 import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/display/table.ts";
+import { formatPercent } from "../lib/display/format.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
@@ -62,7 +63,7 @@ const stop = () => {
 Deno.addSignalListener("SIGINT", stop);
 Deno.addSignalListener("SIGTERM", stop);
 
-const pct = (v?: number) => (v === undefined ? "" : `${(v * 100).toFixed(2)} %`);
+const pct = (v?: number) => (v === undefined ? "" : formatPercent(v));
 const dir = Deno.env.get("NOISY_DIGITS_NOTEBOOKS_DIR") ?? join(REPO_ROOT, "notebooks");
 for (const name of listNotebooks(dir)) {
   console.log(`\n== ${name} (profile ${profile})`);
