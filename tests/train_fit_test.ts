@@ -201,25 +201,27 @@ Deno.test("data-parallel fit with a worker gives the full-batch gradient and lea
   model.dispose();
 });
 
-Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, no dropout)", async () => {
+/**
+ * Applies one step of `x` / `y` under `lossName` to two copies of `build()`'s network, on the main thread and on a
+ * pool with one worker, and asserts the same weights after it; returns both steps' results.
+ */
+async function pooledAgainstSingle(
+  build: () => tf.Sequential,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  lossName: "categoricalCrossentropy" | "binaryCrossentropy",
+): Promise<{ single: { loss: number; correct: number }; pooled: { loss: number; correct: number } }> {
   await initBackend();
   const { createWorkerPool } = await import("../lib/train/parallel.ts");
   const { trainStep } = await import("../lib/train/step.ts");
-  const build = () => {
-    const m = tf.sequential();
-    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
-    m.add(tf.layers.flatten());
-    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-    return m;
-  };
   const a = build(), b = build();
   b.setWeights(a.getWeights());
-  const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
-  trainStep(a, sgdA, x, y!);
+  const single = trainStep(a, sgdA, x, y, lossName);
   const pool = await createWorkerPool(b, 1);
+  let pooled: { loss: number; correct: number };
   try {
-    await pool.step(b, sgdB, x, y!);
+    pooled = await pool.step(b, sgdB, x, y, lossName);
   } finally {
     pool.terminate();
   }
@@ -228,14 +230,26 @@ Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, 
     const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
     assert.ok(d < 1e-5, `weight ${i} differs by ${d}`);
   });
-  tf.dispose([x, y!]);
   [sgdA, sgdB, a, b].forEach((o) => o.dispose());
+  return { single, pooled };
+}
+
+Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, no dropout)", async () => {
+  await initBackend();
+  const build = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    return m;
+  };
+  const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  await pooledAgainstSingle(build, x, y!, "categoricalCrossentropy");
+  tf.dispose([x, y!]);
 });
 
 Deno.test("a pooled step under the binary loss, with images as targets, applies exactly the full-batch gradient", async () => {
   await initBackend();
-  const { createWorkerPool } = await import("../lib/train/parallel.ts");
-  const { trainStep } = await import("../lib/train/step.ts");
   const build = () => {
     const m = tf.sequential();
     m.add(
@@ -244,27 +258,11 @@ Deno.test("a pooled step under the binary loss, with images as targets, applies 
     m.add(tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: "same", activation: "sigmoid" }));
     return m;
   };
-  const a = build(), b = build();
-  b.setWeights(a.getWeights());
   const { x } = batchTensors(toySet(9, 4), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
-  const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
-  const single = trainStep(a, sgdA, x, x, "binaryCrossentropy");
-  const pool = await createWorkerPool(b, 1);
-  let pooled: { loss: number; correct: number };
-  try {
-    pooled = await pool.step(b, sgdB, x, x, "binaryCrossentropy");
-  } finally {
-    pool.terminate();
-  }
+  const { single, pooled } = await pooledAgainstSingle(build, x, x, "binaryCrossentropy");
   assert.ok(Math.abs(single.loss - pooled.loss) < 1e-5, `${single.loss} vs ${pooled.loss}`);
   assert.equal(pooled.correct, 0, "no accuracy under the binary loss");
-  const wa = a.getWeights(), wb = b.getWeights();
-  wa.forEach((w, i) => {
-    const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
-    assert.ok(d < 1e-5, `weight ${i} differs by ${d}`);
-  });
   tf.dispose([x]);
-  [sgdA, sgdB, a, b].forEach((o) => o.dispose());
 });
 
 Deno.test("fit trains an autoencoder (images as targets, binary loss) on a transformed input, with validation", async () => {
