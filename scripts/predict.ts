@@ -17,6 +17,7 @@
 import { basename, dirname, extname, join, resolve } from "node:path";
 import { checkInputFile, loadCsvDataset, loadLabelsCsv } from "../lib/data/load.ts";
 import { dataFile, outputPath } from "../lib/data/paths.ts";
+import { formatPercent } from "../lib/display/format.ts";
 import { scoreSubmission, writeSubmission } from "../lib/data/submission.ts";
 import { initBackend } from "../lib/runtime/backend.ts";
 import { loadNetwork, modelExists } from "../lib/train/io.ts";
@@ -58,7 +59,7 @@ try {
   console.log(`wrote ${out}: ${test.count} predictions in ${seconds.toFixed(1)} s`);
   if (truth) {
     const score = scoreSubmission(predictions, truth);
-    console.log(`accuracy against ${solution}: ${(score * 100).toFixed(2)} %`);
+    console.log(`accuracy against ${solution}: ${formatPercent(score)}`);
   } else {
     console.log(`no ${solution}: the test labels are not available here, so the submission is not scored`);
   }

@@ -8,6 +8,7 @@
 
 import { loadLabelsCsv } from "../lib/data/load.ts";
 import { dataFile, outputPath } from "../lib/data/paths.ts";
+import { formatPercent } from "../lib/display/format.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { exists } from "../lib/util/fs.ts";
 import { parseOptions } from "./args.ts";
@@ -29,7 +30,7 @@ try {
   const truth = await loadLabelsCsv(solution);
   const predicted = await loadLabelsCsv(submission, { rows: truth.length });
   const score = scoreSubmission(predicted, truth);
-  console.log(`${submission}: accuracy ${(score * 100).toFixed(2)} % on ${truth.length} test images`);
+  console.log(`${submission}: accuracy ${formatPercent(score)} on ${truth.length} test images`);
 } catch (e) {
   console.error(`error: ${e instanceof Error ? e.message : e}`);
   Deno.exit(1);

@@ -4,7 +4,7 @@ import { loadTrain } from "../lib/data/load.ts";
 import { cleanTrainingDigits } from "../lib/data/clean.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
-Deno.test("clean originals line up with the noisy rows of recipe-built data", async () => {
+Deno.test("clean originals line up with the noisy rows of synthesized data", async () => {
   const dir = await Deno.makeTempDir();
   const options = { trainCount: 60, testCount: 40, seed: 3 };
   await generateData({ ...options, dir, progress: "silent" });
@@ -17,14 +17,14 @@ Deno.test("clean originals line up with the noisy rows of recipe-built data", as
   assert.ok(bright > 0.05 && bright < 0.3, `bright share ${bright}`);
 });
 
-Deno.test("data not built by the recipe is refused", async () => {
+Deno.test("data not built by the synthesis is refused", async () => {
   const dir = await Deno.makeTempDir();
   const options = { trainCount: 60, testCount: 40, seed: 3 };
   await generateData({ ...options, dir, progress: "silent" });
   const noisy = await loadTrain({ dataDir: dir, cache: false });
   await assert.rejects(
     () => cleanTrainingDigits(noisy, { ...options, seed: 4 }),
-    /does not come from the recipe|label/,
+    /does not come from the synthesis|label/,
   );
   const foreign = createDataset(new Float32Array(5 * 784), { labels: new Uint8Array(5) });
   await assert.rejects(() => cleanTrainingDigits(foreign, options), /has 5 images/);

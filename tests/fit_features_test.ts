@@ -39,3 +39,15 @@ Deno.test("fitOnFeatures and accuracyOnFeatures refuse features without labels",
   assert.throws(() => accuracyOnFeatures(model, features(8, 1, false)), /without labels/);
   model.dispose();
 });
+
+Deno.test("fitOnFeatures is reproducible: the same seed trains the same head, another seed another", async () => {
+  const run = async (seed: number) => {
+    const model = softmaxHead([1, 1, 4], 5);
+    const { history } = await fitOnFeatures(model, features(40, 4), { epochs: 3, batchSize: 8, seed });
+    model.dispose();
+    return history.loss;
+  };
+  const a = await run(1), b = await run(1), c = await run(2);
+  assert.deepEqual(a, b);
+  assert.notDeepEqual(a, c);
+});

@@ -67,7 +67,7 @@ Deno.test("digitAugmentationPlan falls back to noisy-image augmentation without 
   const rng = createRandom(9);
   const pixels = Float32Array.from({ length: 20 * PIXELS }, () => rng.next());
   const labelled = createDataset(pixels, {
-    name: "not from the recipe",
+    name: "not from the synthesis",
     labels: Uint8Array.from({ length: 20 }, (_, i) => i % 10),
   });
   const plan = await digitAugmentationPlan(labelled, [0, 2, 4, 6, 8, 10], { count: 4 });
@@ -80,7 +80,7 @@ Deno.test("digitAugmentationPlan falls back to noisy-image augmentation without 
 Deno.test("digitAugmentationPlan: a geometry that does not move digits gives fresh noise only, or the images as they are", async () => {
   const rng = createRandom(4);
   const labelled = createDataset(Float32Array.from({ length: 6 * PIXELS }, () => rng.next()), {
-    name: "not from the recipe",
+    name: "not from the synthesis",
     labels: Uint8Array.from({ length: 6 }, (_, i) => i),
   });
   const plan = await digitAugmentationPlan(labelled, [0, 1, 2], { geometry: NO_GEOMETRY });

@@ -70,7 +70,7 @@ Deno.test("files are column-major: the loader turns digits upright", async () =>
   }
 });
 
-Deno.test("an option left undefined takes the recipe's default (seed 2020)", async () => {
+Deno.test("an option left undefined takes the synthesis' default (seed 2020)", async () => {
   const a = await tempDir(), b = await tempDir();
   await generateData({ ...small, dir: a, seed: undefined });
   await generateData({ ...small, dir: b, seed: 2020 });

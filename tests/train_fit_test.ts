@@ -201,25 +201,27 @@ Deno.test("data-parallel fit with a worker gives the full-batch gradient and lea
   model.dispose();
 });
 
-Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, no dropout)", async () => {
+/**
+ * Applies one step of `x` / `y` under `lossName` to two copies of `build()`'s network, on the main thread and on a
+ * pool with one worker, and asserts the same weights after it; returns both steps' results.
+ */
+async function pooledAgainstSingle(
+  build: () => tf.Sequential,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  lossName: "categoricalCrossentropy" | "binaryCrossentropy",
+): Promise<{ single: { loss: number; correct: number }; pooled: { loss: number; correct: number } }> {
   await initBackend();
   const { createWorkerPool } = await import("../lib/train/parallel.ts");
   const { trainStep } = await import("../lib/train/step.ts");
-  const build = () => {
-    const m = tf.sequential();
-    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
-    m.add(tf.layers.flatten());
-    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-    return m;
-  };
   const a = build(), b = build();
   b.setWeights(a.getWeights());
-  const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
-  trainStep(a, sgdA, x, y!);
+  const single = trainStep(a, sgdA, x, y, lossName);
   const pool = await createWorkerPool(b, 1);
+  let pooled: { loss: number; correct: number };
   try {
-    await pool.step(b, sgdB, x, y!);
+    pooled = await pool.step(b, sgdB, x, y, lossName);
   } finally {
     pool.terminate();
   }
@@ -228,6 +230,98 @@ Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, 
     const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
     assert.ok(d < 1e-5, `weight ${i} differs by ${d}`);
   });
-  tf.dispose([x, y!]);
   [sgdA, sgdB, a, b].forEach((o) => o.dispose());
+  return { single, pooled };
+}
+
+Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, no dropout)", async () => {
+  await initBackend();
+  const build = () => {
+    const m = tf.sequential();
+    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+    m.add(tf.layers.flatten());
+    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+    return m;
+  };
+  const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  await pooledAgainstSingle(build, x, y!, "categoricalCrossentropy");
+  tf.dispose([x, y!]);
+});
+
+Deno.test("a pooled step under the binary loss, with images as targets, applies exactly the full-batch gradient", async () => {
+  await initBackend();
+  const build = () => {
+    const m = tf.sequential();
+    m.add(
+      tf.layers.conv2d({ filters: 2, kernelSize: 3, padding: "same", activation: "relu", inputShape: [28, 28, 1] }),
+    );
+    m.add(tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: "same", activation: "sigmoid" }));
+    return m;
+  };
+  const { x } = batchTensors(toySet(9, 4), [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  const { single, pooled } = await pooledAgainstSingle(build, x, x, "binaryCrossentropy");
+  assert.ok(Math.abs(single.loss - pooled.loss) < 1e-5, `${single.loss} vs ${pooled.loss}`);
+  assert.equal(pooled.correct, 0, "no accuracy under the binary loss");
+  tf.dispose([x]);
+});
+
+Deno.test("fit trains an autoencoder (images as targets, binary loss) on a transformed input, with validation", async () => {
+  await initBackend();
+  const { evaluateRows, datasetRows } = await import("../lib/train/fit.ts");
+  const { withFreshNoise } = await import("../lib/train/fresh_noise.ts");
+  const model = tf.sequential();
+  model.add(
+    tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu", inputShape: [28, 28, 1] }),
+  );
+  model.add(tf.layers.conv2d({ filters: 1, kernelSize: 3, padding: "same", activation: "sigmoid" }));
+  const train = toySet(48, 5), holdout = toySet(16, 6);
+  const seen: number[] = [];
+  const before = tf.memory().numTensors;
+  const history = await fit(model, train, {
+    epochs: 4,
+    batchSize: 16,
+    optimizer: { name: "adam", learningRate: 1e-2 },
+    target: "images",
+    loss: "binaryCrossentropy",
+    validation: holdout,
+    transform: ({ x, y }: { x: tf.Tensor4D; y: tf.Tensor4D }, ctx) => {
+      seen.push(y.shape.length);
+      return { x: withFreshNoise(x, ctx.step), y };
+    },
+    progress: "silent",
+  });
+  assert.equal(tf.memory().numTensors, before, "no tensor leaked");
+  assert.ok(seen.length === 12 && seen.every((rank) => rank === 4), "the transform saw image targets");
+  assert.ok(history.loss[3] < history.loss[0], `loss ${history.loss}`);
+  assert.ok(history.accuracy.every(Number.isNaN), "no accuracy under the binary loss");
+  assert.equal(history.valLoss.length, 4);
+  // The validation loss is the binary loss of the holdout's images against themselves, in inference mode.
+  const direct = evaluateRows(model, datasetRows(holdout, "images"), "binaryCrossentropy");
+  assert.ok(Math.abs(direct.loss - history.valLoss[3]) < 1e-6, `${direct.loss} vs ${history.valLoss[3]}`);
+  const manual = tf.tidy(() => {
+    const x = tf.tensor4d(holdout.pixels, [16, 28, 28, 1]);
+    return tf.metrics.binaryCrossentropy(x, model.predict(x) as tf.Tensor).mean().dataSync()[0];
+  });
+  assert.ok(Math.abs(direct.loss - manual) < 1e-5, `${direct.loss} vs ${manual}`);
+  model.dispose();
+});
+
+Deno.test("fit trains on any TrainingSet; evaluateRows gives the categorical loss and accuracy of evaluate", async () => {
+  await initBackend();
+  const { evaluateRows, datasetRows } = await import("../lib/train/fit.ts");
+  const set = toySet(40, 7);
+  const model = simpleCnn({ seed: 2 });
+  const history = await fit(model, datasetRows(set), { epochs: 1, batchSize: 20, progress: "silent" });
+  assert.equal(history.loss.length, 1);
+  assert.ok(history.accuracy[0] >= 0 && history.accuracy[0] <= 1);
+  const viaRows = evaluateRows(model, datasetRows(set), "categoricalCrossentropy");
+  const viaProbabilities = await evaluate(model, set);
+  assert.ok(Math.abs(viaRows.loss - viaProbabilities.loss) < 1e-5, `${viaRows.loss} vs ${viaProbabilities.loss}`);
+  assert.equal(viaRows.accuracy, viaProbabilities.accuracy);
+  await assert.rejects(
+    () =>
+      fit(model, createDataset(new Float32Array(PIXELS), { name: "unlabelled" }), { epochs: 1, progress: "silent" }),
+    /"unlabelled" has no labels/,
+  );
+  model.dispose();
 });

@@ -1,7 +1,7 @@
 /**
  * The clean MNIST originals of the training images, for the transfer
  * experiment of notebook 05 (pre-train on clean digits, fine-tune on noisy
- * ones). Only the data built by the recipe has them: the recipe is re-run to
+ * ones). Only the data built by the synthesis has them: the synthesis is re-run to
  * find which MNIST digit each row of `train_data.csv` came from, and the
  * match is verified (every noisy pixel must be at least its clean value), so
  * real competition files or another seed are refused instead of mislabelled.
@@ -11,22 +11,22 @@
 
 import { createDataset, type Dataset, PIXELS } from "./dataset.ts";
 import { loadMnist } from "./mnist.ts";
-import { drawSplits, RECIPE_DEFAULTS, type RecipeOptions } from "./recipe.ts";
+import { drawSplits, type SynthesisOptions, synthesisSettings } from "./synthesis.ts";
 
 /**
- * Clean (noise-free) versions of the rows of a recipe-built training set, in
+ * Clean (noise-free) versions of the rows of a synthesized training set, in
  * the same order, upright, scaled to [0, 1], with the same labels. Never
  * touches a test digit.
  *
- * @throws when `noisy` was not built by the recipe with these options
+ * @throws when `noisy` was not built by the synthesis with these options
  */
-export async function cleanTrainingDigits(noisy: Dataset, options: RecipeOptions = {}): Promise<Dataset> {
+export async function cleanTrainingDigits(noisy: Dataset, options: SynthesisOptions = {}): Promise<Dataset> {
   const mnist = await loadMnist();
-  const settings = { ...RECIPE_DEFAULTS, ...options };
+  const settings = synthesisSettings(options);
   const { train } = drawSplits(mnist.labels, settings);
   if (noisy.count !== train.length) {
     throw new Error(
-      `${noisy.name} has ${noisy.count} images, the recipe (seed ${settings.seed}) drew ${train.length}: ` +
+      `${noisy.name} has ${noisy.count} images, the synthesis (seed ${settings.seed}) drew ${train.length}: ` +
         "clean originals exist only for data built by `deno task data`",
     );
   }
@@ -39,7 +39,7 @@ export async function cleanTrainingDigits(noisy: Dataset, options: RecipeOptions
       const clean = mnist.images[src * PIXELS + p] / 255;
       // Stored with three decimals: allow the rounding.
       if (noisy.pixels[row * PIXELS + p] < clean - 0.0006) {
-        throw new Error(`${noisy.name} row ${row + 1} does not come from the recipe (seed ${settings.seed})`);
+        throw new Error(`${noisy.name} row ${row + 1} does not come from the synthesis (seed ${settings.seed})`);
       }
       pixels[row * PIXELS + p] = clean;
     }

@@ -1,5 +1,5 @@
 /**
- * Builds the competition files from the recipe: `train_data.csv` (pixels +
+ * Builds the competition files by the data synthesis (`synthesis.ts`): `train_data.csv` (pixels +
  * label), `test_data.csv` (pixels) and `test_solution.csv` (`Id,Category`).
  *
  * Pixels are written column-major with three decimals, like the original
@@ -17,7 +17,7 @@
 import { DATA_FILES, dataDir } from "./paths.ts";
 import { FILE_COLUMN_TO_UPRIGHT, PIXELS } from "./dataset.ts";
 import { loadMnist, type MnistDigits } from "./mnist.ts";
-import { drawSplits, noiseSeed, noisyImages, type RecipeOptions, recipeSettings } from "./recipe.ts";
+import { drawSplits, noiseSeed, noisyImages, type SynthesisOptions, synthesisSettings } from "./synthesis.ts";
 import { createRandom } from "../util/random.ts";
 import { exists, writeAll, writeAtomic, writeFileAtomic } from "../util/fs.ts";
 import { createProgress, type ProgressOptions } from "../display/progress.ts";
@@ -27,7 +27,7 @@ import { recoverDataDir, replaceAll } from "./replace.ts";
 export { recoverDataDir };
 
 /** Options of {@linkcode generateData}. */
-export interface GenerateOptions extends RecipeOptions {
+export interface GenerateOptions extends SynthesisOptions {
   /** Target directory (default: {@linkcode dataDir}). */
   dir?: string;
   /** Rebuild even when the files exist. */
@@ -89,7 +89,7 @@ async function writeImages(
 }
 
 /**
- * Runs the recipe and writes the three files (or keeps existing data).
+ * Runs the synthesis and writes the three files (or keeps existing data).
  *
  * @throws when only some of the competition files are present and `force` is not set
  */
@@ -109,10 +109,10 @@ export async function generateData(options: GenerateOptions = {}): Promise<Gener
     }
     const have = present.train ? DATA_FILES.train : DATA_FILES.test;
     const missing = present.train ? DATA_FILES.test : DATA_FILES.train;
-    throw new Error(`${dir} has ${have} but not ${missing}; pass --force to rebuild both from the recipe`);
+    throw new Error(`${dir} has ${have} but not ${missing}; pass --force to rebuild both by the synthesis`);
   }
   const mnist: MnistDigits = await loadMnist();
-  const settings = recipeSettings(options);
+  const settings = synthesisSettings(options);
   const draw = drawSplits(mnist.labels, settings);
   const rng = createRandom(noiseSeed(settings.seed));
   const bar = createProgress({

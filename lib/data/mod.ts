@@ -1,5 +1,5 @@
 /**
- * The data set: the data recipe built from MNIST, the CSV loader and its cache, `Dataset`, splits, summaries, matrices, submissions, paths.
+ * The data set: the data synthesis from MNIST, the CSV loader and its cache, `Dataset`, splits, summaries, matrices, submissions, paths.
  *
  * @module
  */
@@ -16,6 +16,6 @@ export * from "./load.ts";
 export * from "./matrix.ts";
 export * from "./mnist.ts";
 export * from "./paths.ts";
-export * from "./recipe.ts";
+export * from "./synthesis.ts";
 export * from "./split.ts";
 export * from "./submission.ts";

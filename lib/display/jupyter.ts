@@ -74,10 +74,11 @@ export function displayable(bundle: MimeBundle): { [key: symbol]: () => MimeBund
  *
  * @example
  * ```ts
+ * import { formatPercent } from "./format.ts";
  * import { show } from "./show.ts";
  *
  * const holdout = 0.9581;
- * await show(markdown(`The network reaches **${(holdout * 100).toFixed(2)} %** on the holdout.`));
+ * await show(markdown(`The network reaches **${formatPercent(holdout)}** on the holdout.`));
  * ```
  */
 export function markdown(text: string): { [key: symbol]: () => MimeBundle; toString(): string } {

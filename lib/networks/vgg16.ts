@@ -12,9 +12,10 @@
  * @module
  */
 
-import { dirname, join } from "node:path";
 import { type Dataset, imageAt } from "../data/dataset.ts";
 import { tf } from "../runtime/backend.ts";
+import { type ModelFileContents, readModelFiles } from "../runtime/model_files.ts";
+import { SavedFileError } from "../util/fs.ts";
 
 /** Filters per block of VGG16 and convolutions per block. */
 export const VGG16_BLOCKS: ReadonlyArray<{ filters: number; convs: number }> = [
@@ -178,48 +179,15 @@ export function toVggInput(ds: Dataset, options: VggInputOptions = {}): tf.Tenso
   });
 }
 
-/** The parts of a tfjs layers-model file that weight loading needs. */
-export interface ModelFileContents {
-  /** `modelTopology` of `model.json` (may be null for weights-only files). */
-  modelTopology: unknown;
-  /** The weight specs of all shards, in order. */
-  weightSpecs: tf.io.WeightsManifestEntry[];
-  /** All shards concatenated. */
-  weightData: ArrayBuffer;
-}
-
-/**
- * Reads a tfjs layers-model written by `model.save` (`model.json` with a
- * `weightsManifest`, shards beside it) from local files.
- */
-export async function readModelFiles(modelJsonPath: string): Promise<ModelFileContents> {
-  let json: {
-    modelTopology?: unknown;
-    weightsManifest?: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
+/** The weights of the layers-model file at `modelJsonPath`, read strictly; every error says it was that file. */
+async function readWeightsOf(modelJsonPath: string): Promise<ModelFileContents> {
   try {
-    json = JSON.parse(await Deno.readTextFile(modelJsonPath));
+    return await readModelFiles(modelJsonPath);
   } catch (e) {
-    throw new Error(`cannot read tfjs model file ${modelJsonPath}: ${(e as Error).message}`);
+    if (!(e instanceof SavedFileError)) throw e;
+    const problem = e.message.slice(e.file.length + 2), which = e.file === modelJsonPath ? "" : ` ${modelJsonPath}`;
+    throw new SavedFileError(e.file, `cannot read tfjs model file${which}: ${problem}`);
   }
-  if (!Array.isArray(json.weightsManifest)) {
-    throw new Error(`${modelJsonPath} has no "weightsManifest": not a tfjs layers-model file`);
-  }
-  const dir = dirname(modelJsonPath);
-  const weightSpecs: tf.io.WeightsManifestEntry[] = [];
-  const shards: Uint8Array[] = [];
-  for (const group of json.weightsManifest) {
-    weightSpecs.push(...group.weights);
-    for (const p of group.paths) shards.push(await Deno.readFile(join(dir, p)));
-  }
-  const total = shards.reduce((s, b) => s + b.length, 0);
-  const weightData = new Uint8Array(total);
-  let off = 0;
-  for (const b of shards) {
-    weightData.set(b, off);
-    off += b.length;
-  }
-  return { modelTopology: json.modelTopology ?? null, weightSpecs, weightData: weightData.buffer };
 }
 
 /** What {@linkcode loadVggWeights} copied. */
@@ -245,13 +213,7 @@ function weightKey(name: string): string {
  * with its top) are listed in the result, not an error.
  */
 export async function loadVggWeights(model: tf.LayersModel, modelJsonPath: string): Promise<LoadReport> {
-  const { weightSpecs, weightData } = await readModelFiles(modelJsonPath);
-  if (weightSpecs.every((w) => (w.dtype ?? "float32") === "float32")) {
-    const expected = weightSpecs.reduce((s, w) => s + w.shape.reduce((a, b) => a * b, 1) * 4, 0);
-    if (expected !== weightData.byteLength) {
-      throw new Error(`${modelJsonPath}: shards hold ${weightData.byteLength} bytes, the manifest needs ${expected}`);
-    }
-  }
+  const { weightSpecs, weightData } = await readWeightsOf(modelJsonPath);
   const named = tf.io.decodeWeights(weightData, weightSpecs);
   const byKey = new Map<string, tf.Tensor>();
   for (const [name, t] of Object.entries(named)) byKey.set(weightKey(name), t);

@@ -10,3 +10,4 @@ export * from "./batches.ts";
 export * from "./tensors.ts";
 export { activeEngine, engineDescription, expectedEngineDescription, selectEngine } from "./native/engine.ts";
 export { type EngineName, loadNative, NATIVE_INSTALL_HINT, nativeUnavailableReason } from "./native/library.ts";
+export * from "./model_files.ts";

@@ -49,23 +49,30 @@ export function toTensors(ds: Dataset, options: TensorOptions = {}): XY {
   return { x, y };
 }
 
+/** The rows at `indices` of a row-major matrix of `width` values per row, copied into one new array. */
+export function rowsAt(values: Float32Array, width: number, indices: ArrayLike<number>): Float32Array {
+  const out = new Float32Array(indices.length * width);
+  for (let i = 0; i < indices.length; i++) {
+    out.set(values.subarray(indices[i] * width, (indices[i] + 1) * width), i * width);
+  }
+  return out;
+}
+
+/** The labels at `indices`, one-hot encoded as a `[n, 10]` tensor, optionally smoothed. */
+export function oneHotAt(labels: Uint8Array, indices: ArrayLike<number>, labelSmoothing = 0): tf.Tensor2D {
+  const picked = new Uint8Array(indices.length);
+  for (let i = 0; i < indices.length; i++) picked[i] = labels[indices[i]];
+  return tf.tensor2d(oneHot(picked, labelSmoothing), [indices.length, NUM_CLASSES]);
+}
+
 /**
  * The images (and labels) at `indices` as one batch of tensors, copied
  * straight from the typed arrays (cheap, no gather on the backend).
  */
 export function batchTensors(ds: Dataset, indices: ArrayLike<number>, options: TensorOptions = {}): XY {
   checkUpright(ds);
-  const n = indices.length;
-  const px = new Float32Array(n * PIXELS);
-  for (let i = 0; i < n; i++) px.set(ds.pixels.subarray(indices[i] * PIXELS, (indices[i] + 1) * PIXELS), i * PIXELS);
-  const x = tf.tensor4d(px, [n, IMAGE_SIZE, IMAGE_SIZE, 1]);
-  let y: tf.Tensor2D | null = null;
-  if (ds.labels) {
-    const labels = requireLabels(ds);
-    const picked = new Uint8Array(n);
-    for (let i = 0; i < n; i++) picked[i] = labels[indices[i]];
-    y = tf.tensor2d(oneHot(picked, options.labelSmoothing), [n, NUM_CLASSES]);
-  }
+  const x = tf.tensor4d(rowsAt(ds.pixels, PIXELS, indices), [indices.length, IMAGE_SIZE, IMAGE_SIZE, 1]);
+  const y = ds.labels ? oneHotAt(requireLabels(ds), indices, options.labelSmoothing) : null;
   return { x, y };
 }
 

@@ -9,10 +9,11 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { createDataset, type Dataset } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../display/progress.ts";
+import type { ProgressOptions } from "../display/progress.ts";
 import { mapBatches } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
-import { createRandom, deriveSeed, SEED_STRIDE, shuffleInPlace } from "../util/random.ts";
+import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
+import { type BatchTransform, fit } from "./fit.ts";
 import { withFreshNoise } from "./fresh_noise.ts";
 
 /** Options of {@linkcode fitDenoiser}. */
@@ -35,47 +36,34 @@ export interface DenoiserHistory {
   seconds: number;
 }
 
-/** Trains `model` to map `max(clean, u)` (fresh `u` every batch) back to `clean`. */
+/**
+ * Trains `model` to map `max(clean, u)` (fresh `u` every batch) back to `clean`: the fit loop of `fit.ts` with the
+ * images as targets, the per-pixel binary cross-entropy and fresh noise as the batch transform.
+ */
 export async function fitDenoiser(
   model: tf.LayersModel,
   clean: Dataset,
   options: FitDenoiserOptions = {},
 ): Promise<DenoiserHistory> {
-  const epochs = options.epochs ?? 4, batchSize = options.batchSize ?? 64, seed = options.seed ?? 1;
-  const optimizer = tf.train.adam(options.learningRate ?? 2e-3);
-  const order = Int32Array.from({ length: clean.count }, (_, i) => i);
-  const bar = createProgress({ total: epochs * clean.count, label: "denoiser", unit: "img", mode: options.progress });
-  const loss: number[] = [];
+  const seed = options.seed ?? 1;
+  // The seeds of the loop this one replaced, so that a seed trains the same denoiser as before.
+  const freshNoise: BatchTransform<tf.Tensor4D> = ({ x, y }, { epoch, step }) => ({
+    x: withFreshNoise(x, deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.medium), SEED_STRIDE.xlarge)),
+    y,
+  });
   const t0 = performance.now();
-  try {
-    for (let epoch = 0; epoch < epochs; epoch++) {
-      shuffleInPlace(order, createRandom(deriveSeed(seed, epoch, SEED_STRIDE.small)));
-      let sum = 0;
-      for (let start = 0, step = 0; start < clean.count; start += batchSize, step++) {
-        const idx = order.subarray(start, Math.min(clean.count, start + batchSize));
-        const value = tf.tidy(() => {
-          const target = batchTensors(clean, idx).x;
-          const noisy = withFreshNoise(
-            target,
-            deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.medium), SEED_STRIDE.xlarge),
-          );
-          const l = optimizer.minimize(() => {
-            const out = model.apply(noisy, { training: true }) as tf.Tensor4D;
-            return tf.metrics.binaryCrossentropy(target, out).mean() as tf.Scalar;
-          }, true);
-          return l!.dataSync()[0];
-        });
-        sum += value * idx.length;
-        bar.tick(idx.length, { epoch: `${epoch + 1}/${epochs}`, loss: value });
-        if (step % 8 === 0) await new Promise((r) => setTimeout(r, 0)); // let the display flush
-      }
-      loss.push(sum / clean.count);
-    }
-  } finally {
-    optimizer.dispose();
-  }
-  bar.finish();
-  return { loss, seconds: (performance.now() - t0) / 1000 };
+  const history = await fit(model, clean, {
+    epochs: options.epochs ?? 4,
+    batchSize: options.batchSize ?? 64,
+    optimizer: { name: "adam", learningRate: options.learningRate ?? 2e-3 },
+    target: "images",
+    loss: "binaryCrossentropy",
+    shuffleSeed: (epoch) => deriveSeed(seed, epoch, SEED_STRIDE.small),
+    transform: freshNoise,
+    progress: options.progress,
+    label: "denoiser",
+  });
+  return { loss: history.loss, seconds: (performance.now() - t0) / 1000 };
 }
 
 /** The denoised images of `ds` (same labels, upright), in batches of `batchSize` (default 256). */

@@ -1,17 +1,17 @@
 /**
  * Training a small classifier head on pre-computed features (transfer
  * learning with a frozen base: the base runs once, see
- * `lib/networks/features.ts`, and only the head trains, for many cheap epochs).
+ * `lib/networks/features.ts`, and only the head trains, for many cheap epochs,
+ * in the fit loop of `fit.ts`).
  *
  * @module
  */
 
 import * as tf from "@tensorflow/tfjs";
-import { NUM_CLASSES } from "../data/dataset.ts";
 import type { Features } from "../networks/features.ts";
-import { createProgress } from "../display/progress.ts";
-import { emptyHistory, type History } from "./fit.ts";
-import { oneHot } from "../runtime/tensors.ts";
+import type { ProgressOptions } from "../display/progress.ts";
+import { fit, type History, type TrainingSet } from "./fit.ts";
+import { oneHotAt, rowsAt } from "../runtime/tensors.ts";
 import { accuracy } from "../metrics/accuracy.ts";
 
 /** Options of {@linkcode fitOnFeatures}. */
@@ -24,6 +24,8 @@ export interface FitOnFeaturesOptions {
   validation?: Features;
   /** Seed of the shuffles (default 1). */
   seed?: number;
+  /** Progress display (default auto). */
+  progress?: ProgressOptions["mode"];
 }
 
 function tensorOf(f: Features): tf.Tensor {
@@ -35,54 +37,38 @@ function requireFeatureLabels(f: Features): Uint8Array {
   return f.labels;
 }
 
-/** Trains `head` (input shape = one feature map) on labelled features; returns a Keras-like history and the seconds. */
+/** Labelled features as a {@linkcode TrainingSet} of the fit loop: rows of shape `f.shape`, one-hot targets. */
+export function featureRows(f: Features): TrainingSet {
+  const labels = requireFeatureLabels(f);
+  return {
+    count: f.count,
+    batch: (idx, { labelSmoothing }) => ({
+      x: tf.tensor(rowsAt(f.values, f.dim, idx), [idx.length, ...f.shape]),
+      y: oneHotAt(labels, idx, labelSmoothing),
+    }),
+  };
+}
+
+/**
+ * Trains `head` (input shape = one feature map) on labelled features with the fit loop of `fit.ts` (Adam, the
+ * categorical cross-entropy, shuffles seeded by `seed`); returns a Keras-like history and the seconds.
+ */
 export async function fitOnFeatures(
   head: tf.LayersModel,
   train: Features,
   options: FitOnFeaturesOptions = {},
 ): Promise<{ history: History; seconds: number }> {
-  const epochs = options.epochs ?? 20;
-  head.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 1e-3),
-    loss: "categoricalCrossentropy",
-    metrics: ["accuracy"],
-  });
-  const x = tensorOf(train);
-  const y = tf.tensor2d(oneHot(requireFeatureLabels(train)), [train.count, NUM_CLASSES]);
-  const v = options.validation;
-  const vx = v ? tensorOf(v) : null;
-  const vy = v ? tf.tensor2d(oneHot(requireFeatureLabels(v)), [v.count, NUM_CLASSES]) : null;
-  const history = emptyHistory();
-  const bar = createProgress({ total: epochs, label: "train head", unit: "epoch" });
+  const rows = featureRows(train), validation = options.validation ? featureRows(options.validation) : undefined;
   const t0 = performance.now();
-  let epochStart = t0;
-  try {
-    await head.fit(x, y, {
-      epochs,
-      batchSize: options.batchSize ?? 128,
-      shuffle: true,
-      validationData: vx && vy ? [vx, vy] : undefined,
-      verbose: 0,
-      callbacks: {
-        onEpochEnd: (epoch, logs) => {
-          history.epoch.push(epoch + 1);
-          history.loss.push(logs?.loss ?? NaN);
-          history.accuracy.push(logs?.acc ?? logs?.accuracy ?? NaN);
-          if (v) {
-            history.valLoss.push(logs?.val_loss ?? NaN);
-            history.valAccuracy.push(logs?.val_acc ?? logs?.val_accuracy ?? NaN);
-          }
-          history.lr.push(options.learningRate ?? 1e-3);
-          history.seconds.push((performance.now() - epochStart) / 1000);
-          epochStart = performance.now();
-          bar.tick(1, { loss: logs?.loss ?? NaN, ...(v ? { val_acc: logs?.val_acc ?? NaN } : {}) });
-        },
-      },
-    });
-  } finally {
-    tf.dispose([x, y, ...(vx ? [vx] : []), ...(vy ? [vy] : [])]);
-  }
-  bar.finish();
+  const history = await fit(head, rows, {
+    epochs: options.epochs ?? 20,
+    batchSize: options.batchSize ?? 128,
+    optimizer: { name: "adam", learningRate: options.learningRate ?? 1e-3 },
+    validation,
+    seed: options.seed ?? 1,
+    label: "train head",
+    progress: options.progress,
+  });
   return { history, seconds: (performance.now() - t0) / 1000 };
 }
 

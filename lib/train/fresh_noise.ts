@@ -1,10 +1,10 @@
 /**
  * Augmentation that respects how the data was made. Every image of this data
- * set is `max(digit, u)` with a fresh uniform `u` per pixel (data card, recipe
+ * set is `max(digit, u)` with a fresh uniform `u` per pixel (data card, synthesis
  * step 3). Transforming a *noisy* image also transforms its noise: rotated or
  * zoomed noise is resampled, and its statistics no longer match the real
  * images. When the clean originals of the training digits are known (the
- * recipe's data, see `lib/data/clean.ts`), the right order is the other way
+ * synthesized data, see `lib/data/clean.ts`), the right order is the other way
  * round: move the clean digit, then draw a new background. Each epoch then
  * sees the same digits under noise it has never seen, drawn from exactly the
  * distribution of the test images.
@@ -67,7 +67,7 @@ export function freshNoiseTransform(options: AugmentOptions = CLEAN_DIGIT_GEOMET
 }
 
 /**
- * The recipe's background on a batch of clean NHWC digits: `max(x, u)` with
+ * The synthesis' background on a batch of clean NHWC digits: `max(x, u)` with
  * `u ~ Uniform[0, 1]` drawn with `seed`. Returns a new tensor (`x` is kept).
  */
 export function withFreshNoise(x: tf.Tensor4D, seed: number): tf.Tensor4D {
@@ -128,7 +128,7 @@ export interface AugmentationPlanOptions {
 /**
  * Digit augmentation for the training rows `indices` of the labelled set
  * (the first `count` of them): fresh noise on the clean originals, moved by
- * `geometry` first, when the recipe's originals can be recovered. Otherwise
+ * `geometry` first, when the synthesis' originals can be recovered. Otherwise
  * the noisy images themselves: moved by the same ranges with noise fill
  * (like {@linkcode DIGIT_AUGMENTATION}), or used as they are when the
  * geometry does not move digits (there is no background to draw again).

@@ -29,8 +29,11 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
-import { exists, notARegularFile, removeStaleTemps, removeWhere, SavedFileError, writeFileAtomic } from "../util/fs.ts";
+import { exists, removeStaleTemps, removeWhere, SavedFileError, writeFileAtomic } from "../util/fs.ts";
+import { type ModelJson, readModelJson, readWeightFiles } from "../runtime/model_files.ts";
 import "../networks/layers.ts"; // registers the custom layers that saved topologies may name
+
+export { manifestBytes } from "../runtime/model_files.ts";
 
 const MODEL_JSON = "model.json";
 /** Files of a generation (`weights.<gen>.bin`, `optimizer.<gen>.bin`) and of the earlier one-generation layout. */
@@ -42,20 +45,6 @@ function joinWeights(data: tf.io.WeightData | undefined): ArrayBuffer {
   return tf.io.CompositeArrayBuffer.join(data);
 }
 
-const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, uint8: 1, uint16: 2, float16: 2 };
-
-/** Bytes the weights of `specs` take in a weights file. */
-export function manifestBytes(specs: tf.io.WeightsManifestEntry[]): number {
-  let total = 0;
-  for (const s of specs) {
-    const dtype = s.quantization?.dtype ?? s.dtype;
-    const per = DTYPE_BYTES[dtype];
-    if (per === undefined) throw new Error(`weight ${s.name}: unsupported dtype ${dtype}`);
-    total += s.shape.reduce((a, b) => a * b, 1) * per;
-  }
-  return total;
-}
-
 /** What is saved beside the weights. */
 export interface SaveOptions {
   /** Any JSON: stored in `model.json` with the model, read back by {@linkcode readModelMeta}. */
@@ -64,13 +53,8 @@ export interface SaveOptions {
   optimizer?: tf.Optimizer;
 }
 
-interface SavedJson {
-  modelTopology: unknown;
-  format?: string;
-  generatedBy?: string;
-  convertedBy?: string | null;
-  trainingConfig?: tf.io.TrainingConfig;
-  weightsManifest: tf.io.WeightsManifestConfig;
+/** `model.json` as this module writes it: a layers model with the caller's metadata and the optimizer's file. */
+interface SavedJson extends ModelJson {
   meta?: unknown;
   optimizer?: { path: string; specs: tf.io.WeightsManifestEntry[] };
 }
@@ -80,53 +64,8 @@ function generation(): string {
 }
 
 /** Reads and checks `model.json` of `dir`. */
-async function readModelJson(dir: string): Promise<SavedJson> {
-  const path = join(dir, MODEL_JSON);
-  const problem = await notARegularFile(path);
-  if (problem) {
-    throw new SavedFileError(path, problem === "file not found" ? "no saved model here (file not found)" : problem);
-  }
-  let json: SavedJson;
-  try {
-    json = JSON.parse(await Deno.readTextFile(path));
-  } catch (e) {
-    throw new SavedFileError(
-      path,
-      `not valid JSON, the file is cut or damaged (${e instanceof Error ? e.message : e})`,
-    );
-  }
-  if (!json || typeof json !== "object" || !json.modelTopology || !Array.isArray(json.weightsManifest)) {
-    throw new SavedFileError(path, "expected a tfjs layers model (modelTopology and weightsManifest)");
-  }
-  return json;
-}
-
-/** Reads the files named by a manifest group list, checked against the specs' total size. */
-async function readWeights(dir: string, paths: string[], specs: tf.io.WeightsManifestEntry[]): Promise<ArrayBuffer> {
-  const parts: Uint8Array[] = [];
-  for (const p of paths) {
-    const path = join(dir, p);
-    const problem = await notARegularFile(path);
-    if (problem) throw new SavedFileError(path, `${problem} (named by ${MODEL_JSON})`);
-    parts.push(await Deno.readFile(path));
-  }
-  const got = parts.reduce((s, p) => s + p.length, 0);
-  const want = manifestBytes(specs);
-  if (got !== want) {
-    const where = paths.map((p) => join(dir, p)).join(" + ");
-    throw new SavedFileError(
-      where,
-      `${got} bytes, but ${MODEL_JSON}'s weight manifest needs ${want} - ` +
-        (got < want ? "the file is cut short" : "the file is longer: damaged, or from another model"),
-    );
-  }
-  const out = new Uint8Array(got);
-  let off = 0;
-  for (const p of parts) {
-    out.set(p, off);
-    off += p.length;
-  }
-  return out.buffer;
+function readSavedJson(dir: string): Promise<SavedJson> {
+  return readModelJson(join(dir, MODEL_JSON), "no saved model here");
 }
 
 /**
@@ -168,10 +107,10 @@ export function directoryHandler(dir: string, options: SaveOptions = {}): tf.io.
     async load(): Promise<tf.io.ModelArtifacts> {
       // A save running beside us may remove the generation we read: read model.json again then.
       for (let attempt = 0;; attempt++) {
-        const json = await readModelJson(dir);
+        const json = await readSavedJson(dir);
         const specs = json.weightsManifest.flatMap((g) => g.weights);
         try {
-          const weightData = await readWeights(dir, json.weightsManifest.flatMap((g) => g.paths), specs);
+          const weightData = await readWeightFiles(dir, json.weightsManifest.flatMap((g) => g.paths), specs);
           return {
             modelTopology: json.modelTopology as tf.io.ModelArtifacts["modelTopology"],
             format: json.format,
@@ -215,7 +154,7 @@ export async function loadNetwork(dir: string): Promise<tf.LayersModel> {
  * there is none.
  */
 export async function readModelMeta(dir: string): Promise<unknown> {
-  const json = await readModelJson(dir);
+  const json = await readSavedJson(dir);
   if (json.meta !== undefined) return json.meta;
   try {
     return JSON.parse(await Deno.readTextFile(join(dir, "meta.json")));
@@ -243,9 +182,9 @@ export function copyWeights(from: tf.LayersModel, to: tf.LayersModel): void {
 
 /** Restores the optimizer state saved with the model in `dir`; returns false when there is none. */
 export async function loadOptimizer(optimizer: tf.Optimizer, dir: string): Promise<boolean> {
-  const json = await readModelJson(dir);
+  const json = await readSavedJson(dir);
   if (!json.optimizer) return false;
-  const data = await readWeights(dir, [json.optimizer.path], json.optimizer.specs);
+  const data = await readWeightFiles(dir, [json.optimizer.path], json.optimizer.specs);
   const map = tf.io.decodeWeights(data, json.optimizer.specs);
   await optimizer.setWeights(Object.entries(map).map(([name, tensor]) => ({ name, tensor })));
   return true;

@@ -30,7 +30,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
-import { allVariables, batchGradients, flatten, trainableVariables, trainStep } from "./step.ts";
+import { allVariables, batchGradients, flatten, type LossName, trainableVariables, trainStep } from "./step.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
 
 /** A set of model replicas in workers. */
@@ -38,14 +38,15 @@ export interface WorkerPool {
   /** Number of workers (the main thread is one more replica). */
   readonly size: number;
   /**
-   * One data-parallel training step: gradients of `x`/`y` split between the
-   * main thread and the workers, averaged and applied with `optimizer`.
+   * One data-parallel training step: gradients of `x`/`y` under `lossName` (default the categorical cross-entropy)
+   * split between the main thread and the workers, averaged and applied with `optimizer`.
    */
   step(
     model: tf.LayersModel,
     optimizer: tf.Optimizer,
-    x: tf.Tensor4D,
-    y: tf.Tensor2D,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    lossName?: LossName,
   ): Promise<{ loss: number; correct: number }>;
   /** Class probabilities of `count` images (flat pixel array), split across main thread and workers. */
   predict(model: tf.LayersModel, pixels: Float32Array, count: number): Promise<Float32Array>;
@@ -113,16 +114,16 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
 
   return {
     size: workers,
-    async step(model, optimizer, x, y) {
+    async step(model, optimizer, x, y, lossName = "categoricalCrossentropy") {
       const n = x.shape[0];
-      if (n < workers + 1) return trainStep(model, optimizer, x, y); // too small to split
+      if (n < workers + 1) return trainStep(model, optimizer, x, y, lossName); // too small to split
       const ranges = splitRows(n, workers + 1);
       const weights = flatten(allVariables(model));
       const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
-      const per = x.size / n;
+      const per = x.size / n, perY = y.size / n;
       const replies = chans.map((c, i) => {
         const [a, b] = ranges[i + 1];
-        const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * NUM_CLASSES, b * NUM_CLASSES);
+        const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * perY, b * perY);
         return c.request(
           {
             type: "grads",
@@ -130,7 +131,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
             x: xPart,
             xShape: [b - a, ...x.shape.slice(1)],
             y: yPart,
-            yShape: [b - a, NUM_CLASSES],
+            yShape: [b - a, ...y.shape.slice(1)],
+            loss: lossName,
           },
           [xPart.buffer, yPart.buffer],
         );
@@ -138,9 +140,9 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       const [a0, b0] = ranges[0];
       const vars = trainableVariables(model);
       const local = tf.tidy(() => {
-        const x0 = tf.slice(x, [a0, 0, 0, 0], [b0 - a0, -1, -1, -1]);
-        const y0 = tf.slice(y, [a0, 0], [b0 - a0, -1]);
-        const g = batchGradients(model, x0, y0);
+        const x0 = tf.slice(x, a0, b0 - a0);
+        const y0 = tf.slice(y, a0, b0 - a0);
+        const g = batchGradients(model, x0, y0, lossName);
         return { ...g, grads: g.grads.map((t) => tf.keep(t)) };
       });
       const remote = await Promise.all(replies);

@@ -1,7 +1,7 @@
 /**
  * One training step's gradient computation, shared by the fit loop and the
- * data-parallel workers: forward in training mode, categorical cross-entropy,
- * gradients of the trainable weights.
+ * data-parallel workers: forward in training mode, the loss (categorical
+ * cross-entropy by default), gradients of the trainable weights.
  *
  * @module
  */
@@ -11,6 +11,29 @@ import * as tf from "@tensorflow/tfjs";
 /** Keras' categorical cross-entropy on probabilities (clipped at 1e-7), averaged over the batch. */
 export function categoricalCrossentropy(yTrue: tf.Tensor2D, probs: tf.Tensor): tf.Scalar {
   return tf.tidy(() => tf.neg(tf.mean(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(probs, 1e-7, 1 - 1e-7))), -1))));
+}
+
+/**
+ * The losses the fit loop trains with, by Keras' names: `categoricalCrossentropy` (class probabilities against
+ * one-hot targets) and `binaryCrossentropy` (per-value probabilities against targets in [0, 1], e.g. images).
+ */
+export type LossName = "categoricalCrossentropy" | "binaryCrossentropy";
+
+/** The loss `name` of a batch, averaged over the batch (and, for the binary one, over every value of a row). */
+export function batchLoss(name: LossName, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Scalar {
+  if (name === "categoricalCrossentropy") return categoricalCrossentropy(yTrue as tf.Tensor2D, yPred);
+  return tf.tidy(() => tf.metrics.binaryCrossentropy(yTrue, yPred).mean() as tf.Scalar);
+}
+
+/** The loss `name` of each row of a batch (shape `[n]`); their mean is {@linkcode batchLoss}. */
+export function rowLosses(name: LossName, yTrue: tf.Tensor, yPred: tf.Tensor): tf.Tensor1D {
+  return tf.tidy(() => {
+    if (name === "categoricalCrossentropy") {
+      return tf.neg(tf.sum(tf.mul(yTrue, tf.log(tf.clipByValue(yPred, 1e-7, 1 - 1e-7))), -1)) as tf.Tensor1D;
+    }
+    const perValue = tf.metrics.binaryCrossentropy(yTrue, yPred);
+    return perValue.reshape([perValue.shape[0], -1]).mean(1) as tf.Tensor1D;
+  });
 }
 
 /** The trainable variables of a model, in `model.trainableWeights` order. */
@@ -26,14 +49,23 @@ export interface StepGradients {
   grads: tf.Tensor[];
 }
 
-/** Computes the gradients of one batch (caller disposes `grads`). */
-export function batchGradients(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D): StepGradients {
+/**
+ * Computes the gradients of one batch (caller disposes `grads`) under `lossName` (default the categorical
+ * cross-entropy); `correct` counts the rows whose most probable class is the target's, 0 for another loss.
+ */
+export function batchGradients(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  lossName: LossName = "categoricalCrossentropy",
+): StepGradients {
   const vars = trainableVariables(model);
   let correct = 0;
   const { value, grads } = tf.variableGrads(() => {
-    const probs = model.apply(x, { training: true }) as tf.Tensor2D;
-    correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(probs, -1), tf.argMax(y, -1)), "float32")).dataSync()[0]);
-    return categoricalCrossentropy(y, probs);
+    const out = model.apply(x, { training: true }) as tf.Tensor;
+    if (lossName !== "categoricalCrossentropy") return batchLoss(lossName, y, out);
+    correct = tf.tidy(() => tf.sum(tf.cast(tf.equal(tf.argMax(out, -1), tf.argMax(y, -1)), "float32")).dataSync()[0]);
+    return categoricalCrossentropy(y as tf.Tensor2D, out);
   }, vars);
   const loss = value.dataSync()[0];
   value.dispose();
@@ -68,14 +100,15 @@ export function allVariables(model: tf.LayersModel): tf.Variable[] {
   return model.weights.map((w) => (w as unknown as { val: tf.Variable }).val);
 }
 
-/** One plain (single-replica) training step: gradients of the batch applied by `optimizer`. */
+/** One plain (single-replica) training step: gradients of the batch under `lossName` applied by `optimizer`. */
 export function trainStep(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
-  x: tf.Tensor4D,
-  y: tf.Tensor2D,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  lossName: LossName = "categoricalCrossentropy",
 ): { loss: number; correct: number } {
-  const g = batchGradients(model, x, y);
+  const g = batchGradients(model, x, y, lossName);
   const named: tf.NamedTensorMap = {};
   trainableVariables(model).forEach((v, i) => (named[v.name] = g.grads[i]));
   optimizer.applyGradients(named);

@@ -1,8 +1,8 @@
 /**
  * Body of a data-parallel training/inference worker (a Deno module worker
  * running its own wasm backend on another core). Messages:
- * `init {topology, engine}` builds the model on that engine; `grads {weights, x, y, ...}` loads the
- * weights and returns the gradients of that batch slice; `predict {weights?, x}`
+ * `init {topology, engine}` builds the model on that engine; `grads {weights, x, y, loss, ...}` loads the
+ * weights and returns the gradients of that batch slice under that loss; `predict {weights?, x}`
  * returns class probabilities.
  *
  * @module
@@ -30,8 +30,8 @@ port.onmessage = async (e: MessageEvent) => {
     if (!model) throw new Error("worker not initialised");
     if (m.weights) assignFlat(allVariables(model), m.weights);
     if (m.type === "grads") {
-      const x = tf.tensor4d(m.x, m.xShape), y = tf.tensor2d(m.y, m.yShape);
-      const g = batchGradients(model, x, y);
+      const x = tf.tensor(m.x, m.xShape), y = tf.tensor(m.y, m.yShape);
+      const g = batchGradients(model, x, y, m.loss);
       const flat = flatten(g.grads);
       tf.dispose([x, y, ...g.grads]);
       port.postMessage({ type: "grads", loss: g.loss, correct: g.correct, grads: flat }, [flat.buffer]);

@@ -1,5 +1,5 @@
 /**
- * Seeded pseudo-random numbers, so every draw in the project (data recipe,
+ * Seeded pseudo-random numbers, so every draw in the project (data synthesis,
  * splits, shuffles, augmentation) is reproducible from one integer.
  *
  * @module

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { drawSplits, noiseSeed, noisyImage } from "../lib/data/recipe.ts";
+import { drawSplits, noiseSeed, noisyImage } from "../lib/data/synthesis.ts";
 import { loadMnist } from "../lib/data/mnist.ts";
 import { classCounts, PIXELS } from "../lib/data/dataset.ts";
 import { createRandom } from "../lib/util/random.ts";

@@ -1,8 +1,9 @@
 /**
- * The noisy-digits recipe of the data card (`shared/DATA.md`), in memory:
- * a seeded, class-balanced, non-overlapping draw of training and test digits
- * from MNIST, scaled to [0, 1], with every pixel replaced by
- * `max(digit, u)`, `u ~ Uniform[0, 1]`.
+ * The data synthesis of the data card (`shared/DATA.md`), in memory: how the
+ * noisy digits are made. A seeded, class-balanced, non-overlapping draw of
+ * training and test digits from MNIST, scaled to [0, 1], with every pixel
+ * replaced by `max(digit, u)`, `u ~ Uniform[0, 1]`. ("Recipe" in this project
+ * names the training recipe, `lib/study/training.ts`.)
  *
  * Writing the result as CSV lives in `generate.ts`.
  *
@@ -13,8 +14,8 @@ import { NUM_CLASSES, PIXELS } from "./dataset.ts";
 import type { MnistDigits } from "./mnist.ts";
 import { createRandom, proportionalCounts, shuffleInPlace } from "../util/random.ts";
 
-/** Options of the recipe. */
-export interface RecipeOptions {
+/** Options of the data synthesis. */
+export interface SynthesisOptions {
   /** Seed of every draw (default 2020). */
   seed?: number;
   /** Number of training digits (default 12,000). */
@@ -23,20 +24,20 @@ export interface RecipeOptions {
   testCount?: number;
 }
 
-/** Default recipe settings (the competition's sizes). */
-export const RECIPE_DEFAULTS: Required<RecipeOptions> = { seed: 2020, trainCount: 12_000, testCount: 50_000 };
+/** Default synthesis settings (the competition's sizes). */
+export const SYNTHESIS_DEFAULTS: Required<SynthesisOptions> = { seed: 2020, trainCount: 12_000, testCount: 50_000 };
 
-/** The recipe settings with defaults for every option left out or `undefined`. */
-export function recipeSettings(options: RecipeOptions = {}): Required<RecipeOptions> {
+/** The synthesis settings with defaults for every option left out or `undefined`. */
+export function synthesisSettings(options: SynthesisOptions = {}): Required<SynthesisOptions> {
   return {
-    seed: options.seed ?? RECIPE_DEFAULTS.seed,
-    trainCount: options.trainCount ?? RECIPE_DEFAULTS.trainCount,
-    testCount: options.testCount ?? RECIPE_DEFAULTS.testCount,
+    seed: options.seed ?? SYNTHESIS_DEFAULTS.seed,
+    trainCount: options.trainCount ?? SYNTHESIS_DEFAULTS.trainCount,
+    testCount: options.testCount ?? SYNTHESIS_DEFAULTS.testCount,
   };
 }
 
 /** Which MNIST digits go to each split. */
-export interface RecipeDraw {
+export interface SynthesisDraw {
   /** Indices into the 70,000 MNIST digits, in file order. */
   train: Uint32Array;
   test: Uint32Array;
@@ -47,10 +48,10 @@ export interface RecipeDraw {
  * then each split takes its share of that class, so both splits keep MNIST's
  * class proportions and never share a digit. The final order is shuffled.
  */
-export function drawSplits(labels: Uint8Array, options: RecipeOptions = {}): RecipeDraw {
-  const { seed, trainCount, testCount } = recipeSettings(options);
+export function drawSplits(labels: Uint8Array, options: SynthesisOptions = {}): SynthesisDraw {
+  const { seed, trainCount, testCount } = synthesisSettings(options);
   if (trainCount + testCount > labels.length) {
-    throw new RangeError(`recipe: ${trainCount} + ${testCount} digits requested, only ${labels.length} available`);
+    throw new RangeError(`synthesis: ${trainCount} + ${testCount} digits requested, only ${labels.length} available`);
   }
   const rng = createRandom(seed);
   const byClass: number[][] = Array.from({ length: NUM_CLASSES }, () => []);
@@ -87,7 +88,7 @@ export function noisyImage(
   return out;
 }
 
-/** Seed of the noise stream, derived from the recipe seed. */
+/** Seed of the noise stream, derived from the synthesis seed. */
 export function noiseSeed(seed: number): number {
   return (seed * 2654435761 + 0x9e3779b9) >>> 0;
 }
