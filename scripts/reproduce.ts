@@ -32,7 +32,6 @@ import { headline } from "../lib/study/headline.ts";
 import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/display/table.ts";
-import { formatPercent } from "../lib/display/format.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
