@@ -159,7 +159,7 @@ export async function digitAugmentationPlan(
 ): Promise<AugmentationPlan> {
   const seed = options.seed ?? 42, geometry = options.geometry ?? CLEAN_DIGIT_GEOMETRY;
   const originals = options.useOriginals === false
-    ? new Error("not used: competition files only")
+    ? new Error("not used")
     : await cleanTrainingDigits(labelled, options.recipe).catch((e: Error) => e);
   if (!(originals instanceof Error)) {
     const clean = head(subset(originals, indices, "clean originals"), options.count);
@@ -179,7 +179,9 @@ export async function digitAugmentationPlan(
   const { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip } = { ...NO_MOVES, ...geometry };
   const ranges = { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip };
   const augment = { ...DIGIT_AUGMENTATION, ...ranges, seed };
-  const why = `no clean originals (${originals.message})`;
+  const why = options.useOriginals === false
+    ? "clean originals not used (competition files only)"
+    : `no clean originals (${originals.message})`;
   if (!moves(geometry)) {
     return {
       train: noisy,
