@@ -7,7 +7,9 @@ import {
   freshNoiseTransform,
   NO_GEOMETRY,
 } from "../lib/train/fresh_noise.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
+import { createDataset, PIXELS, subset } from "../lib/data/dataset.ts";
+import { generateData } from "../lib/data/generate.ts";
+import { loadTrain } from "../lib/data/load.ts";
 import { createRandom } from "../lib/util/random.ts";
 
 await initBackend();
@@ -94,6 +96,26 @@ Deno.test("digitAugmentationPlan: a geometry that does not move digits gives fre
   assert.match(moved.description, /rotation 5°, zoom 5 %, noise fill/);
   assert.equal(moved.augment.interpolation, "nearest", "noisy images keep nearest sampling");
   assert.equal(moved.augment.widthShiftRange, 0);
+});
+
+Deno.test("digitAugmentationPlan uses recovered originals by default, the noisy images with useOriginals: false", async () => {
+  const dir = await Deno.makeTempDir();
+  const recipe = { trainCount: 40, testCount: 10, seed: 3 };
+  try {
+    await generateData({ ...recipe, dir, progress: "silent" });
+    const labelled = await loadTrain({ dataDir: dir, cache: false });
+    const rows = [1, 5, 9, 13];
+    const withOriginals = await digitAugmentationPlan(labelled, rows, { recipe });
+    assert.equal(withOriginals.kind, "fresh-noise");
+    const noisyOnly = await digitAugmentationPlan(labelled, rows, { recipe, useOriginals: false });
+    assert.equal(noisyOnly.kind, "noisy");
+    assert.match(noisyOnly.description, /competition files only/);
+    assert.deepEqual(noisyOnly.train.pixels, subset(labelled, rows, "rows").pixels, "the noisy rows themselves");
+    assert.notDeepEqual(withOriginals.train.pixels, noisyOnly.train.pixels);
+    assert.deepEqual(Array.from(noisyOnly.train.labels!), Array.from(withOriginals.train.labels!));
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("describeGeometry names each movement, or none", () => {

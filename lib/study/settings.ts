@@ -9,13 +9,14 @@
 import type { PipelineOptions } from "../svm/pipeline.ts";
 
 /**
- * The report's two SVMs on raw pixels (sections 5.1 and 5.2), cached per
- * profile: notebook 03 fits them, later notebooks reload them to compare.
+ * The report's two SVMs on raw pixels (sections 5.1 and 5.2), with its `class_weight='balanced'` (each class's C
+ * scaled inversely to its frequency), cached per profile: notebook 03 fits them, later notebooks reload them to
+ * compare.
  */
 export function reportSvmSpec(kernel: "rbf" | "linear", profile: string): PipelineOptions {
   return kernel === "rbf"
-    ? { svc: { kernel: "rbf", C: 0.8, gamma: 0.01 }, cacheName: `svm_rbf_raw_${profile}` }
-    : { svc: { kernel: "linear", C: 0.6 }, cacheName: `svm_linear_raw_${profile}` };
+    ? { svc: { kernel: "rbf", C: 0.8, gamma: 0.01, classWeight: "balanced" }, cacheName: `svm_rbf_raw_${profile}` }
+    : { svc: { kernel: "linear", C: 0.6, classWeight: "balanced" }, cacheName: `svm_linear_raw_${profile}` };
 }
 
 /**

@@ -11,7 +11,8 @@
  *
  * When no clean originals exist (the real competition files), {@linkcode
  * digitAugmentationPlan} falls back to {@linkcode DIGIT_AUGMENTATION} on the
- * noisy images.
+ * noisy images; `useOriginals: false` takes that path on purpose, to train as
+ * a user with only the competition files would.
  *
  * @module
  */
@@ -30,6 +31,7 @@ import {
 } from "./augment.ts";
 import { type Dataset, head, subset } from "../data/dataset.ts";
 import { cleanTrainingDigits } from "../data/clean.ts";
+import type { RecipeOptions } from "../data/recipe.ts";
 
 /**
  * The geometric part of {@linkcode DIGIT_AUGMENTATION}, for clean digits:
@@ -123,6 +125,13 @@ export interface AugmentationPlanOptions {
   seed?: number;
   /** How each clean digit is moved before its new background (default {@linkcode CLEAN_DIGIT_GEOMETRY}). */
   geometry?: AugmentOptions;
+  /**
+   * Recover and use the clean originals when the data was built by the recipe (default true). With false the plan
+   * never looks for them and augments the noisy images, as it must with the real competition files.
+   */
+  useOriginals?: boolean;
+  /** The recipe the data was built with, to recover its originals (default the recipe's defaults). */
+  recipe?: RecipeOptions;
 }
 
 /**
@@ -132,7 +141,16 @@ export interface AugmentationPlanOptions {
  * the noisy images themselves: moved by the same ranges with noise fill
  * (like {@linkcode DIGIT_AUGMENTATION}), or used as they are when the
  * geometry does not move digits (there is no background to draw again).
+ * `useOriginals: false` chooses the second path even where originals exist.
  * Never touches a test digit.
+ *
+ * @example
+ * ```ts
+ * import type { Dataset } from "../data/dataset.ts";
+ * declare const labelled: Dataset, trainIndices: Int32Array;
+ * const plan = await digitAugmentationPlan(labelled, trainIndices, { useOriginals: false });
+ * plan.kind; // "noisy": what a user with only the competition files trains on
+ * ```
  */
 export async function digitAugmentationPlan(
   labelled: Dataset,
@@ -140,8 +158,11 @@ export async function digitAugmentationPlan(
   options: AugmentationPlanOptions = {},
 ): Promise<AugmentationPlan> {
   const seed = options.seed ?? 42, geometry = options.geometry ?? CLEAN_DIGIT_GEOMETRY;
-  try {
-    const clean = head(subset(await cleanTrainingDigits(labelled), indices, "clean originals"), options.count);
+  const originals = options.useOriginals === false
+    ? new Error("not used")
+    : await cleanTrainingDigits(labelled, options.recipe).catch((e: Error) => e);
+  if (!(originals instanceof Error)) {
+    const clean = head(subset(originals, indices, "clean originals"), options.count);
     const augment = { ...CLEAN_DIGIT_GEOMETRY, ...NO_MOVES, ...geometry, seed };
     const moved = moves(geometry) ? `moved (${describeGeometry(geometry)}) and given` : "given";
     return {
@@ -152,37 +173,35 @@ export async function digitAugmentationPlan(
       background: "fresh-noise",
       description: `${clean.count} clean originals, ${moved} a fresh noise background in every batch`,
     };
-  } catch (e) {
-    const noisy = head(subset(labelled, indices, "training images"), options.count);
-    // Only the ranges carry over: noisy images keep DIGIT_AUGMENTATION's nearest sampling and noise fill.
-    const { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip } = {
-      ...NO_MOVES,
-      ...geometry,
-    };
-    const ranges = { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip };
-    const augment = { ...DIGIT_AUGMENTATION, ...ranges, seed };
-    const why = `no clean originals (${(e as Error).message})`;
-    if (!moves(geometry)) {
-      return {
-        train: noisy,
-        transform: (batch) => batch,
-        kind: "noisy",
-        augment,
-        background: "as-is",
-        description: `${why}; without them no background can be drawn again, so the ${noisy.count} noisy ` +
-          "images are used as they are",
-      };
-    }
+  }
+  const noisy = head(subset(labelled, indices, "training images"), options.count);
+  // Only the ranges carry over: noisy images keep DIGIT_AUGMENTATION's nearest sampling and noise fill.
+  const { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip } = { ...NO_MOVES, ...geometry };
+  const ranges = { rotationRange, widthShiftRange, heightShiftRange, zoomRange, horizontalFlip };
+  const augment = { ...DIGIT_AUGMENTATION, ...ranges, seed };
+  const why = options.useOriginals === false
+    ? "clean originals not used (competition files only)"
+    : `no clean originals (${originals.message})`;
+  if (!moves(geometry)) {
     return {
       train: noisy,
-      transform: asFitTransform(createAugmenter(augment)),
+      transform: (batch) => batch,
       kind: "noisy",
       augment,
       background: "as-is",
-      description: `${why}; digit augmentation (${describeGeometry(geometry)}, noise fill) of the ` +
-        `${noisy.count} noisy images instead`,
+      description: `${why}; without them no background can be drawn again, so the ${noisy.count} noisy ` +
+        "images are used as they are",
     };
   }
+  return {
+    train: noisy,
+    transform: asFitTransform(createAugmenter(augment)),
+    kind: "noisy",
+    augment,
+    background: "as-is",
+    description: `${why}; digit augmentation (${describeGeometry(geometry)}, noise fill) of the ` +
+      `${noisy.count} noisy images instead`,
+  };
 }
 
 /** Ranges that switch every movement off, under a given geometry. */
