@@ -100,14 +100,14 @@ Deno.test("digitAugmentationPlan: a geometry that does not move digits gives fre
 
 Deno.test("digitAugmentationPlan uses recovered originals by default, the noisy images with useOriginals: false", async () => {
   const dir = await Deno.makeTempDir();
-  const recipe = { trainCount: 40, testCount: 10, seed: 3 };
+  const synthesis = { trainCount: 40, testCount: 10, seed: 3 };
   try {
-    await generateData({ ...recipe, dir, progress: "silent" });
+    await generateData({ ...synthesis, dir, progress: "silent" });
     const labelled = await loadTrain({ dataDir: dir, cache: false });
     const rows = [1, 5, 9, 13];
-    const withOriginals = await digitAugmentationPlan(labelled, rows, { recipe });
+    const withOriginals = await digitAugmentationPlan(labelled, rows, { synthesis });
     assert.equal(withOriginals.kind, "fresh-noise");
-    const noisyOnly = await digitAugmentationPlan(labelled, rows, { recipe, useOriginals: false });
+    const noisyOnly = await digitAugmentationPlan(labelled, rows, { synthesis, useOriginals: false });
     assert.equal(noisyOnly.kind, "noisy");
     assert.match(noisyOnly.description, /competition files only/);
     assert.deepEqual(noisyOnly.train.pixels, subset(labelled, rows, "rows").pixels, "the noisy rows themselves");

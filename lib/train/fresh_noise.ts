@@ -31,7 +31,7 @@ import {
 } from "./augment.ts";
 import { type Dataset, head, subset } from "../data/dataset.ts";
 import { cleanTrainingDigits } from "../data/clean.ts";
-import type { RecipeOptions } from "../data/recipe.ts";
+import type { SynthesisOptions } from "../data/synthesis.ts";
 
 /**
  * The geometric part of {@linkcode DIGIT_AUGMENTATION}, for clean digits:
@@ -126,12 +126,12 @@ export interface AugmentationPlanOptions {
   /** How each clean digit is moved before its new background (default {@linkcode CLEAN_DIGIT_GEOMETRY}). */
   geometry?: AugmentOptions;
   /**
-   * Recover and use the clean originals when the data was built by the recipe (default true). With false the plan
+   * Recover and use the clean originals when the data was built by the synthesis (default true). With false the plan
    * never looks for them and augments the noisy images, as it must with the real competition files.
    */
   useOriginals?: boolean;
-  /** The recipe the data was built with, to recover its originals (default the recipe's defaults). */
-  recipe?: RecipeOptions;
+  /** The synthesis the data was built with, to recover its originals (default its defaults). */
+  synthesis?: SynthesisOptions;
 }
 
 /**
@@ -160,7 +160,7 @@ export async function digitAugmentationPlan(
   const seed = options.seed ?? 42, geometry = options.geometry ?? CLEAN_DIGIT_GEOMETRY;
   const originals = options.useOriginals === false
     ? new Error("not used")
-    : await cleanTrainingDigits(labelled, options.recipe).catch((e: Error) => e);
+    : await cleanTrainingDigits(labelled, options.synthesis).catch((e: Error) => e);
   if (!(originals instanceof Error)) {
     const clean = head(subset(originals, indices, "clean originals"), options.count);
     const augment = { ...CLEAN_DIGIT_GEOMETRY, ...NO_MOVES, ...geometry, seed };
