@@ -39,3 +39,23 @@ Deno.test("fitOnFeatures and accuracyOnFeatures refuse features without labels",
   assert.throws(() => accuracyOnFeatures(model, features(8, 1, false)), /without labels/);
   model.dispose();
 });
+
+Deno.test("fitOnFeatures trains with the optimizer it is given (the report's SGD and Adadelta at 1e-4)", async () => {
+  const frozen = softmaxHead([1, 1, 4], 3);
+  const before = frozen.getWeights().map((w) => [...w.dataSync()]);
+  const still = await fitOnFeatures(frozen, features(64, 1), {
+    epochs: 3,
+    optimizer: { name: "sgd", learningRate: 0 },
+  });
+  assert.deepEqual(frozen.getWeights().map((w) => [...w.dataSync()]), before, "SGD at rate 0 changes nothing");
+  assert.deepEqual(still.history.lr, [0, 0, 0]);
+  const slow = softmaxHead([1, 1, 4], 3);
+  const run = await fitOnFeatures(slow, features(64, 1), {
+    epochs: 2,
+    optimizer: { name: "adadelta", learningRate: 1e-4 },
+  });
+  assert.deepEqual(run.history.lr, [1e-4, 1e-4]);
+  assert.notDeepEqual(slow.getWeights().map((w) => [...w.dataSync()]), before, "Adadelta moves the weights");
+  frozen.dispose();
+  slow.dispose();
+});

@@ -13,13 +13,16 @@ import { createProgress } from "../display/progress.ts";
 import { emptyHistory, type History } from "./fit.ts";
 import { oneHot } from "../runtime/tensors.ts";
 import { accuracy } from "../metrics/accuracy.ts";
+import { createOptimizer, getLearningRate, type OptimizerSpec } from "./optimizers.ts";
 
 /** Options of {@linkcode fitOnFeatures}. */
 export interface FitOnFeaturesOptions {
   epochs?: number;
   batchSize?: number;
-  /** Adam learning rate (default 1e-3). */
+  /** Adam learning rate (default 1e-3), or the rate of `optimizer` when it names none. */
   learningRate?: number;
+  /** Optimizer by name (default Adam), e.g. the report's `{ name: "sgd", learningRate: 1e-4 }`. */
+  optimizer?: OptimizerSpec;
   /** Features of a labelled holdout, evaluated after every epoch. */
   validation?: Features;
   /** Seed of the shuffles (default 1). */
@@ -42,8 +45,10 @@ export async function fitOnFeatures(
   options: FitOnFeaturesOptions = {},
 ): Promise<{ history: History; seconds: number }> {
   const epochs = options.epochs ?? 20;
+  const optimizer = createOptimizer({ name: "adam", learningRate: options.learningRate ?? 1e-3, ...options.optimizer });
+  const lr = getLearningRate(optimizer);
   head.compile({
-    optimizer: tf.train.adam(options.learningRate ?? 1e-3),
+    optimizer,
     loss: "categoricalCrossentropy",
     metrics: ["accuracy"],
   });
@@ -72,7 +77,7 @@ export async function fitOnFeatures(
             history.valLoss.push(logs?.val_loss ?? NaN);
             history.valAccuracy.push(logs?.val_acc ?? logs?.val_accuracy ?? NaN);
           }
-          history.lr.push(options.learningRate ?? 1e-3);
+          history.lr.push(lr);
           history.seconds.push((performance.now() - epochStart) / 1000);
           epochStart = performance.now();
           bar.tick(1, { loss: logs?.loss ?? NaN, ...(v ? { val_acc: logs?.val_acc ?? NaN } : {}) });
