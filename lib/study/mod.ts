@@ -6,6 +6,7 @@
 
 export * from "./notebooks.ts";
 export * from "./profile.ts";
+export * from "./report_simple_cnn.ts";
 export * from "./ranking.ts";
 export * from "./results.ts";
 export * from "./settings.ts";
