@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/runtime/backend.ts";
 import type { Features } from "../lib/networks/features.ts";
-import { accuracyOnFeatures, fitOnFeatures } from "../lib/train/fit_features.ts";
+import { accuracyOnFeatures, fitOnFeatures, predictOnFeatures } from "../lib/train/fit_features.ts";
 import { createRandom } from "../lib/util/random.ts";
 import { softmaxHead } from "./support/models.ts";
 
@@ -30,6 +30,7 @@ Deno.test("fitOnFeatures trains a head on features, one history row per epoch, v
   assert.ok(run.history.loss[29] < run.history.loss[0], "the loss falls");
   assert.ok(run.seconds > 0);
   assert.equal(accuracyOnFeatures(model, features(32, 3)), 1);
+  assert.deepEqual([...predictOnFeatures(model, features(8, 4, false))], [0, 1, 2, 3, 0, 1, 2, 3]);
   model.dispose();
 });
 

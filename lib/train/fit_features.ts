@@ -91,9 +91,13 @@ export async function fitOnFeatures(
   return { history, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The class `head` predicts for each row of `f` (labels not needed). */
+export function predictOnFeatures(head: tf.LayersModel, f: Features): Int32Array {
+  return tf.tidy(() => (head.predict(tensorOf(f)) as tf.Tensor).argMax(-1).dataSync() as Int32Array);
+}
+
 /** Accuracy of `head` on labelled features. */
 export function accuracyOnFeatures(head: tf.LayersModel, f: Features): number {
   const labels = requireFeatureLabels(f);
-  const predicted = tf.tidy(() => (head.predict(tensorOf(f)) as tf.Tensor).argMax(-1).dataSync());
-  return accuracy(labels, predicted);
+  return accuracy(labels, predictOnFeatures(head, f));
 }
