@@ -62,16 +62,16 @@ export function accuracyCurves(series: CurveSeries[], options: AccuracyCurvesOpt
   const colours = labels.map((_, i) => PALETTE[i % PALETTE.length]);
   const key = labels.flatMap((label, i) => [
     Plot.dot([label], {
-      frameAnchor: "bottom-right",
+      frameAnchor: "right",
       dx: -230,
-      dy: -12 - 16 * (labels.length - 1 - i),
+      dy: 16 * i,
       r: 4,
       fill: colours[i],
     }),
     Plot.text([label], {
-      frameAnchor: "bottom-right",
+      frameAnchor: "right",
       dx: -222,
-      dy: -12 - 16 * (labels.length - 1 - i),
+      dy: 16 * i,
       text: (d: string) => d,
       textAnchor: "start",
     }),
@@ -83,7 +83,8 @@ export function accuracyCurves(series: CurveSeries[], options: AccuracyCurvesOpt
     width: options.width ?? 720,
     height: options.height ?? 360,
     marginLeft: 50,
-    x: { label: axis === "seconds" ? "wall-clock seconds of training" : "epoch", grid: true },
+    marginRight: 30,
+    x: { label: axis === "seconds" ? "wall-clock seconds of training" : "epoch", grid: true, zero: true },
     y: { label: "holdout accuracy", grid: true, domain: [0, 1] },
     color: { domain: labels, range: colours },
     marks: [
