@@ -109,8 +109,7 @@ export class FullBatchOptimizer extends tf.Optimizer {
 
 /**
  * A {@linkcode FullBatchOptimizer} over `spec` for a training set of `count` images, in slices of at most
- * `maxSlice` images (default 128) of near-equal size. Small slices keep an epoch as fast as one of batch 64: in slices
- * of 500 (250 per core) an epoch of the simple CNN took twice as long (notebook 04, `smoke`).
+ * `maxSlice` images (default 128) of near-equal size.
  */
 export function fullBatchOptimizer(spec: OptimizerSpec, count: number, maxSlice = 128): FullBatchOptimizer {
   const slices = Math.ceil(count / maxSlice);
