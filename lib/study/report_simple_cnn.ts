@@ -140,8 +140,9 @@ export interface Extrapolation {
 }
 
 /**
- * Extends the last `window` epochs of a learning curve (holdout accuracy) in a straight line to `target`. Curves
- * flatten as they rise, so this is a lower bound of what is needed, and only meaningful while the curve climbs.
+ * Extends the last `window` epochs of a learning curve (holdout accuracy) in a straight line to `target`: a lower
+ * bound of what is needed for a curve that flattens as it rises, an upper bound for one still speeding up (Adadelta's
+ * first epochs, whose steps grow with its accumulated updates), and only meaningful while the curve climbs.
  * Null when the curve has fewer than two epochs.
  */
 export function extrapolateToTarget(history: History, target: number, window = 3): Extrapolation | null {
