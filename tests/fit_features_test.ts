@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { initBackend } from "../lib/runtime/backend.ts";
 import type { Features } from "../lib/networks/features.ts";
-import { accuracyOnFeatures, fitOnFeatures } from "../lib/train/fit_features.ts";
+import { accuracyOnFeatures, fitOnFeatures, predictOnFeatures } from "../lib/train/fit_features.ts";
 import { createRandom } from "../lib/util/random.ts";
 import { softmaxHead } from "./support/models.ts";
 
@@ -30,6 +30,7 @@ Deno.test("fitOnFeatures trains a head on features, one history row per epoch, v
   assert.ok(run.history.loss[29] < run.history.loss[0], "the loss falls");
   assert.ok(run.seconds > 0);
   assert.equal(accuracyOnFeatures(model, features(32, 3)), 1);
+  assert.deepEqual([...predictOnFeatures(model, features(8, 4, false))], [0, 1, 2, 3, 0, 1, 2, 3]);
   model.dispose();
 });
 
@@ -50,4 +51,24 @@ Deno.test("fitOnFeatures is reproducible: the same seed trains the same head, an
   const a = await run(1), b = await run(1), c = await run(2);
   assert.deepEqual(a, b);
   assert.notDeepEqual(a, c);
+});
+
+Deno.test("fitOnFeatures trains with the optimizer it is given (the report's SGD and Adadelta at 1e-4)", async () => {
+  const frozen = softmaxHead([1, 1, 4], 3);
+  const before = frozen.getWeights().map((w) => [...w.dataSync()]);
+  const still = await fitOnFeatures(frozen, features(64, 1), {
+    epochs: 3,
+    optimizer: { name: "sgd", learningRate: 0 },
+  });
+  assert.deepEqual(frozen.getWeights().map((w) => [...w.dataSync()]), before, "SGD at rate 0 changes nothing");
+  assert.deepEqual(still.history.lr, [0, 0, 0]);
+  const slow = softmaxHead([1, 1, 4], 3);
+  const run = await fitOnFeatures(slow, features(64, 1), {
+    epochs: 2,
+    optimizer: { name: "adadelta", learningRate: 1e-4 },
+  });
+  assert.deepEqual(run.history.lr, [1e-4, 1e-4]);
+  assert.notDeepEqual(slow.getWeights().map((w) => [...w.dataSync()]), before, "Adadelta moves the weights");
+  frozen.dispose();
+  slow.dispose();
 });

@@ -7,6 +7,7 @@
 export * from "./headline.ts";
 export * from "./notebooks.ts";
 export * from "./profile.ts";
+export * from "./report_simple_cnn.ts";
 export * from "./ranking.ts";
 export * from "./results.ts";
 export * from "./settings.ts";

@@ -13,13 +13,16 @@ import type { ProgressOptions } from "../display/progress.ts";
 import { fit, type History, type TrainingSet } from "./fit.ts";
 import { oneHotAt, rowsAt } from "../runtime/tensors.ts";
 import { accuracy } from "../metrics/accuracy.ts";
+import type { OptimizerSpec } from "./optimizers.ts";
 
 /** Options of {@linkcode fitOnFeatures}. */
 export interface FitOnFeaturesOptions {
   epochs?: number;
   batchSize?: number;
-  /** Adam learning rate (default 1e-3). */
+  /** Adam learning rate (default 1e-3), or the rate of `optimizer` when it names none. */
   learningRate?: number;
+  /** Optimizer by name (default Adam), e.g. the report's `{ name: "sgd", learningRate: 1e-4 }`. */
+  optimizer?: OptimizerSpec;
   /** Features of a labelled holdout, evaluated after every epoch. */
   validation?: Features;
   /** Seed of the shuffles (default 1). */
@@ -63,7 +66,7 @@ export async function fitOnFeatures(
   const history = await fit(head, rows, {
     epochs: options.epochs ?? 20,
     batchSize: options.batchSize ?? 128,
-    optimizer: { name: "adam", learningRate: options.learningRate ?? 1e-3 },
+    optimizer: { name: "adam", learningRate: options.learningRate ?? 1e-3, ...options.optimizer },
     validation,
     seed: options.seed ?? 1,
     label: "train head",
@@ -72,9 +75,13 @@ export async function fitOnFeatures(
   return { history, seconds: (performance.now() - t0) / 1000 };
 }
 
+/** The class `head` predicts for each row of `f` (labels not needed). */
+export function predictOnFeatures(head: tf.LayersModel, f: Features): Int32Array {
+  return tf.tidy(() => (head.predict(tensorOf(f)) as tf.Tensor).argMax(-1).dataSync() as Int32Array);
+}
+
 /** Accuracy of `head` on labelled features. */
 export function accuracyOnFeatures(head: tf.LayersModel, f: Features): number {
   const labels = requireFeatureLabels(f);
-  const predicted = tf.tidy(() => (head.predict(tensorOf(f)) as tf.Tensor).argMax(-1).dataSync());
-  return accuracy(labels, predicted);
+  return accuracy(labels, predictOnFeatures(head, f));
 }

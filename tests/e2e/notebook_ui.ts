@@ -77,8 +77,8 @@ const NOTEBOOKS: NotebookCase[] = [
       { name: "confusion heatmap", source: /confusionHeatmap\(/ },
     ],
     rerun: /historyPlot\(plain\.history/,
-    section: "Assessment",
-    models: ["simple-cnn", "simple-cnn-augmented"],
+    section: "6.1.1 Assess performance",
+    models: ["simple-cnn", "simple-cnn-report-stage1", "simple-cnn-report-stage2", "simple-cnn-augmented"],
   },
 ];
 /** The fixture whose long cell must show a progress bar updating in place. */
