@@ -39,8 +39,8 @@ import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate }
 import { evaluate } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
 import { batchTensors } from "../runtime/tensors.ts";
-import { trainStep } from "./step.ts";
-import { createWorkerPool, type WorkerPool } from "./parallel.ts";
+import { applyFlatGradients, trainStep } from "./step.ts";
+import { createWorkerPool, type FlatGradients, localGradients, type WorkerPool } from "./parallel.ts";
 
 export { categoricalCrossentropy } from "./step.ts";
 
@@ -68,6 +68,12 @@ export interface FitOptions {
   epochs?: number;
   /** Images per step (default 64). */
   batchSize?: number;
+  /**
+   * Most images computed at once (default: the whole batch). A larger batch is computed in slices of this size
+   * whose gradients are averaged, weighted by their size, before one update: the step is the whole batch's gradient,
+   * so a batch of 4,096 or of the whole training set fits in memory (BatchNorm's batch statistics are each slice's).
+   */
+  microBatch?: number;
   /** Cap on steps per epoch (default: the whole set), like Keras' `steps_per_epoch`. */
   stepsPerEpoch?: number;
   /** Optimizer by name or ready-made (default Adam, lr 1e-3). */
@@ -161,6 +167,8 @@ function isOptimizer(o: unknown): o is tf.Optimizer {
  */
 export async function fit(model: tf.LayersModel, train: Dataset, options: FitOptions = {}): Promise<History> {
   const epochs = options.epochs ?? 10, batchSize = options.batchSize ?? 64, seed = options.seed ?? 42;
+  const microBatch = options.microBatch ?? Infinity;
+  if (!(microBatch >= 1)) throw new RangeError(`fit: microBatch must be 1 or more, got ${options.microBatch}`);
   const fullSteps = Math.ceil(train.count / batchSize);
   const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
   const given = isOptimizer(options.optimizer);
@@ -219,7 +227,9 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
         });
         const n = batch.x.shape[0];
         let r: { loss: number; correct: number };
-        if (pool) {
+        if (microBatch < n) {
+          r = await accumulatedStep(model, optimizer, batch.x, batch.y, microBatch, pool);
+        } else if (pool) {
           r = await pool.step(model, optimizer, batch.x, batch.y);
         } else {
           r = trainStep(model, optimizer, batch.x, batch.y);
@@ -286,6 +296,39 @@ export async function fit(model: tf.LayersModel, train: Dataset, options: FitOpt
   }
   if (!given) optimizer.dispose();
   return history;
+}
+
+/**
+ * One update from the gradient of a batch computed in slices of at most `microBatch` images (on the pool's replicas
+ * when there is one): the slices' gradients averaged, weighted by their size, then applied once.
+ */
+async function accumulatedStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor4D,
+  y: tf.Tensor2D,
+  microBatch: number,
+  pool: WorkerPool | null,
+): Promise<{ loss: number; correct: number }> {
+  const n = x.shape[0];
+  let sum: Float32Array | null = null, loss = 0, correct = 0;
+  for (let a = 0; a < n; a += microBatch) {
+    const rows = Math.min(microBatch, n - a);
+    const xs = tf.slice(x, [a, 0, 0, 0], [rows, -1, -1, -1]), ys = tf.slice(y, [a, 0], [rows, -1]);
+    let g: FlatGradients;
+    try {
+      g = pool ? await pool.gradients(model, xs, ys) : localGradients(model, xs, ys);
+    } finally {
+      tf.dispose([xs, ys]);
+    }
+    const w = rows / n;
+    if (!sum) sum = new Float32Array(g.grads.length);
+    for (let k = 0; k < sum.length; k++) sum[k] += g.grads[k] * w;
+    loss += g.loss * w;
+    correct += g.correct;
+  }
+  applyFlatGradients(model, optimizer, sum!);
+  return { loss, correct };
 }
 
 /** One line summarising an epoch, Keras-style. */
