@@ -12,4 +12,5 @@ export * from "./figure.ts";
 export * from "./histogram.ts";
 export * from "./history.ts";
 export * from "./png.ts";
+export * from "./runs.ts";
 export * from "./tables.ts";
