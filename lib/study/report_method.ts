@@ -98,7 +98,13 @@ export function trainSection63Method(name: string, options: ReportMethodRunOptio
       seed,
     },
     profile: options.profile,
-    key: { recipe: "report-6.3-adadelta-full-batch", atRate, atLowerRate, rates: [h.learningRate, h.lowerRate] },
+    key: {
+      recipe: "report-6.3-adadelta-full-batch",
+      atRate,
+      atLowerRate,
+      rates: [h.learningRate, h.lowerRate],
+      microBatch: REPORT_MICRO_BATCH, // BatchNorm's statistics are each slice's
+    },
   });
 }
 
@@ -126,7 +132,7 @@ export function trainSection7Method(name: string, options: ReportMethodRunOption
       seed,
     },
     profile: options.profile,
-    key: { recipe: "report-7-adadelta-4096-warmup-step", epochs: options.epochs },
+    key: { recipe: "report-7-adadelta-4096-warmup-step", epochs: options.epochs, microBatch: REPORT_MICRO_BATCH },
   });
 }
 
