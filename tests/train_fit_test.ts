@@ -22,6 +22,24 @@ function toySet(n: number, seed = 1): Dataset {
   return createDataset(px, { labels, name: "toy" });
 }
 
+/** A network without BatchNorm or dropout, so that a step's result depends on the gradient alone. */
+function plainModel(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return m;
+}
+
+/** Fails when two models' weights differ by 1e-5 or more anywhere. */
+function assertSameWeights(a: tf.LayersModel, b: tf.LayersModel, what = ""): void {
+  const wb = b.getWeights();
+  a.getWeights().forEach((w, i) => {
+    const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
+    assert.ok(d < 1e-5, `${what}weight ${i} differs by ${d}`);
+  });
+}
+
 function tinyModel(): tf.Sequential {
   const m = tf.sequential();
   m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
@@ -88,19 +106,12 @@ Deno.test("warmupStep compressed to a one-epoch warm-up never gives a rate of 0,
 
 Deno.test("a batch computed in micro-batches applies the whole batch's gradient, with or without a worker", async () => {
   await initBackend();
-  const build = () => {
-    const m = tf.sequential();
-    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
-    m.add(tf.layers.flatten());
-    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-    return m;
-  };
   const data = toySet(10, 9);
   const { x, y } = batchTensors(data, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const { trainStep } = await import("../lib/train/step.ts");
-  const start = build();
+  const start = plainModel();
   for (const workers of [0, 1]) {
-    const sliced = build(), whole = build(), sgd = tf.train.sgd(1);
+    const sliced = plainModel(), whole = plainModel(), sgd = tf.train.sgd(1);
     sliced.setWeights(start.getWeights());
     whole.setWeights(start.getWeights());
     trainStep(whole, sgd, x, y!); // the whole batch at once
@@ -114,11 +125,7 @@ Deno.test("a batch computed in micro-batches applies the whole batch's gradient,
       progress: "silent",
     });
     assert.equal(history.loss.length, 1);
-    const ws = whole.getWeights();
-    sliced.getWeights().forEach((w, i) => {
-      const d = tf.max(tf.abs(tf.sub(w, ws[i]))).dataSync()[0];
-      assert.ok(d < 1e-5, `workers ${workers}: weight ${i} differs by ${d}`);
-    });
+    assertSameWeights(sliced, whole, `workers ${workers}: `);
     [sliced, whole, sgd].forEach((o) => o.dispose());
   }
   tf.dispose([x, y!]);
@@ -262,14 +269,7 @@ Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, 
   await initBackend();
   const { createWorkerPool } = await import("../lib/train/parallel.ts");
   const { trainStep } = await import("../lib/train/step.ts");
-  const build = () => {
-    const m = tf.sequential();
-    m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
-    m.add(tf.layers.flatten());
-    m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
-    return m;
-  };
-  const a = build(), b = build();
+  const a = plainModel(), b = plainModel();
   b.setWeights(a.getWeights());
   const { x, y } = batchTensors(toySet(10, 9), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
   const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
@@ -280,11 +280,7 @@ Deno.test("a pooled step applies exactly the full-batch gradient (no BatchNorm, 
   } finally {
     pool.terminate();
   }
-  const wa = a.getWeights(), wb = b.getWeights();
-  wa.forEach((w, i) => {
-    const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
-    assert.ok(d < 1e-5, `weight ${i} differs by ${d}`);
-  });
+  assertSameWeights(a, b);
   tf.dispose([x, y!]);
   [sgdA, sgdB, a, b].forEach((o) => o.dispose());
 });
