@@ -22,6 +22,24 @@ function toySet(n: number, seed = 1): Dataset {
   return createDataset(px, { labels, name: "toy" });
 }
 
+/** A network without BatchNorm or dropout, so that a step's result depends on the gradient alone. */
+function plainModel(): tf.Sequential {
+  const m = tf.sequential();
+  m.add(tf.layers.conv2d({ filters: 3, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+  m.add(tf.layers.flatten());
+  m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  return m;
+}
+
+/** Fails when two models' weights differ by 1e-5 or more anywhere. */
+function assertSameWeights(a: tf.LayersModel, b: tf.LayersModel, what = ""): void {
+  const wb = b.getWeights();
+  a.getWeights().forEach((w, i) => {
+    const d = tf.max(tf.abs(tf.sub(w, wb[i]))).dataSync()[0];
+    assert.ok(d < 1e-5, `${what}weight ${i} differs by ${d}`);
+  });
+}
+
 function tinyModel(): tf.Sequential {
   const m = tf.sequential();
   m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
@@ -50,8 +68,9 @@ Deno.test("report models have the report's parameter counts and a Keras-style su
 Deno.test("schedules: the report's warm-up/step, one-cycle and cosine", () => {
   const at = (epoch: number, step = 0) => ({ epoch, step, stepsPerEpoch: 10, epochs: 5000 });
   const r = warmupStep();
-  assert.equal(r(at(0)), 0);
-  assert.equal(r(at(100)), 0.005);
+  assert.equal(r(at(0)), 0.01 / 2000); // one step of 2,000 done, not 0
+  assert.ok(Math.abs(r(at(99, 9)) - 0.005) < 1e-15);
+  assert.equal(r(at(199, 9)), 0.01);
   assert.equal(r(at(200)), 0.01);
   assert.equal(r(at(2999)), 0.01);
   assert.equal(r(at(3000)), 0.005);
@@ -66,6 +85,51 @@ Deno.test("schedules: the report's warm-up/step, one-cycle and cosine", () => {
   assert.ok(Math.abs(cs(ctx(0, 5)) - 1) < 1e-12);
   assert.ok(Math.abs(cs(ctx(1, 0)) - 2) < 1e-12);
   assert.ok(cs(ctx(9, 9)) < 0.01);
+});
+
+Deno.test("warmupStep compressed to a one-epoch warm-up never gives a rate of 0, and reaches the peak", () => {
+  const lr = warmupStep({ peak: 0.01, warmupEpochs: 1, steps: [[4, 0.005], [5, 0.001]] });
+  const at = (epoch: number, step: number) => lr({ epoch, step, stepsPerEpoch: 3, epochs: 6 });
+  const firstEpoch = [0, 1, 2].map((step) => at(0, step));
+  assert.ok(firstEpoch.every((r) => r > 0), `first epoch's rates ${firstEpoch}`);
+  assert.ok(firstEpoch[0] < firstEpoch[1] && firstEpoch[1] < firstEpoch[2]);
+  assert.equal(firstEpoch[2], 0.01);
+  assert.deepEqual([at(1, 0), at(3, 2), at(4, 0), at(5, 2)], [0.01, 0.01, 0.005, 0.001]);
+  const none = warmupStep({ peak: 0.01, warmupEpochs: 0, steps: [[2, 0.001]] });
+  assert.deepEqual([0, 1, 2].map((epoch) => none({ epoch, step: 0, stepsPerEpoch: 3, epochs: 3 })), [
+    0.01,
+    0.01,
+    0.001,
+  ]);
+  assert.throws(() => warmupStep({ warmupEpochs: -1 }), RangeError);
+});
+
+Deno.test("a batch computed in micro-batches applies the whole batch's gradient, with or without a worker", async () => {
+  await initBackend();
+  const data = toySet(10, 9);
+  const { x, y } = batchTensors(data, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+  const { trainStep } = await import("../lib/train/step.ts");
+  const start = plainModel();
+  for (const workers of [0, 1]) {
+    const sliced = plainModel(), whole = plainModel(), sgd = tf.train.sgd(1);
+    sliced.setWeights(start.getWeights());
+    whole.setWeights(start.getWeights());
+    trainStep(whole, sgd, x, y!); // the whole batch at once
+    const history = await fit(sliced, data, {
+      epochs: 1,
+      batchSize: 10,
+      microBatch: 3, // slices of 3, 3, 3 and 1 images
+      shuffle: false,
+      workers,
+      optimizer: tf.train.sgd(1),
+      progress: "silent",
+    });
+    assert.equal(history.loss.length, 1);
+    assertSameWeights(sliced, whole, `workers ${workers}: `);
+    [sliced, whole, sgd].forEach((o) => o.dispose());
+  }
+  tf.dispose([x, y!]);
+  start.dispose();
 });
 
 Deno.test("one-hot targets and batches come from the dataset's upright pixels", async () => {

@@ -45,8 +45,8 @@ import { evaluate, type Evaluation } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
 import { mapBatches } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
-import { type LossName, rowLosses, trainStep } from "./step.ts";
-import { createWorkerPool, type WorkerPool } from "./parallel.ts";
+import { applyFlatGradients, type LossName, rowLosses, trainStep } from "./step.ts";
+import { createWorkerPool, type FlatGradients, localGradients, type WorkerPool } from "./parallel.ts";
 
 export { categoricalCrossentropy, type LossName } from "./step.ts";
 
@@ -104,6 +104,12 @@ export interface FitOptions<Y extends tf.Tensor = tf.Tensor2D> {
   epochs?: number;
   /** Images per step (default 64). */
   batchSize?: number;
+  /**
+   * Most images computed at once (default: the whole batch). A larger batch is computed in slices of this size
+   * whose gradients are averaged, weighted by their size, before one update: the step is the whole batch's gradient,
+   * so a batch of 4,096 or of the whole training set fits in memory (BatchNorm's batch statistics are each slice's).
+   */
+  microBatch?: number;
   /** Cap on steps per epoch (default: the whole set), like Keras' `steps_per_epoch`. */
   stepsPerEpoch?: number;
   /** Optimizer by name or ready-made (default Adam, lr 1e-3). */
@@ -271,6 +277,8 @@ export async function fit<Y extends tf.Tensor = tf.Tensor2D>(
   const transform = options.transform as BatchTransform<tf.Tensor> | undefined; // Y is the caller's promise
   const shuffleSeed = options.shuffleSeed ?? ((epoch: number) => deriveSeed(seed, epoch, SEED_STRIDE.large));
   const fullSteps = Math.ceil(rows.count / batchSize);
+  const microBatch = options.microBatch ?? Infinity;
+  if (!(microBatch >= 1)) throw new RangeError(`fit: microBatch must be 1 or more, got ${options.microBatch}`);
   const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
   const given = isOptimizer(options.optimizer);
   const optimizer = isOptimizer(options.optimizer)
@@ -328,7 +336,9 @@ export async function fit<Y extends tf.Tensor = tf.Tensor2D>(
         });
         const n = batch.x.shape[0];
         let r: { loss: number; correct: number };
-        if (pool) {
+        if (microBatch < n) {
+          r = await accumulatedStep(model, optimizer, batch.x, batch.y, microBatch, pool, lossName);
+        } else if (pool) {
           r = await pool.step(model, optimizer, batch.x, batch.y, lossName);
         } else {
           r = trainStep(model, optimizer, batch.x, batch.y, lossName);
@@ -399,6 +409,40 @@ export async function fit<Y extends tf.Tensor = tf.Tensor2D>(
   }
   if (!given) optimizer.dispose();
   return history;
+}
+
+/**
+ * One update from the gradient of a batch computed in slices of at most `microBatch` images (on the pool's replicas
+ * when there is one): the slices' gradients averaged, weighted by their size, then applied once.
+ */
+async function accumulatedStep(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  microBatch: number,
+  pool: WorkerPool | null,
+  lossName: LossName,
+): Promise<{ loss: number; correct: number }> {
+  const n = x.shape[0];
+  let sum: Float32Array | null = null, loss = 0, correct = 0;
+  for (let a = 0; a < n; a += microBatch) {
+    const rows = Math.min(microBatch, n - a);
+    const xs = tf.slice(x, a, rows), ys = tf.slice(y, a, rows);
+    let g: FlatGradients;
+    try {
+      g = pool ? await pool.gradients(model, xs, ys, lossName) : localGradients(model, xs, ys, lossName);
+    } finally {
+      tf.dispose([xs, ys]);
+    }
+    const w = rows / n;
+    if (!sum) sum = new Float32Array(g.grads.length);
+    for (let k = 0; k < sum.length; k++) sum[k] += g.grads[k] * w;
+    loss += g.loss * w;
+    correct += g.correct;
+  }
+  applyFlatGradients(model, optimizer, sum!);
+  return { loss, correct };
 }
 
 /** One line summarising an epoch, Keras-style. */

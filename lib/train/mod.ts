@@ -9,7 +9,6 @@ export * from "./classifier.ts";
 export * from "./denoise.ts";
 export * from "./fit.ts";
 export * from "./fit_features.ts";
-export * from "./full_batch.ts";
 export * from "./fresh_noise.ts";
 export * from "./io.ts";
 export * from "./optimizers.ts";

@@ -30,7 +30,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
-import { allVariables, batchGradients, flatten, type LossName, trainableVariables, trainStep } from "./step.ts";
+import { allVariables, applyFlatGradients, batchGradients, flatten, type LossName } from "./step.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
 
 /** A set of model replicas in workers. */
@@ -48,10 +48,35 @@ export interface WorkerPool {
     y: tf.Tensor,
     lossName?: LossName,
   ): Promise<{ loss: number; correct: number }>;
+  /**
+   * The gradient of `x`/`y` computed as {@linkcode WorkerPool.step} does, but returned (flat, in trainable-weight
+   * order) instead of applied; `loss` is the batch's mean.
+   */
+  gradients(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, lossName?: LossName): Promise<FlatGradients>;
   /** Class probabilities of `count` images (flat pixel array), split across main thread and workers. */
   predict(model: tf.LayersModel, pixels: Float32Array, count: number): Promise<Float32Array>;
   /** Stops the workers. */
   terminate(): void;
+}
+
+/** A batch's gradient as one flat array (trainable-weight order), with its mean loss and correct predictions. */
+export interface FlatGradients {
+  loss: number;
+  correct: number;
+  grads: Float32Array;
+}
+
+/** Gradients of one batch on the main thread alone, flattened. */
+export function localGradients(
+  model: tf.LayersModel,
+  x: tf.Tensor,
+  y: tf.Tensor,
+  lossName: LossName = "categoricalCrossentropy",
+): FlatGradients {
+  const g = batchGradients(model, x, y, lossName);
+  const grads = flatten(g.grads);
+  tf.dispose(g.grads);
+  return { loss: g.loss, correct: g.correct, grads };
 }
 
 /**
@@ -112,62 +137,65 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
   // Workers run the main thread's engine (native kernels or not).
   await Promise.all(chans.map((c) => c.request({ type: "init", topology, engine: activeEngine() })));
 
+  async function gradients(
+    model: tf.LayersModel,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    lossName: LossName = "categoricalCrossentropy",
+  ): Promise<FlatGradients> {
+    const n = x.shape[0];
+    if (n < workers + 1) return localGradients(model, x, y, lossName); // too small to split
+    const ranges = splitRows(n, workers + 1);
+    const weights = flatten(allVariables(model));
+    const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
+    const per = x.size / n, perY = y.size / n;
+    const replies = chans.map((c, i) => {
+      const [a, b] = ranges[i + 1];
+      const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * perY, b * perY);
+      return c.request(
+        {
+          type: "grads",
+          weights: weights.slice(),
+          x: xPart,
+          xShape: [b - a, ...x.shape.slice(1)],
+          y: yPart,
+          yShape: [b - a, ...y.shape.slice(1)],
+          loss: lossName,
+        },
+        [xPart.buffer, yPart.buffer],
+      );
+    });
+    const [a0, b0] = ranges[0];
+    const x0 = tf.slice(x, a0, b0 - a0), y0 = tf.slice(y, a0, b0 - a0);
+    let local: FlatGradients;
+    try {
+      local = localGradients(model, x0, y0, lossName);
+    } finally {
+      tf.dispose([x0, y0]);
+    }
+    const remote = await Promise.all(replies);
+    let loss = local.loss * (b0 - a0), correct = local.correct;
+    // Plain indexed loops: Float32Array.from with a mapping callback took 25 ms on 273k weights.
+    const sum = local.grads, w0 = (b0 - a0) / n;
+    for (let k = 0; k < sum.length; k++) sum[k] *= w0;
+    remote.forEach((r, i) => {
+      const rows = ranges[i + 1][1] - ranges[i + 1][0], w = rows / n;
+      loss += r.loss * rows;
+      correct += r.correct;
+      const g = r.grads as Float32Array;
+      for (let k = 0; k < sum.length; k++) sum[k] += g[k] * w;
+    });
+    return { loss: loss / n, correct, grads: sum };
+  }
+
   return {
     size: workers,
     async step(model, optimizer, x, y, lossName = "categoricalCrossentropy") {
-      const n = x.shape[0];
-      if (n < workers + 1) return trainStep(model, optimizer, x, y, lossName); // too small to split
-      const ranges = splitRows(n, workers + 1);
-      const weights = flatten(allVariables(model));
-      const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
-      const per = x.size / n, perY = y.size / n;
-      const replies = chans.map((c, i) => {
-        const [a, b] = ranges[i + 1];
-        const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * perY, b * perY);
-        return c.request(
-          {
-            type: "grads",
-            weights: weights.slice(),
-            x: xPart,
-            xShape: [b - a, ...x.shape.slice(1)],
-            y: yPart,
-            yShape: [b - a, ...y.shape.slice(1)],
-            loss: lossName,
-          },
-          [xPart.buffer, yPart.buffer],
-        );
-      });
-      const [a0, b0] = ranges[0];
-      const vars = trainableVariables(model);
-      const local = tf.tidy(() => {
-        const x0 = tf.slice(x, a0, b0 - a0);
-        const y0 = tf.slice(y, a0, b0 - a0);
-        const g = batchGradients(model, x0, y0, lossName);
-        return { ...g, grads: g.grads.map((t) => tf.keep(t)) };
-      });
-      const remote = await Promise.all(replies);
-      let loss = local.loss * (b0 - a0), correct = local.correct;
-      // Plain indexed loops: Float32Array.from with a mapping callback took 25 ms on 273k weights.
-      const sum = flatten(local.grads), w0 = (b0 - a0) / n;
-      tf.dispose(local.grads);
-      for (let k = 0; k < sum.length; k++) sum[k] *= w0;
-      remote.forEach((r, i) => {
-        const rows = ranges[i + 1][1] - ranges[i + 1][0], w = rows / n;
-        loss += r.loss * rows;
-        correct += r.correct;
-        const g = r.grads as Float32Array;
-        for (let k = 0; k < sum.length; k++) sum[k] += g[k] * w;
-      });
-      const named: tf.NamedTensorMap = {};
-      let o = 0;
-      for (const v of vars) {
-        named[v.name] = tf.tensor(sum.subarray(o, o + v.size), v.shape);
-        o += v.size;
-      }
-      optimizer.applyGradients(named);
-      tf.dispose(Object.values(named));
-      return { loss: loss / n, correct };
+      const g = await gradients(model, x, y, lossName);
+      applyFlatGradients(model, optimizer, g.grads);
+      return { loss: g.loss, correct: g.correct };
     },
+    gradients,
     async predict(model, pixels, count) {
       if (count < workers + 1) {
         const p = tf.tidy(() => model.predict(tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));

@@ -40,22 +40,40 @@ export function constant(lr: number): Schedule {
 export interface WarmupStepOptions {
   /** Rate reached at the end of the warm-up (default 0.01). */
   peak?: number;
-  /** Epochs of linear warm-up from 0 (default 200). */
+  /** Epochs of linear warm-up (default 200; 0: none, `peak` from the first step). */
   warmupEpochs?: number;
   /** `[fromEpoch, rate]` drops, ascending (default [[3000, 0.005], [4000, 0.001]]). */
   steps?: [number, number][];
 }
 
 /**
- * The report's Keras scheduler: linear warm-up `peak * epoch / warmupEpochs`
- * up to and including `warmupEpochs`, then `peak`, then step drops. Epoch-wise
- * (constant within an epoch), like Keras' `LearningRateScheduler`.
+ * The report's Keras scheduler: a linear warm-up to `peak` over `warmupEpochs`,
+ * then `peak`, then step drops (epoch-wise, like Keras' `LearningRateScheduler`).
+ *
+ * The warm-up rises per step and counts the current step as done: the rate of
+ * a step is `peak * (steps done, this one included) / (warm-up steps)`, so it is
+ * never 0 and reaches `peak` on the warm-up's last step. (The report's Keras
+ * function, `0.01 * epoch / 200` from epoch 0, spends its first epoch at a rate
+ * of 0: harmless in 5,000 epochs, a whole wasted epoch when the schedule is
+ * compressed to a one-epoch warm-up.)
+ *
+ * @example
+ * ```ts
+ * const lr = warmupStep({ peak: 0.01, warmupEpochs: 1, steps: [[4, 0.005]] });
+ * lr({ epoch: 0, step: 0, stepsPerEpoch: 4, epochs: 6 }); // 0.0025, not 0
+ * lr({ epoch: 0, step: 3, stepsPerEpoch: 4, epochs: 6 }); // 0.01
+ * lr({ epoch: 4, step: 0, stepsPerEpoch: 4, epochs: 6 }); // 0.005
+ * ```
  */
 export function warmupStep(options: WarmupStepOptions = {}): Schedule {
   const peak = options.peak ?? 0.01, warm = options.warmupEpochs ?? 200;
   const steps = options.steps ?? [[3000, 0.005], [4000, 0.001]];
-  return ({ epoch }) => {
-    if (epoch <= warm) return peak * (epoch / warm);
+  if (!(warm >= 0)) throw new RangeError(`warmupStep: warmupEpochs must be 0 or more, got ${warm}`);
+  return ({ epoch, step, stepsPerEpoch }) => {
+    if (epoch < warm) {
+      const per = Math.max(1, stepsPerEpoch);
+      return peak * Math.min(1, (epoch * per + step + 1) / (warm * per));
+    }
     let lr = peak;
     for (const [from, rate] of steps) if (epoch >= from) lr = rate;
     return lr;

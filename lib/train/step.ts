@@ -100,6 +100,25 @@ export function allVariables(model: tf.LayersModel): tf.Variable[] {
   return model.weights.map((w) => (w as unknown as { val: tf.Variable }).val);
 }
 
+/**
+ * Applies one flat gradient (in {@linkcode trainableVariables} order, as {@linkcode flatten} makes it) with
+ * `optimizer`.
+ */
+export function applyFlatGradients(model: tf.LayersModel, optimizer: tf.Optimizer, flat: Float32Array): void {
+  const named: tf.NamedTensorMap = {};
+  let o = 0;
+  for (const v of trainableVariables(model)) {
+    named[v.name] = tf.tensor(flat.subarray(o, o + v.size), v.shape);
+    o += v.size;
+  }
+  if (o !== flat.length) {
+    tf.dispose(Object.values(named));
+    throw new Error(`applyFlatGradients: ${flat.length} gradient values for ${o} trainable weights`);
+  }
+  optimizer.applyGradients(named);
+  tf.dispose(Object.values(named));
+}
+
 /** One plain (single-replica) training step: gradients of the batch under `lossName` applied by `optimizer`. */
 export function trainStep(
   model: tf.LayersModel,
