@@ -18,6 +18,7 @@ import { loadNetwork, readModelMeta, saveNetwork } from "../lib/train/io.ts";
 import { loadSvm } from "../lib/svm/svm_io.ts";
 import { Checksum } from "../lib/data/fingerprint.ts";
 import { removeStaleTemps, SavedFileError } from "../lib/util/fs.ts";
+import { runScript } from "./support/scripts.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;
 const row = (v: number, label?: number) => new Array(784).fill(v).join(",") + (label === undefined ? "" : `,${label}`);
@@ -369,17 +370,6 @@ Deno.test("deno task data: a bad number is a usage error", async () => {
   assert.equal(out.code, 2);
   assert.match(new TextDecoder().decode(out.stderr), /--train-count: expected an integer >= 1, got "many"/);
 });
-
-async function runScript(args: string[], env: Record<string, string> = {}) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", ...args],
-    cwd: ROOT,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr) };
-}
 
 Deno.test("deno task predict: a partial test file gets its own name; a solution of another length writes nothing", async () => {
   await tf.setBackend("cpu");

@@ -5,18 +5,10 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
+import { ROOT, runScript } from "./support/scripts.ts";
 
-const ROOT = new URL("..", import.meta.url).pathname;
-
-async function reproduce(profile: string, env: Record<string, string>) {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/reproduce.ts", "--profile", profile, "--data-dir", env.DATA],
-    cwd: ROOT,
-    env,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return { code: out.code, text: new TextDecoder().decode(out.stdout) + new TextDecoder().decode(out.stderr) };
+function reproduce(profile: string, env: Record<string, string>) {
+  return runScript(["scripts/reproduce.ts", "--profile", profile, "--data-dir", env.DATA], env);
 }
 
 Deno.test("reproduce: a full run publishes index, pages, executed notebooks, figures, ledger and report; smoke does not", async () => {
