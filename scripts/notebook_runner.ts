@@ -46,6 +46,15 @@ export function listNotebooks(dir: string): string[] {
   return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ipynb")).map((e) => e.name).sort();
 }
 
+let running: Deno.ChildProcess | null = null;
+
+/** Stops the notebook run in progress, if any (its process and, through it, its kernel). */
+export function stopRunningNotebook(): void {
+  try {
+    running?.kill("SIGTERM");
+  } catch { /* already gone */ }
+}
+
 /** Options of {@linkcode runNotebook}. */
 export interface RunNotebookOptions {
   profile: string;
@@ -72,7 +81,7 @@ export async function runNotebook(
     `${options.outputsDir}/notebooks/${name}`,
   ];
   if (options.rerun === false) args.push("--no-rerun");
-  const status = await new Deno.Command(NOTEBOOK_STUB ? Deno.execPath() : JUPYTER_PYTHON, {
+  const child = new Deno.Command(NOTEBOOK_STUB ? Deno.execPath() : JUPYTER_PYTHON, {
     args: NOTEBOOK_STUB ? ["run", "-A", NOTEBOOK_STUB, ...args.slice(1)] : args,
     env: {
       NOTEBOOK_PROFILE: options.profile,
@@ -81,6 +90,8 @@ export async function runNotebook(
     },
     stdout: "inherit",
     stderr: "inherit",
-  }).spawn().status;
+  }).spawn();
+  running = child;
+  const status = await child.status.finally(() => (running = null));
   return { ok: status.success, seconds: (performance.now() - t0) / 1000 };
 }

@@ -32,9 +32,10 @@ import {
   processAlive,
   recoverStaged,
   type StagedCommit,
+  tempName,
   writeFileAtomic,
 } from "../lib/util/fs.ts";
-import { readResultFile, writeResultFile } from "../lib/study/results.ts";
+import { readResultFile, type ResultRecord, writeResultFile } from "../lib/study/results.ts";
 
 /** Name of the publish record in the outputs folder. */
 export const PUBLISH_RECORD = ".reproduce-publish.json";
@@ -50,10 +51,12 @@ export const PUBLISHED = "published";
 
 /** One notebook that finished in a run: what it depended on, and how long it took. */
 export interface FinishedNotebook {
-  /** Hash of the notebook, the library code, the data files and the profile ({@linkcode notebookKey}). */
+  /** What the notebook's result depends on ({@linkcode notebookKey}), as JSON. */
   key: string;
   seconds: number;
   finishedAt: string;
+  /** The ledger rows it wrote (results file and model), dropped before it is redone. */
+  rows: { file: string; model: string }[];
 }
 
 /** `progress.json` of a run folder. */
@@ -63,6 +66,8 @@ export interface RunProgress {
   pid: number;
   startedAt: string;
   notebooks: Record<string, FinishedNotebook>;
+  /** The notebook running (or interrupted), with the ledger as it was before it started. */
+  running?: { name: string; resultsBefore: Record<string, ResultRecord[]> };
 }
 
 /** A run folder opened by {@linkcode openRun}. */
@@ -105,23 +110,82 @@ export async function openRun(outputs: string, profile: string, fresh = false): 
     throw new Error(`another reproduce (pid ${old.pid}) is running the ${profile} profile in ${outputs}`);
   }
   const resumed = !fresh && old !== null && old.profile === profile;
-  if (!resumed) await Deno.remove(dir, { recursive: true }).catch(() => {});
-  await Deno.mkdir(dir, { recursive: true });
+  const progress: RunProgress = {
+    profile,
+    pid: Deno.pid,
+    startedAt: resumed ? old!.startedAt : new Date().toISOString(),
+    notebooks: resumed ? old!.notebooks : {},
+    running: resumed ? old!.running : undefined,
+  };
+  if (!resumed) {
+    // A new run folder appears with its progress in it (made aside, then renamed): one without is a leftover.
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+    const made = tempName(dir);
+    await Deno.mkdir(made);
+    await writeFileAtomic(join(made, "progress.json"), JSON.stringify(progress, null, 1) + "\n");
+    await Deno.rename(made, dir);
+  }
   for (const name of SHARED) {
     await Deno.mkdir(join(outputs, name), { recursive: true });
     await Deno.symlink(join(outputs, name), join(dir, name)).catch((e) => {
       if (!(e instanceof Deno.errors.AlreadyExists)) throw e;
     });
   }
-  const progress: RunProgress = {
-    profile,
-    pid: Deno.pid,
-    startedAt: resumed ? old!.startedAt : new Date().toISOString(),
-    notebooks: resumed ? old!.notebooks : {},
-  };
   const run = { dir, progress, resumed };
   await saveProgress(run);
   return run;
+}
+
+/** The run folder's ledger: every results file and its rows. */
+export async function readLedger(run: RunFolder): Promise<Record<string, ResultRecord[]>> {
+  const dir = join(run.dir, "results"), out: Record<string, ResultRecord[]> = {};
+  for (const e of listDir(dir)) {
+    if (e.isFile && e.name.endsWith(".json")) out[e.name] = await readResultFile(join(dir, e.name));
+  }
+  return out;
+}
+
+/** Replaces the run folder's ledger by `ledger` (files not in it are removed). */
+async function writeLedger(run: RunFolder, ledger: Record<string, ResultRecord[]>): Promise<void> {
+  const dir = join(run.dir, "results");
+  await Deno.mkdir(dir, { recursive: true });
+  for (const e of listDir(dir)) {
+    if (e.isFile && e.name.endsWith(".json") && !(e.name in ledger)) await Deno.remove(join(dir, e.name));
+  }
+  for (const [name, rows] of Object.entries(ledger)) await writeResultFile(join(dir, name), rows);
+}
+
+const rowKey = (file: string, r: ResultRecord) => `${file}\0${r.model}\0${r.profile ?? ""}`;
+
+/**
+ * Before a notebook runs: undoes what an interrupted notebook left in the ledger (its snapshot from before it started
+ * is put back), drops the rows an earlier finished run of `name` wrote (it is being redone), and records the ledger
+ * as it is now, so that {@linkcode finishNotebook} can tell which rows `name` writes.
+ */
+export async function beginNotebook(run: RunFolder, name: string): Promise<void> {
+  if (run.progress.running) await writeLedger(run, run.progress.running.resultsBefore);
+  const ledger = await readLedger(run);
+  const owned = new Set((run.progress.notebooks[name]?.rows ?? []).map((r) => `${r.file}\0${r.model}`));
+  for (const file of Object.keys(ledger)) {
+    ledger[file] = ledger[file].filter((r) => !owned.has(`${file}\0${r.model}`));
+  }
+  await writeLedger(run, ledger);
+  delete run.progress.notebooks[name];
+  run.progress.running = { name, resultsBefore: ledger };
+  await saveProgress(run);
+}
+
+/** After a notebook passed: records it as finished, with the ledger rows it wrote. */
+export async function finishNotebook(run: RunFolder, name: string, key: string, seconds: number): Promise<void> {
+  const before = new Set(
+    Object.entries(run.progress.running?.resultsBefore ?? {}).flatMap(([f, rows]) => rows.map((r) => rowKey(f, r))),
+  );
+  const rows = Object.entries(await readLedger(run)).flatMap(([file, rs]) =>
+    rs.filter((r) => !before.has(rowKey(file, r))).map((r) => ({ file, model: r.model }))
+  );
+  run.progress.notebooks[name] = { key, seconds, finishedAt: new Date().toISOString(), rows };
+  run.progress.running = undefined;
+  await saveProgress(run);
 }
 
 /** Files under `dir` with their contents hashed in name order (SHA-256, hex). */
@@ -146,12 +210,30 @@ function sourceFiles(dir: string): string[] {
 }
 
 /**
- * What a notebook's result depends on, as one hash: the notebook itself, every
- * module of `lib/`, the data files (size and modification time) and the profile.
- * A finished notebook is reused only while its key is unchanged.
+ * What a notebook's result depends on: the notebook itself, every module of
+ * `lib/`, the data files (size and modification time), the profile, the
+ * training engine, the files that run it (`context.runner`: the lock file, the
+ * executor) and the key of the notebook before it (`upstream`: later notebooks
+ * reload earlier ones' models and rank the whole ledger, so a redone notebook
+ * makes every later one redone too). A finished notebook is reused only while
+ * its key is unchanged.
  */
-export async function notebookKey(notebook: string, libDir: string, dataDir: string, profile: string): Promise<
-  { notebook: string; library: string; data: string; profile: string }
+export async function notebookKey(
+  notebook: string,
+  libDir: string,
+  dataDir: string,
+  profile: string,
+  context: { upstream: string; engine: string; runner: string[] },
+): Promise<
+  {
+    notebook: string;
+    library: string;
+    data: string;
+    profile: string;
+    engine: string;
+    runner: string;
+    upstream: string;
+  }
 > {
   const data = listDir(dataDir).filter((e) => e.isFile && e.name.endsWith(".csv")).map((e) => {
     const st = Deno.statSync(join(dataDir, e.name));
@@ -162,6 +244,9 @@ export async function notebookKey(notebook: string, libDir: string, dataDir: str
     library: await hashFiles(sourceFiles(libDir)),
     data,
     profile,
+    engine: context.engine,
+    runner: await hashFiles(context.runner),
+    upstream: context.upstream,
   };
 }
 
@@ -215,6 +300,8 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
     });
     faultPoint();
   }
+  // The run is spent: without its progress a leftover run folder is never resumed ({@linkcode recoverPublish}).
+  await Deno.remove(join(staging, "progress.json")).catch(() => {});
 }
 
 /**
@@ -225,7 +312,7 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
 export async function publish(outputs: string, staging: string, profile: string): Promise<string[]> {
   const published = filesUnder(staging).filter((f) => f !== "progress.json");
   const record: PublishRecord = { staging: basename(staging), profile, pid: Deno.pid };
-  await commitStaged(outputs, PUBLISH_RECORD, record, (r) => apply(outputs, r));
+  await commitStaged(outputs, PUBLISH_RECORD, record, (r) => apply(outputs, r), { keepStagingOnFailure: true });
   return published.map((f) => relative(outputs, join(outputs, f)));
 }
 
@@ -236,5 +323,14 @@ export async function publish(outputs: string, staging: string, profile: string)
  * completed.
  */
 export async function recoverPublish(outputs: string): Promise<boolean> {
-  return (await recoverStaged<PublishRecord>(outputs, PUBLISH_RECORD, (r) => apply(outputs, r))).completed;
+  const { completed } = await recoverStaged<PublishRecord>(outputs, PUBLISH_RECORD, (r) => apply(outputs, r));
+  // A run folder without progress is a published run's leftover (killed before it was removed): nothing to resume.
+  for (const e of listDir(outputs)) {
+    if (!e.isDirectory || !e.name.startsWith(".reproduce-run-")) continue;
+    const dir = join(outputs, e.name);
+    if (!(await Deno.stat(join(dir, "progress.json")).then(() => true, () => false))) {
+      await Deno.remove(dir, { recursive: true }).catch(() => {});
+    }
+  }
+  return completed;
 }

@@ -33,9 +33,9 @@ import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/display/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
-import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
+import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
-import { notebookKey, openRun, publish, PUBLISHED, recoverPublish, saveProgress } from "./publish.ts";
+import { beginNotebook, finishNotebook, notebookKey, openRun, publish, PUBLISHED, recoverPublish } from "./publish.ts";
 import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from "./published.ts";
 import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
 
@@ -55,7 +55,6 @@ const profile = values.profile!;
 const data = dataDir(values["data-dir"]);
 const outputs = outputsDir();
 const steps: { step: string; seconds: number; status: string }[] = [];
-const started = new Date();
 
 const fail = (message: string): never => {
   console.error(`error: ${message}`);
@@ -74,8 +73,16 @@ const run = await (async () => {
   }
 })();
 const staging = run.dir;
+/** When the run began (an interrupted run's start, when this one resumes it). */
+const started = new Date(run.progress.startedAt);
 // An interrupted run keeps its folder, so that the next one can resume it.
+let publishing = false;
 const stop = () => {
+  if (publishing) {
+    console.error("\ninterrupted while publishing: finishing the publish first (it takes a moment)");
+    return;
+  }
+  stopRunningNotebook();
   console.error(
     `\ninterrupted: nothing published; run the same command again to resume (${relative(outputs, staging)})`,
   );
@@ -91,10 +98,13 @@ if (run.resumed) {
   const finished = Object.keys(run.progress.notebooks).length;
   console.log(`resuming the ${profile} run started ${run.progress.startedAt}: ${finished} notebook(s) finished then`);
 }
-let total = 0;
+let total = 0, upstream = "";
+const engine = expectedEngineDescription();
+const runner = [join(REPO_ROOT, "deno.lock"), join(REPO_ROOT, "scripts", "execute_notebook.py")];
 for (const [i, name] of names.entries()) {
-  const key = await notebookKey(join(dir, name), join(REPO_ROOT, "lib"), data, profile);
+  const key = await notebookKey(join(dir, name), join(REPO_ROOT, "lib"), data, profile, { upstream, engine, runner });
   const keyText = JSON.stringify(key);
+  upstream = keyText;
   const done = run.progress.notebooks[name];
   const counter = `[${i + 1}/${names.length}]`;
   if (done && done.key === keyText) {
@@ -108,12 +118,22 @@ for (const [i, name] of names.entries()) {
   }
   if (done) {
     const old = JSON.parse(done.key) as typeof key;
-    const changed = (Object.keys(key) as (keyof typeof key)[]).filter((k) => old[k] !== key[k]);
-    console.log(`${counter} ${name}: redone, its ${changed.join(" and ")} changed since the interrupted run`);
+    const what: Record<keyof typeof key, string> = {
+      notebook: "the notebook",
+      library: "lib/",
+      data: "the data",
+      profile: "the profile",
+      engine: "the engine",
+      runner: "deno.lock or the executor",
+      upstream: "an earlier notebook",
+    };
+    const changed = (Object.keys(key) as (keyof typeof key)[]).filter((k) => old[k] !== key[k]).map((k) => what[k]);
+    console.log(`${counter} ${name}: redone, ${changed.join(" and ")} changed since the interrupted run`);
   } else if (run.resumed) {
     console.log(`${counter} ${name}: redone, it had not finished`);
   }
   console.log(`\n== ${counter} ${name} (profile ${profile})`);
+  await beginNotebook(run, name);
   const r = await runNotebook(join(dir, name), { profile, dataDir: data, outputsDir: staging, rerun: false });
   total += r.seconds;
   steps.push({ step: name, seconds: r.seconds, status: r.ok ? "ok" : "FAILED" });
@@ -127,8 +147,7 @@ for (const [i, name] of names.entries()) {
         `${relative(outputs, staging)} and reused by the next run (--fresh to start over)`,
     );
   }
-  run.progress.notebooks[name] = { key: keyText, seconds: r.seconds, finishedAt: new Date().toISOString() };
-  await saveProgress(run);
+  await finishNotebook(run, name, keyText, r.seconds);
 }
 console.log(`\nall ${names.length} notebooks passed in ${formatDuration(total)}`);
 
@@ -137,6 +156,7 @@ try {
 } catch (e) {
   fail(`writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
 }
+publishing = true;
 const published = await publish(outputs, staging, profile);
 console.log(
   `\npublished ${published.length} files in ${outputs}, the last ${join(outputs, "REPORT.md")}` +
@@ -155,13 +175,16 @@ function machine(): string {
 
 /**
  * The text of an executed notebook with the paths its cells printed made
- * relative to the repository (and the run folder's name replaced by the
- * outputs folder it is published to), so that no machine's path is published.
+ * relative to the repository (the run folder named as the outputs folder it
+ * is published to; a data or outputs folder outside the repository as
+ * `<data-dir>` / `<outputs>`), so that no machine's path is published.
  */
 function relativePaths(text: string): string {
   const root = REPO_ROOT.replace(/\/$/, "");
-  const runFolder = `${relative(REPO_ROOT, outputs)}/${relative(outputs, staging)}/`;
-  return text.replaceAll(`${root}/`, "").replaceAll(runFolder, `${relative(REPO_ROOT, outputs)}/`);
+  const shownOutputs = isAbsolute(repoRelative(outputs)) ? "<outputs>" : relative(REPO_ROOT, outputs);
+  const shownData = isAbsolute(repoRelative(data)) ? "<data-dir>" : relative(REPO_ROOT, data);
+  return text.replaceAll(`${staging}/`, `${shownOutputs}/`).replaceAll(`${outputs}/`, `${shownOutputs}/`)
+    .replaceAll(data, shownData).replaceAll(`${root}/`, "");
 }
 
 /** The data folder as the report names it: relative to the repository, never a machine's absolute path. */
@@ -210,7 +233,6 @@ async function writeReport(): Promise<void> {
   } catch { /* no figures */ }
   figures.sort();
   const totalSeconds = steps.reduce((s, x) => s + x.seconds, 0);
-  const engine = expectedEngineDescription();
   const report = [
     "# noisy-digits: reproduction report",
     "",

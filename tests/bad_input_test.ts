@@ -447,7 +447,7 @@ Deno.test("deno task reproduce: a failed run publishes nothing and keeps the pre
   assert.equal((await runScript(reproduce, env("D", "02"))).code, 1);
   await Deno.writeTextFile(join(notebooks, "01_a.ipynb"), '{"changed": true}');
   const e = await runScript(reproduce, env("E", "02"));
-  assert.match(e.text, /\[1\/2\] 01_a\.ipynb: redone, its notebook changed since the interrupted run/);
+  assert.match(e.text, /\[1\/2\] 01_a\.ipynb: redone, the notebook changed since the interrupted run/);
   const f = await runScript([...reproduce, "--fresh"], env("F"));
   assert.equal(f.code, 0, f.text);
   assert.doesNotMatch(f.text, /reused|resuming/);

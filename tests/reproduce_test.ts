@@ -58,3 +58,42 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("reproduce: resuming undoes the rows an interrupted notebook wrote, and redoes every notebook after a changed one", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "noisy-digits-resume-" });
+  try {
+    const data = join(dir, "data"), notebooks = join(dir, "nb"), outputs = join(dir, "outputs");
+    assert.equal(
+      (await runScript(["scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"])).code,
+      0,
+    );
+    await Deno.mkdir(notebooks);
+    for (const n of ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]) await Deno.writeTextFile(join(notebooks, n), "{}");
+    const env = (extra: Record<string, string> = {}) => ({
+      DATA: data,
+      NOISY_DIGITS_NOTEBOOK_STUB: join(ROOT, "tests/fixtures/notebook_stub.ts"),
+      NOISY_DIGITS_NOTEBOOKS_DIR: notebooks,
+      NOISY_DIGITS_OUTPUTS: outputs,
+      ...extra,
+    });
+    // 02 writes a row, then fails: the row stays in the run folder only.
+    assert.equal((await reproduce("smoke", env({ STUB_PARTIAL: "02" }))).code, 1);
+    const stale = await Deno.readTextFile(join(outputs, ".reproduce-run-smoke", "results", "02_b.json"));
+    assert.match(stale, /partial-02_b/);
+    // Resumed: 01 reused, 02 redone from the ledger as it was before it, 03 run; the partial row is gone.
+    const r = await reproduce("smoke", env());
+    assert.equal(r.code, 0, r.text);
+    assert.match(r.text, /\[1\/3\] 01_a\.ipynb: reused/);
+    const rows = JSON.parse(await Deno.readTextFile(join(outputs, "results", "02_b.json")));
+    assert.deepEqual(rows.map((x: { model: string }) => x.model), ["model-02_b"]);
+    // A changed first notebook makes the later ones redone too (they build on it).
+    assert.equal((await reproduce("smoke", env({ STUB_FAIL: "03" }))).code, 1);
+    await Deno.writeTextFile(join(notebooks, "01_a.ipynb"), '{"changed": true}');
+    const again = await reproduce("smoke", env());
+    assert.equal(again.code, 0, again.text);
+    assert.match(again.text, /\[1\/3\] 01_a\.ipynb: redone, the notebook changed since the interrupted run/);
+    assert.match(again.text, /\[2\/3\] 02_b\.ipynb: redone, an earlier notebook changed since the interrupted run/);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

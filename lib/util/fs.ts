@@ -213,20 +213,22 @@ export interface StagedCommit {
  * `dir/<recordName>` (atomically: the commit point), runs `apply` (which moves
  * the staged files into place; it must be idempotent, since a kill after the
  * commit point makes {@linkcode recoverStaged} run it again), then removes the
- * record and the staging folder. When the record cannot be written, the
- * staging folder is removed and nothing in `dir` has changed.
+ * record and the staging folder. When the record cannot be written, nothing
+ * in `dir` has changed and the staging folder is removed (kept with
+ * `keepStagingOnFailure`, for work that can be resumed).
  */
 export async function commitStaged<R extends StagedCommit>(
   dir: string,
   recordName: string,
   record: R,
   apply: (record: R) => Promise<void>,
+  options: { keepStagingOnFailure?: boolean } = {},
 ): Promise<void> {
   const path = join(dir, recordName), staging = join(dir, basename(record.staging));
   try {
     await writeFileAtomic(path, JSON.stringify(record) + "\n");
   } catch (e) {
-    await Deno.remove(staging, { recursive: true }).catch(() => {});
+    if (!options.keepStagingOnFailure) await Deno.remove(staging, { recursive: true }).catch(() => {});
     throw e;
   }
   await apply(record);
