@@ -253,8 +253,9 @@ export interface Extrapolation {
 
 /**
  * Where a rising curve (accuracy per epoch) would reach `target` if it kept the pace of its second half: a
- * least-squares line through the last `ceil(n / 2)` points (at least two). Null when the curve has fewer than two
- * points or that line does not rise: then the curve says nothing about when.
+ * least-squares line through the last `ceil(n / 2)` points (at least two). A curve already at the target needs no
+ * more epochs (`moreEpochs` 0), whatever its line does; otherwise null when the curve has fewer than two points or
+ * that line does not rise: then the curve says nothing about when.
  *
  * @example
  * ```ts
