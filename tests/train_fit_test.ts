@@ -389,3 +389,12 @@ Deno.test("fit trains on any TrainingSet; evaluateRows gives the categorical los
   );
   model.dispose();
 });
+
+Deno.test("addScaled sums parts of a gradient into their size-weighted mean, and refuses a part of another length", async () => {
+  const { addScaled } = await import("../lib/train/step.ts");
+  const mean = new Float32Array(2);
+  addScaled(mean, [2, 4], 0.75); // 3 of 4 rows
+  addScaled(mean, Float32Array.of(6, 8), 0.25); // the last row
+  assert.deepEqual([...mean], [3, 5]);
+  assert.throws(() => addScaled(mean, [1], 1), RangeError);
+});

@@ -45,7 +45,7 @@ import { evaluate, type Evaluation } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
 import { mapBatches } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
-import { applyFlatGradients, type LossName, rowLosses, trainStep } from "./step.ts";
+import { addScaled, applyFlatGradients, type LossName, rowLosses, trainStep } from "./step.ts";
 import { createWorkerPool, type FlatGradients, localGradients, type WorkerPool } from "./parallel.ts";
 
 export { categoricalCrossentropy, type LossName } from "./step.ts";
@@ -437,7 +437,7 @@ async function accumulatedStep(
     }
     const w = rows / n;
     if (!sum) sum = new Float32Array(g.grads.length);
-    for (let k = 0; k < sum.length; k++) sum[k] += g.grads[k] * w;
+    addScaled(sum, g.grads, w);
     loss += g.loss * w;
     correct += g.correct;
   }

@@ -101,6 +101,18 @@ export function allVariables(model: tf.LayersModel): tf.Variable[] {
 }
 
 /**
+ * Adds `scale` times `source` to `target`, element by element, in place: how flat gradients of parts of a batch (its
+ * slices, or the rows each replica took) are summed into the batch's size-weighted mean. A plain indexed loop:
+ * `Float32Array.from` with a mapping callback took 25 ms on 273k weights.
+ */
+export function addScaled(target: Float32Array, source: ArrayLike<number>, scale: number): void {
+  if (source.length !== target.length) {
+    throw new RangeError(`addScaled: ${source.length} values added to ${target.length}`);
+  }
+  for (let k = 0; k < target.length; k++) target[k] += source[k] * scale;
+}
+
+/**
  * Applies one flat gradient (in {@linkcode trainableVariables} order, as {@linkcode flatten} makes it) with
  * `optimizer`.
  */
