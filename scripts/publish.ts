@@ -209,45 +209,53 @@ function sourceFiles(dir: string): string[] {
   );
 }
 
-/**
- * What a notebook's result depends on: the notebook itself, every module of
- * `lib/`, the data files (size and modification time), the profile, the
- * training engine, the files that run it (`context.runner`: the lock file, the
- * executor) and the key of the notebook before it (`upstream`: later notebooks
- * reload earlier ones' models and rank the whole ledger, so a redone notebook
- * makes every later one redone too). A finished notebook is reused only while
- * its key is unchanged.
- */
-export async function notebookKey(
-  notebook: string,
+/** What every notebook of a run depends on alike, computed once per run ({@linkcode runDependencies}). */
+export interface RunDependencies {
+  /** Hash of every module of `lib/`. */
+  library: string;
+  /** The data files' names, sizes and modification times. */
+  data: string;
+  profile: string;
+  /** The training engine. */
+  engine: string;
+  /** Hash of the files that run the notebooks (the lock file, the executor). */
+  runner: string;
+}
+
+/** The key a finished notebook is reused under: its own hash, the run's dependencies, the key before it. */
+export interface NotebookKey extends RunDependencies {
+  notebook: string;
+  /** The key of the notebook before it (empty for the first). */
+  upstream: string;
+}
+
+/** The dependencies shared by every notebook of a run (see {@linkcode notebookKey}). */
+export async function runDependencies(
   libDir: string,
   dataDir: string,
   profile: string,
-  context: { upstream: string; engine: string; runner: string[] },
-): Promise<
-  {
-    notebook: string;
-    library: string;
-    data: string;
-    profile: string;
-    engine: string;
-    runner: string;
-    upstream: string;
-  }
-> {
+  engine: string,
+  runner: string[],
+): Promise<RunDependencies> {
   const data = listDir(dataDir).filter((e) => e.isFile && e.name.endsWith(".csv")).map((e) => {
     const st = Deno.statSync(join(dataDir, e.name));
     return `${e.name}:${st.size}:${st.mtime?.getTime()}`;
   }).join(",");
-  return {
-    notebook: await hashFiles([notebook]),
-    library: await hashFiles(sourceFiles(libDir)),
-    data,
-    profile,
-    engine: context.engine,
-    runner: await hashFiles(context.runner),
-    upstream: context.upstream,
-  };
+  return { library: await hashFiles(sourceFiles(libDir)), data, profile, engine, runner: await hashFiles(runner) };
+}
+
+/**
+ * What a notebook's result depends on: the notebook itself, every module of
+ * `lib/`, the data files (size and modification time), the profile, the
+ * training engine, the files that run it (the lock file, the executor) and the
+ * key of the notebook before it (`upstream`: later notebooks reload earlier
+ * ones' models and rank the whole ledger, so a redone notebook makes every
+ * later one redone too). A finished notebook is reused only while its key is
+ * unchanged.
+ */
+export async function notebookKey(notebook: string, run: RunDependencies, upstream: string): Promise<NotebookKey> {
+  const { library, data, profile, engine, runner } = run;
+  return { notebook: await hashFiles([notebook]), library, data, profile, engine, runner, upstream };
 }
 
 /** Files under `dir` (relative paths), not following the links to the shared caches. */

@@ -35,7 +35,17 @@ import { table } from "../lib/display/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
-import { beginNotebook, finishNotebook, notebookKey, openRun, publish, PUBLISHED, recoverPublish } from "./publish.ts";
+import {
+  beginNotebook,
+  finishNotebook,
+  type NotebookKey,
+  notebookKey,
+  openRun,
+  publish,
+  PUBLISHED,
+  recoverPublish,
+  runDependencies,
+} from "./publish.ts";
 import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from "./published.ts";
 import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
 
@@ -100,9 +110,12 @@ if (run.resumed) {
 }
 let total = 0, upstream = "";
 const engine = expectedEngineDescription();
-const runner = [join(REPO_ROOT, "deno.lock"), join(REPO_ROOT, "scripts", "execute_notebook.py")];
+const dependencies = await runDependencies(join(REPO_ROOT, "lib"), data, profile, engine, [
+  join(REPO_ROOT, "deno.lock"),
+  join(REPO_ROOT, "scripts", "execute_notebook.py"),
+]);
 for (const [i, name] of names.entries()) {
-  const key = await notebookKey(join(dir, name), join(REPO_ROOT, "lib"), data, profile, { upstream, engine, runner });
+  const key = await notebookKey(join(dir, name), dependencies, upstream);
   const keyText = JSON.stringify(key);
   upstream = keyText;
   const done = run.progress.notebooks[name];
@@ -117,8 +130,8 @@ for (const [i, name] of names.entries()) {
     continue;
   }
   if (done) {
-    const old = JSON.parse(done.key) as typeof key;
-    const what: Record<keyof typeof key, string> = {
+    const old = JSON.parse(done.key) as NotebookKey;
+    const what: Record<keyof NotebookKey, string> = {
       notebook: "the notebook",
       library: "lib/",
       data: "the data",
@@ -127,7 +140,7 @@ for (const [i, name] of names.entries()) {
       runner: "deno.lock or the executor",
       upstream: "an earlier notebook",
     };
-    const changed = (Object.keys(key) as (keyof typeof key)[]).filter((k) => old[k] !== key[k]).map((k) => what[k]);
+    const changed = (Object.keys(key) as (keyof NotebookKey)[]).filter((k) => old[k] !== key[k]).map((k) => what[k]);
     console.log(`${counter} ${name}: redone, ${changed.join(" and ")} changed since the interrupted run`);
   } else if (run.resumed) {
     console.log(`${counter} ${name}: redone, it had not finished`);
@@ -181,25 +194,30 @@ function machine(): string {
  */
 function relativePaths(text: string): string {
   const root = REPO_ROOT.replace(/\/$/, "");
-  const shownOutputs = isAbsolute(repoRelative(outputs)) ? "<outputs>" : relative(REPO_ROOT, outputs);
-  const shownData = isAbsolute(repoRelative(data)) ? "<data-dir>" : relative(REPO_ROOT, data);
+  const shownOutputs = inRepo(outputs) ?? "<outputs>", shownData = inRepo(data) ?? "<data-dir>";
   return text.replaceAll(`${staging}/`, `${shownOutputs}/`).replaceAll(`${outputs}/`, `${shownOutputs}/`)
     .replaceAll(data, shownData).replaceAll(`${root}/`, "");
 }
 
-/** The data folder as the report names it: relative to the repository, never a machine's absolute path. */
-function dataFolder(): string {
-  const shown = repoRelative(data);
-  return isAbsolute(shown) ? "a folder outside the repository (`--data-dir`)" : `\`${shown}\``;
+/** `path` relative to the repository, or null when it lies outside it. */
+function inRepo(path: string): string | null {
+  const shown = repoRelative(path);
+  return isAbsolute(shown) ? null : shown;
 }
 
-/** The headline as a table of plain rows. */
-function headlineRows(results: ResultRecord[]): Record<string, string>[] {
+/** The data folder as the report names it: relative to the repository, never a machine's absolute path. */
+function dataFolder(): string {
+  const shown = inRepo(data);
+  return shown === null ? "a folder outside the repository (`--data-dir`)" : `\`${shown}\``;
+}
+
+/** The headline as a table of plain rows; the row to expect in bold when `markdown`. */
+function headlineRows(results: ResultRecord[], markdown: boolean): Record<string, string>[] {
   return headline(results).map((h) => ({
     "": h.row,
     "test accuracy": h.testAccuracy === undefined ? "not in this run" : pct(h.testAccuracy),
     "test images": h.testImages === undefined ? "" : h.testImages.toLocaleString("en-US"),
-    "who can expect it": h.who,
+    "who can expect it": h.expected && markdown ? `**${h.who}**` : h.who,
     from: h.source,
   }));
 }
@@ -243,7 +261,7 @@ async function writeReport(): Promise<void> {
     "",
     "## Headline (test accuracy on the competition's test images)",
     "",
-    table(headlineRows(results)).markdown,
+    table(headlineRows(results, true)).markdown,
     "",
     "## Steps",
     "",
@@ -278,11 +296,11 @@ async function writeReport(): Promise<void> {
   const executedDir = join(staging, "notebooks");
   const notebooks: PublishedNotebook[] = [];
   for (const name of names) {
-    const executed = join(executedDir, name);
-    await writeFileAtomic(executed, relativePaths(await Deno.readTextFile(executed)));
+    const executed = join(executedDir, name), text = relativePaths(await Deno.readTextFile(executed));
+    await writeFileAtomic(executed, text);
     await renderHtml(executed, executedDir);
     const seconds = steps.find((s) => s.step === name)?.seconds ?? 0;
-    notebooks.push({ ...describeExecuted(name, await Deno.readTextFile(executed)), seconds });
+    notebooks.push({ ...describeExecuted(name, text), seconds });
   }
   await writeFileAtomic(join(staging, "REPORT.md"), report);
   if (profile !== "full") return;
@@ -299,10 +317,7 @@ async function writeReport(): Promise<void> {
   for (const f of figures) await Deno.copyFile(join(staging, "figures", f), join(pub, "figures", f));
   await Deno.writeTextFile(join(pub, "results.json"), JSON.stringify(results, null, 1) + "\n");
   await Deno.writeTextFile(join(pub, "REPORT.md"), report);
-  const headlineHtml = table(
-    headlineRows(results).map((r) => ({ ...r, "who can expect it": r["who can expect it"].replaceAll("**", "") })),
-  )
-    .html;
+  const headlineHtml = table(headlineRows(results, false)).html;
   await Deno.writeTextFile(
     join(pub, "index.html"),
     indexPage({ profile, started: started.toISOString(), totalSeconds, engine }, notebooks, headlineHtml),

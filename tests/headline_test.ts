@@ -16,6 +16,7 @@ Deno.test("headline: each row takes its own model's record, not the last of its 
     [0.98, 50000],
   ]);
   assert.match(headline(records)[2].who, /this is the figure to expect/);
+  assert.deepEqual(headline(records).map((r) => r.expected ?? false), [false, false, true, false]);
 });
 
 Deno.test("headline: a row whose run is missing keeps its label, without a figure", () => {

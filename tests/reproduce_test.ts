@@ -45,8 +45,11 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
     const index = await Deno.readTextFile(join(pub, "index.html"));
     assert.match(index, /<a class="notebook" href="notebooks\/01_a\.html">/);
     assert.match(index, /Our best model, from the competition files alone/);
+    assert.match(index, /anyone with the competition files: this is the figure to expect/);
+    assert.doesNotMatch(index, /\*\*/, "no Markdown markup in the HTML page");
     const report = await Deno.readTextFile(join(pub, "REPORT.md"));
     assert.match(report, /## Headline/);
+    assert.match(report, /\*\*anyone with the competition files: this is the figure to expect\*\*/);
     assert.match(report, /^Machine: .+ cores/m);
     assert.ok(!report.includes(dir), "the report names no absolute path of this machine");
     // A smoke run afterwards leaves the published run as it was.
