@@ -4,7 +4,7 @@ import { classHistogram } from "../lib/plots/histogram.ts";
 import { digitGrid } from "../lib/plots/digits.ts";
 import { encodeGrayPng } from "../lib/plots/png.ts";
 import { historyPlot } from "../lib/plots/history.ts";
-import { onWhite } from "../lib/plots/figure.ts";
+import { onWhite, sideBySide } from "../lib/plots/figure.ts";
 import { createDataset } from "../lib/data/dataset.ts";
 
 Deno.test("class histogram draws one bar per class, labelled with its count", () => {
@@ -39,6 +39,21 @@ Deno.test("training history: whole-number epoch ticks, also for a single epoch",
   const fig = historyPlot(one as Parameters<typeof historyPlot>[0]);
   assert.doesNotMatch(fig.svg, />1\.0{3,}</); // Plot's default format showed "1.000000"
   assert.match(fig.svg, />1</);
+});
+
+Deno.test("side by side: the right chart starts one chart width in, both below the title and legend band", () => {
+  const svg = sideBySide('<svg id="l"></svg>', '<svg id="r"></svg>', {
+    width: 300,
+    height: 200,
+    top: 44,
+    title: "a < b",
+    legend: '<text id="key"/>',
+  });
+  assert.match(svg, /^<svg [^>]*width="600" height="244" viewBox="0 0 600 244"/);
+  assert.match(svg, /<svg x="0" y="44" id="l">/);
+  assert.match(svg, /<svg x="300" y="44" id="r">/);
+  assert.match(svg, />a &lt; b<\/text><text id="key"\/>/, "the title is escaped, the legend follows it");
+  assert.doesNotMatch(sideBySide("<svg></svg>", "<svg></svg>", { width: 1, height: 1, top: 0 }), /<text/);
 });
 
 Deno.test("digit grid: one image per digit and red captions for wrong predictions", async () => {

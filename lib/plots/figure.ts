@@ -30,6 +30,11 @@ export function createDocument(): Document {
   return document as unknown as Document;
 }
 
+/** A figure's title, drawn at its top left (nothing for no title). */
+function titleMarkup(title: string | undefined): string {
+  return title ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escapeHtml(title)}</text>` : "";
+}
+
 /**
  * Serialises what `Plot.plot` returned to standalone SVG text. When Plot
  * wrapped the chart in a `<figure>` (because of a title), the title is drawn
@@ -48,15 +53,45 @@ export function toSvg(node: Element): string {
   const width = Number(chart.getAttribute("width") ?? 640);
   const height = Number(chart.getAttribute("height") ?? 400);
   const offset = title ? 28 : 0;
-  const escaped = escapeHtml(title);
   chart.setAttribute("y", String(offset));
   return withNs(
     `<svg width="${width}" height="${height + offset}" viewBox="0 0 ${width} ${
       height + offset
     }" font-family="system-ui, sans-serif">` +
-      (title ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escaped}</text>` : "") +
+      titleMarkup(title) +
       `${chart.outerHTML}</svg>`,
   );
+}
+
+/** Options of {@linkcode sideBySide}. */
+export interface SideBySideOptions {
+  /** Width of each chart. */
+  width: number;
+  /** Height of each chart. */
+  height: number;
+  /** Space above the charts, for the title and the legend. */
+  top: number;
+  /** Title drawn at the top left (default none). */
+  title?: string;
+  /** SVG markup of the legend, drawn in the space above the charts (default none). */
+  legend?: string;
+}
+
+/**
+ * Two charts of equal size side by side in one SVG, under a title and a legend: the layout of the loss and accuracy
+ * panels of {@linkcode historyPlot} and {@linkcode runsPlot}.
+ *
+ * @example
+ * ```ts
+ * const svg = sideBySide("<svg></svg>", "<svg></svg>", { width: 420, height: 280, top: 28, title: "Loss and accuracy" });
+ * ```
+ */
+export function sideBySide(left: string, right: string, options: SideBySideOptions): string {
+  const { width, height, top } = options;
+  const nest = (svg: string, x: number) => svg.replace("<svg", `<svg x="${x}" y="${top}"`);
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * width}" height="${height + top}" ` +
+    `viewBox="0 0 ${2 * width} ${height + top}" font-family="system-ui, sans-serif">` +
+    titleMarkup(options.title) + (options.legend ?? "") + nest(left, 0) + nest(right, width) + "</svg>";
 }
 
 /**

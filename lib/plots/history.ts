@@ -15,10 +15,9 @@
  * @module
  */
 
-import { escapeHtml } from "../display/format.ts";
 import * as Plot from "@observablehq/plot";
 import type { History } from "../train/fit.ts";
-import { createDocument, createFigure, type Figure, toSvg } from "./figure.ts";
+import { createDocument, createFigure, type Figure, sideBySide, toSvg } from "./figure.ts";
 
 /** Options of {@linkcode historyPlot}. */
 export interface HistoryPlotOptions {
@@ -67,21 +66,20 @@ export function historyPlot(history: History, options: HistoryPlotOptions = {}):
       ...(Number.isFinite(val[i]) ? [{ epoch, value: val[i], set: "validation" }] : []),
     ]);
   };
-  const left = panel(rows("loss"), "loss", width, height);
-  const right = panel(rows("accuracy"), "accuracy", width, height);
-  const top = 28;
-  const nest = (svg: string, x: number) => svg.replace("<svg", `<svg x="${x}" y="${top}"`);
-  const svg =
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * width}" height="${height + top}" viewBox="0 0 ${2 * width} ${
-      height + top
-    }" font-family="system-ui, sans-serif">` +
-    (options.title
-      ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escapeHtml(options.title)}</text>`
-      : "") +
-    Object.entries(SETS).map(([set, colour], i) =>
-      `<rect x="${2 * width - 190 + i * 80}" y="10" width="14" height="3" fill="${colour}"/>` +
-      `<text x="${2 * width - 172 + i * 80}" y="16" font-size="12" fill="#222">${set}</text>`
-    ).join("") +
-    nest(left, 0) + nest(right, width) + "</svg>";
+  const legend = Object.entries(SETS).map(([set, colour], i) =>
+    `<rect x="${2 * width - 190 + i * 80}" y="10" width="14" height="3" fill="${colour}"/>` +
+    `<text x="${2 * width - 172 + i * 80}" y="16" font-size="12" fill="#222">${set}</text>`
+  ).join("");
+  const svg = sideBySide(
+    panel(rows("loss"), "loss", width, height),
+    panel(rows("accuracy"), "accuracy", width, height),
+    {
+      width,
+      height,
+      top: 28,
+      title: options.title,
+      legend,
+    },
+  );
   return createFigure(options.name ?? "history", svg);
 }

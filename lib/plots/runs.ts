@@ -16,7 +16,7 @@
 import * as Plot from "@observablehq/plot";
 import { escapeHtml } from "../display/format.ts";
 import type { History } from "../train/fit.ts";
-import { createDocument, createFigure, type Figure, toSvg } from "./figure.ts";
+import { createDocument, createFigure, type Figure, sideBySide, toSvg } from "./figure.ts";
 
 /** Options of {@linkcode runsPlot}. */
 export interface RunsPlotOptions {
@@ -93,19 +93,18 @@ export function runsPlot(runs: Record<string, History>, options: RunsPlotOptions
       marks,
     }) as unknown as Element);
   };
-  const top = 28 + 16 * entries.length;
-  const nest = (svg: string, at: number) => svg.replace("<svg", `<svg x="${at}" y="${top}"`);
   const legend =
     entries.map(([run], i) =>
       `<rect x="${2 * width - 300}" y="${30 + 16 * i}" width="14" height="3" fill="${COLOURS[i]}"/>` +
       `<text x="${2 * width - 282}" y="${36 + 16 * i}" font-size="12" fill="#222">${escapeHtml(run)}</text>`
     ).join("") +
     `<text x="4" y="${36}" font-size="12" fill="#555">solid: training; dashed: validation</text>`;
-  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * width}" height="${height + top}" ` +
-    `viewBox="0 0 ${2 * width} ${height + top}" font-family="system-ui, sans-serif">` +
-    (options.title
-      ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escapeHtml(options.title)}</text>`
-      : "") +
-    legend + nest(panel("loss"), 0) + nest(panel("accuracy"), width) + "</svg>";
+  const svg = sideBySide(panel("loss"), panel("accuracy"), {
+    width,
+    height,
+    top: 28 + 16 * entries.length,
+    title: options.title,
+    legend,
+  });
   return createFigure(options.name ?? "runs", svg);
 }
