@@ -27,6 +27,7 @@
 import { basename, dirname, join, relative } from "node:path";
 import {
   commitStaged,
+  exists,
   faultPoint,
   listDir,
   processAlive,
@@ -122,7 +123,7 @@ export async function openRun(outputs: string, profile: string, fresh = false): 
     await Deno.remove(dir, { recursive: true }).catch(() => {});
     const made = tempName(dir);
     await Deno.mkdir(made);
-    await writeFileAtomic(join(made, "progress.json"), JSON.stringify(progress, null, 1) + "\n");
+    await saveProgress({ dir: made, progress, resumed });
     await Deno.rename(made, dir);
   }
   for (const name of SHARED) {
@@ -132,7 +133,7 @@ export async function openRun(outputs: string, profile: string, fresh = false): 
     });
   }
   const run = { dir, progress, resumed };
-  await saveProgress(run);
+  if (resumed) await saveProgress(run); // now under this process's pid
   return run;
 }
 
@@ -155,7 +156,8 @@ async function writeLedger(run: RunFolder, ledger: Record<string, ResultRecord[]
   for (const [name, rows] of Object.entries(ledger)) await writeResultFile(join(dir, name), rows);
 }
 
-const rowKey = (file: string, r: ResultRecord) => `${file}\0${r.model}\0${r.profile ?? ""}`;
+/** A ledger row by its results file and model (a run folder's ledger holds one profile's rows). */
+const rowKey = (file: string, model: string) => `${file}\0${model}`;
 
 /**
  * Before a notebook runs: undoes what an interrupted notebook left in the ledger (its snapshot from before it started
@@ -165,9 +167,9 @@ const rowKey = (file: string, r: ResultRecord) => `${file}\0${r.model}\0${r.prof
 export async function beginNotebook(run: RunFolder, name: string): Promise<void> {
   if (run.progress.running) await writeLedger(run, run.progress.running.resultsBefore);
   const ledger = await readLedger(run);
-  const owned = new Set((run.progress.notebooks[name]?.rows ?? []).map((r) => `${r.file}\0${r.model}`));
+  const owned = new Set((run.progress.notebooks[name]?.rows ?? []).map((r) => rowKey(r.file, r.model)));
   for (const file of Object.keys(ledger)) {
-    ledger[file] = ledger[file].filter((r) => !owned.has(`${file}\0${r.model}`));
+    ledger[file] = ledger[file].filter((r) => !owned.has(rowKey(file, r.model)));
   }
   await writeLedger(run, ledger);
   delete run.progress.notebooks[name];
@@ -178,10 +180,12 @@ export async function beginNotebook(run: RunFolder, name: string): Promise<void>
 /** After a notebook passed: records it as finished, with the ledger rows it wrote. */
 export async function finishNotebook(run: RunFolder, name: string, key: string, seconds: number): Promise<void> {
   const before = new Set(
-    Object.entries(run.progress.running?.resultsBefore ?? {}).flatMap(([f, rows]) => rows.map((r) => rowKey(f, r))),
+    Object.entries(run.progress.running?.resultsBefore ?? {}).flatMap(([f, rows]) =>
+      rows.map((r) => rowKey(f, r.model))
+    ),
   );
   const rows = Object.entries(await readLedger(run)).flatMap(([file, rs]) =>
-    rs.filter((r) => !before.has(rowKey(file, r))).map((r) => ({ file, model: r.model }))
+    rs.filter((r) => !before.has(rowKey(file, r.model))).map((r) => ({ file, model: r.model }))
   );
   run.progress.notebooks[name] = { key, seconds, finishedAt: new Date().toISOString(), rows };
   run.progress.running = undefined;
@@ -336,7 +340,7 @@ export async function recoverPublish(outputs: string): Promise<boolean> {
   for (const e of listDir(outputs)) {
     if (!e.isDirectory || !e.name.startsWith(".reproduce-run-")) continue;
     const dir = join(outputs, e.name);
-    if (!(await Deno.stat(join(dir, "progress.json")).then(() => true, () => false))) {
+    if (!(await exists(join(dir, "progress.json")))) {
       await Deno.remove(dir, { recursive: true }).catch(() => {});
     }
   }
