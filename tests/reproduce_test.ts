@@ -5,33 +5,38 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ROOT, runScript } from "./support/scripts.ts";
+import { REPO_ROOT } from "../lib/data/paths.ts";
+import { runScript } from "./support/scripts.ts";
 
 function reproduce(profile: string, env: Record<string, string>) {
   return runScript(["scripts/reproduce.ts", "--profile", profile, "--data-dir", env.DATA], env);
 }
 
+/**
+ * A project in `dir` for the notebook stand-in: a tiny data set, the notebooks `names` (empty), and the environment
+ * that points reproduce at them (`extra` added: the stand-in's STUB_* switches).
+ */
+async function stubProject(dir: string, names: string[]) {
+  const data = join(dir, "data"), notebooks = join(dir, "nb"), outputs = join(dir, "outputs");
+  const made = await runScript(["scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"]);
+  assert.equal(made.code, 0, made.text);
+  await Deno.mkdir(notebooks);
+  for (const n of names) await Deno.writeTextFile(join(notebooks, n), "{}");
+  const env = (extra: Record<string, string> = {}) => ({
+    DATA: data,
+    NOISY_DIGITS_NOTEBOOK_STUB: join(REPO_ROOT, "tests/fixtures/notebook_stub.ts"),
+    NOISY_DIGITS_NOTEBOOKS_DIR: notebooks,
+    NOISY_DIGITS_OUTPUTS: outputs,
+    ...extra,
+  });
+  return { notebooks, outputs, env };
+}
+
 Deno.test("reproduce: a full run publishes index, pages, executed notebooks, figures, ledger and report; smoke does not", async () => {
   const dir = await Deno.makeTempDir({ prefix: "noisy-digits-reproduce-" });
   try {
-    const data = join(dir, "data"), notebooks = join(dir, "nb"), outputs = join(dir, "outputs");
-    const made = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"],
-      cwd: ROOT,
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    assert.equal(made.code, 0);
-    await Deno.mkdir(notebooks);
-    for (const n of ["01_a.ipynb", "02_b.ipynb"]) await Deno.writeTextFile(join(notebooks, n), "{}");
-    const env = (tag: string) => ({
-      DATA: data,
-      NOISY_DIGITS_NOTEBOOK_STUB: join(ROOT, "tests/fixtures/notebook_stub.ts"),
-      NOISY_DIGITS_NOTEBOOKS_DIR: notebooks,
-      NOISY_DIGITS_OUTPUTS: outputs,
-      STUB_TAG: tag,
-    });
-    const full = await reproduce("full", env("F"));
+    const { outputs, env } = await stubProject(dir, ["01_a.ipynb", "02_b.ipynb"]);
+    const full = await reproduce("full", env({ STUB_TAG: "F" }));
     assert.equal(full.code, 0, full.text);
     assert.match(full.text, /\[1\/2\] 01_a\.ipynb: ok in .* \(total .*\)/);
     assert.match(full.text, /all 2 notebooks passed in/);
@@ -54,7 +59,7 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
     assert.ok(!report.includes(dir), "the report names no absolute path of this machine");
     // A smoke run afterwards leaves the published run as it was.
     const before = await Deno.readTextFile(join(pub, "REPORT.md"));
-    assert.equal((await reproduce("smoke", env("S"))).code, 0);
+    assert.equal((await reproduce("smoke", env({ STUB_TAG: "S" }))).code, 0);
     assert.equal(await Deno.readTextFile(join(pub, "REPORT.md")), before);
     assert.match(await Deno.readTextFile(join(outputs, "REPORT.md")), /^Profile `smoke`/m);
   } finally {
@@ -65,20 +70,7 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
 Deno.test("reproduce: resuming undoes the rows an interrupted notebook wrote, and redoes every notebook after a changed one", async () => {
   const dir = await Deno.makeTempDir({ prefix: "noisy-digits-resume-" });
   try {
-    const data = join(dir, "data"), notebooks = join(dir, "nb"), outputs = join(dir, "outputs");
-    assert.equal(
-      (await runScript(["scripts/data.ts", "--data-dir", data, "--train-count", "5", "--test-count", "5"])).code,
-      0,
-    );
-    await Deno.mkdir(notebooks);
-    for (const n of ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]) await Deno.writeTextFile(join(notebooks, n), "{}");
-    const env = (extra: Record<string, string> = {}) => ({
-      DATA: data,
-      NOISY_DIGITS_NOTEBOOK_STUB: join(ROOT, "tests/fixtures/notebook_stub.ts"),
-      NOISY_DIGITS_NOTEBOOKS_DIR: notebooks,
-      NOISY_DIGITS_OUTPUTS: outputs,
-      ...extra,
-    });
+    const { notebooks, outputs, env } = await stubProject(dir, ["01_a.ipynb", "02_b.ipynb", "03_c.ipynb"]);
     // 02 writes a row, then fails: the row stays in the run folder only.
     assert.equal((await reproduce("smoke", env({ STUB_PARTIAL: "02" }))).code, 1);
     const stale = await Deno.readTextFile(join(outputs, ".reproduce-run-smoke", "results", "02_b.json"));

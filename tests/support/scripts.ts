@@ -5,8 +5,7 @@
  * @module
  */
 
-/** The repository root. */
-export const ROOT: string = new URL("../..", import.meta.url).pathname;
+import { REPO_ROOT } from "../../lib/data/paths.ts";
 
 /** Runs `deno run -A ...args` in the repository root with `env`; returns its exit code and its output (stdout + stderr). */
 export async function runScript(
@@ -15,7 +14,7 @@ export async function runScript(
 ): Promise<{ code: number; text: string }> {
   const out = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", ...args],
-    cwd: ROOT,
+    cwd: REPO_ROOT,
     env,
     stdout: "piped",
     stderr: "piped",
