@@ -1,7 +1,8 @@
 /**
  * The layers of `lib/` import in one direction: a module may import from its
  * own folder and from the folders below it, never from a folder above. The
- * order is the README's ("Layers"); a new folder must be placed in it.
+ * order is the README's ("Layers"); a new folder must be placed in it. Nor do
+ * the modules import in a circle, inside a folder either.
  */
 import assert from "node:assert/strict";
 import { dirname, join, normalize, relative } from "node:path";
@@ -57,6 +58,32 @@ export function upwardImports(files: Map<string, string>): string[] {
   return bad;
 }
 
+/** A source without its comments (whose examples import what they show, the module itself included). */
+function withoutComments(source: string): string {
+  return source.replace(/\/\*[\s\S]*?\*\//g, "").replace(/^\s*\/\/.*$/gm, "");
+}
+
+/** Import circles among `files` (paths relative to `lib/`), each as "a -> b -> a"; type-only imports count. */
+export function importCircles(files: Map<string, string>): string[] {
+  const graph = new Map<string, string[]>();
+  for (const [path, source] of files) {
+    graph.set(path, relativeSpecifiers(withoutComments(source)).map((spec) => normalize(join(dirname(path), spec))));
+  }
+  const state = new Map<string, "open" | "done">(), stack: string[] = [], circles: string[] = [];
+  const visit = (path: string) => {
+    state.set(path, "open");
+    stack.push(path);
+    for (const next of graph.get(path) ?? []) {
+      if (state.get(next) === "open") circles.push([...stack.slice(stack.indexOf(next)), next].join(" -> "));
+      else if (!state.has(next)) visit(next);
+    }
+    stack.pop();
+    state.set(path, "done");
+  };
+  for (const path of [...graph.keys()].sort()) if (!state.has(path)) visit(path);
+  return circles;
+}
+
 function libSources(): Map<string, string> {
   const lib = join(REPO_ROOT, "lib"), files = new Map<string, string>();
   const walk = (dir: string) => {
@@ -104,6 +131,25 @@ Deno.test("upwardImports reports a low layer importing a higher one, and only th
 
 Deno.test("lib/ imports only downwards: no module imports from a layer above its own", () => {
   assert.deepEqual(upwardImports(libSources()), []);
+});
+
+Deno.test("importCircles finds a circle through type-only imports, and not an import in a comment", () => {
+  const files = new Map([
+    ["train/augment.ts", `import type { BatchTransform } from "./fit.ts";`],
+    ["train/fit.ts", `import { evaluate } from "./predict.ts";\nimport { tf } from "../runtime/backend.ts";`],
+    ["train/predict.ts", `/**\n * import { fit } from "./fit.ts";\n */\nimport { shifted } from "./tta.ts";`],
+    ["train/tta.ts", `// import { x } from "./predict.ts";\nimport { transformBatch } from "./augment.ts";`],
+    ["runtime/backend.ts", ""],
+  ]);
+  assert.deepEqual(importCircles(files), [
+    "train/augment.ts -> train/fit.ts -> train/predict.ts -> train/tta.ts -> train/augment.ts",
+  ]);
+  files.set("train/augment.ts", `import type { BatchTransform } from "./transform.ts";`);
+  assert.deepEqual(importCircles(files), []);
+});
+
+Deno.test("lib/ has no import circle", () => {
+  assert.deepEqual(importCircles(libSources()), []);
 });
 
 Deno.test("every layer of lib/ has a mod.ts and the import map names it", () => {

@@ -7,7 +7,7 @@ import {
   section63Stages,
   section7Schedule,
 } from "../lib/study/report_method.ts";
-import { emptyHistory, type History } from "../lib/train/fit.ts";
+import { emptyHistory, type History } from "../lib/train/callbacks.ts";
 
 Deno.test("section 6.3's budget keeps the report's 5,000 : 1,000 epochs at 0.01 and at the lower rate", () => {
   assert.deepEqual(section63Stages(6), { atRate: 5, atLowerRate: 1 });

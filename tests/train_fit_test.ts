@@ -224,6 +224,34 @@ Deno.test("early stopping and checkpoint resume", async () => {
   }
 });
 
+Deno.test("a caller's callbacks see the start, every batch and epoch and the end, and can stop training", async () => {
+  await initBackend();
+  const train = toySet(48), seen: string[] = [];
+  const model = tinyModel();
+  const history = await fit(model, train, {
+    epochs: 5,
+    batchSize: 16,
+    progress: "silent",
+    callbacks: [{
+      onTrainBegin: (state) => void seen.push(`begin ${state.initialEpoch}/${state.epochs}`),
+      onBatchEnd: (logs) => void seen.push(`batch ${logs.epoch} ${logs.images}`),
+      onEpochEnd: (logs, state) => {
+        seen.push(`epoch ${logs.epoch} ${state.history.loss.length}`);
+        if (logs.epoch === 2) state.stopTraining = true;
+      },
+      onTrainEnd: () => void seen.push("end"),
+    }],
+  });
+  assert.deepEqual(seen, [
+    "begin 0/5",
+    ...["batch 0 16", "batch 0 16", "batch 0 16", "epoch 1 1"],
+    ...["batch 1 16", "batch 1 16", "batch 1 16", "epoch 2 2"],
+    "end",
+  ]);
+  assert.deepEqual(history.epoch, [1, 2], "the history was recorded before the caller's callback ran");
+  model.dispose();
+});
+
 Deno.test("save/load round-trips a model through files, predictions identical", async () => {
   await initBackend();
   const dir = await Deno.makeTempDir();

@@ -16,7 +16,7 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import type { History } from "../train/fit.ts";
+import type { History } from "../train/callbacks.ts";
 import { createDocument, createFigure, type Figure, sideBySide, toSvg } from "./figure.ts";
 
 /** Options of {@linkcode historyPlot}. */

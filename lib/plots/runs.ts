@@ -5,7 +5,7 @@
  *
  * @example
  * ```ts
- * import type { History } from "../train/fit.ts";
+ * import type { History } from "../train/callbacks.ts";
  * declare const ours: History, report: History;
  * runsPlot({ "our recipe": ours, "the report's Adadelta": report }, { title: "Same budget", name: "budget" });
  * ```
@@ -15,7 +15,7 @@
 
 import * as Plot from "@observablehq/plot";
 import { escapeHtml } from "../display/format.ts";
-import type { History } from "../train/fit.ts";
+import type { History } from "../train/callbacks.ts";
 import { createDocument, createFigure, type Figure, sideBySide, toSvg } from "./figure.ts";
 
 /** Options of {@linkcode runsPlot}. */

@@ -30,7 +30,7 @@
 
 import type { Dataset } from "../data/dataset.ts";
 import { alternativeCnn, simpleCnn } from "../networks/cnn.ts";
-import { emptyHistory, type History } from "../train/fit.ts";
+import { emptyHistory, type History } from "../train/callbacks.ts";
 import { copyWeights } from "../train/io.ts";
 import { helperWorkers } from "../train/parallel.ts";
 import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";

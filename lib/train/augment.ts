@@ -22,7 +22,7 @@
  * @module
  */
 
-import type { BatchTransform } from "./fit.ts";
+import type { BatchTransform } from "./transform.ts";
 import { tf } from "../runtime/backend.ts";
 import { createRandom, deriveSeed, SEED_STRIDE } from "../util/random.ts";
 

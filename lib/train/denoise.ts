@@ -13,7 +13,8 @@ import type { ProgressOptions } from "../display/progress.ts";
 import { mapBatches } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
-import { type BatchTransform, fit } from "./fit.ts";
+import { fit } from "./fit.ts";
+import type { BatchTransform } from "./transform.ts";
 import { withFreshNoise } from "./fresh_noise.ts";
 
 /** Options of {@linkcode fitDenoiser}. */

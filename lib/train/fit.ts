@@ -37,9 +37,17 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { createProgress, type ProgressOptions } from "../display/progress.ts";
-import { createRandom, deriveSeed, type Random, SEED_STRIDE, shuffleInPlace } from "../util/random.ts";
-import { copyWeights, loadNetwork, loadOptimizer, modelExists, readModelMeta, saveNetwork } from "./io.ts";
+import { createRandom, deriveSeed, SEED_STRIDE, shuffleInPlace } from "../util/random.ts";
+import {
+  type BatchLogs,
+  type CallbackOptions,
+  emptyHistory,
+  type EpochLogs,
+  type FitState,
+  type History,
+  standardCallbacks,
+} from "./callbacks.ts";
+import type { BatchTransform } from "./transform.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
 import { evaluate, type Evaluation } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
@@ -76,30 +84,11 @@ export interface TrainingSet {
   batch(indices: Int32Array, options: { labelSmoothing: number }): { x: tf.Tensor; y: tf.Tensor };
 }
 
-/** Where a batch is in training, passed to the transform hook. */
-export interface BatchContext {
-  epoch: number;
-  step: number;
-  /** Seeded generator for this batch (reproducible augmentation). */
-  random: Random;
-}
-
-/**
- * Per-batch hook, run inside a `tf.tidy` before the forward pass: returns the
- * (possibly augmented) images and targets. Must keep the shapes of a row,
- * `[28, 28, 1]` and the target's (`[10]` for labels, the default `Y`; the
- * image's for an autoencoder); `n` may change.
- */
-export type BatchTransform<Y extends tf.Tensor = tf.Tensor2D> = (
-  batch: { x: tf.Tensor4D; y: Y },
-  ctx: BatchContext,
-) => { x: tf.Tensor4D; y: Y };
-
 /**
  * Options of {@linkcode fit}. `Y` is the type of a batch's targets that the transform sees: one-hot labels
  * `[n, 10]` by default, images `[n, 28, 28, 1]` under `target: "images"`.
  */
-export interface FitOptions<Y extends tf.Tensor = tf.Tensor2D> {
+export interface FitOptions<Y extends tf.Tensor = tf.Tensor2D> extends CallbackOptions {
   /** Epochs to train (default 10); with resume, the total including those already done. */
   epochs?: number;
   /** Images per step (default 64). */
@@ -130,10 +119,6 @@ export interface FitOptions<Y extends tf.Tensor = tf.Tensor2D> {
   loss?: LossName;
   /** Held-out set evaluated after every epoch (the same kind of set as the training one, same targets). */
   validation?: Dataset | TrainingSet;
-  /** Stop when the monitored loss (validation loss if any, else training loss) stops improving. */
-  earlyStopping?: { patience: number; minDelta?: number; restoreBest?: boolean };
-  /** Save model, optimizer and history every `every` epochs (default 1) into `dir`; resume from it (default true). */
-  checkpoint?: { dir: string; every?: number; resume?: boolean };
   /** Per-batch transform (augmentation; fresh noise for an autoencoder, whose targets are images). */
   transform?: BatchTransform<Y>;
   /** Shuffle every epoch (default true), seeded by `seed` and the epoch. */
@@ -145,69 +130,11 @@ export interface FitOptions<Y extends tf.Tensor = tf.Tensor2D> {
    * earlier loop drew its shuffles otherwise and keeps its results (the denoiser's).
    */
   shuffleSeed?: (epoch: number) => number;
-  /** Progress display (default auto: in-place line in a notebook, bar in a terminal). */
-  progress?: ProgressOptions["mode"];
-  /** Label of the progress bar (default "train"). */
-  label?: string;
-  /** Print one line per epoch to the console (default false). */
-  verbose?: boolean;
   /**
    * Extra model replicas in workers for data parallelism (default 0: main
    * thread only); `helperWorkers()` from `parallel.ts` uses every core.
    */
   workers?: number;
-  /** Called after every epoch with its logs. */
-  onEpochEnd?: (logs: EpochLogs) => void | Promise<void>;
-}
-
-/** What one epoch measured. */
-export interface EpochLogs {
-  epoch: number;
-  loss: number;
-  accuracy: number;
-  valLoss?: number;
-  valAccuracy?: number;
-  /** Learning rate of the epoch's last step. */
-  lr: number;
-  /** Wall-clock seconds of the epoch (training and validation). */
-  seconds: number;
-  /** Training images per second over the epoch. */
-  imagesPerSecond: number;
-}
-
-/** Per-epoch history, Keras-like (`history.history`), one entry per epoch. */
-export interface History {
-  epoch: number[];
-  loss: number[];
-  accuracy: number[];
-  valLoss: number[];
-  valAccuracy: number[];
-  lr: number[];
-  seconds: number[];
-  /** Whether early stopping ended the run, and at which epoch. */
-  stoppedEarly?: number;
-}
-
-/** An empty history. */
-export function emptyHistory(): History {
-  return { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], seconds: [] };
-}
-
-function pushLogs(h: History, l: EpochLogs): void {
-  h.epoch.push(l.epoch);
-  h.loss.push(l.loss);
-  h.accuracy.push(l.accuracy);
-  h.valLoss.push(l.valLoss ?? NaN);
-  h.valAccuracy.push(l.valAccuracy ?? NaN);
-  h.lr.push(l.lr);
-  h.seconds.push(l.seconds);
-}
-
-interface CheckpointState {
-  epochsDone: number;
-  history: History;
-  best: number;
-  wait: number;
 }
 
 function isOptimizer(o: unknown): o is tf.Optimizer {
@@ -264,151 +191,169 @@ export function evaluateRows(model: tf.LayersModel, set: TrainingSet, lossName: 
 
 /**
  * Trains `model` on `train` and returns the per-epoch history. The model is
- * trained in place; tensors created along the way are all released.
+ * trained in place; tensors created along the way are all released. The
+ * loop trains and validates epoch after epoch; what happens around it
+ * (history, early stopping, checkpoints, progress) is its callbacks'
+ * (`lib/train/callbacks.ts`).
  */
 export async function fit<Y extends tf.Tensor = tf.Tensor2D>(
   model: tf.LayersModel,
   train: Dataset | TrainingSet,
   options: FitOptions<Y> = {},
 ): Promise<History> {
-  const epochs = options.epochs ?? 10, batchSize = options.batchSize ?? 64, seed = options.seed ?? 42;
-  const lossName = options.loss ?? "categoricalCrossentropy", classifies = lossName === "categoricalCrossentropy";
-  const rows = isTrainingSet(train) ? train : datasetRows(train, options.target);
-  const transform = options.transform as BatchTransform<tf.Tensor> | undefined; // Y is the caller's promise
-  const shuffleSeed = options.shuffleSeed ?? ((epoch: number) => deriveSeed(seed, epoch, SEED_STRIDE.large));
-  const fullSteps = Math.ceil(rows.count / batchSize);
-  const microBatch = options.microBatch ?? Infinity;
-  if (!(microBatch >= 1)) throw new RangeError(`fit: microBatch must be 1 or more, got ${options.microBatch}`);
-  const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
-  const given = isOptimizer(options.optimizer);
-  const optimizer = isOptimizer(options.optimizer)
-    ? options.optimizer
-    : createOptimizer(options.optimizer ?? { name: "adam" });
-  const baseLr = getLearningRate(optimizer);
-  const smoothing = options.labelSmoothing ?? 0;
-  const es = options.earlyStopping;
-  const ckpt = options.checkpoint;
-  const every = ckpt?.every ?? 1;
-
-  let history = emptyHistory(), start = 0, best = Infinity, wait = 0;
-  const state = ckpt && (ckpt.resume ?? true) && await modelExists(ckpt.dir)
-    ? ((await readModelMeta(ckpt.dir)) as { checkpoint?: CheckpointState } | null)?.checkpoint
-    : undefined;
-  if (ckpt && state) {
-    const saved = await loadNetwork(ckpt.dir);
-    copyWeights(saved, model);
-    saved.dispose();
-    await loadOptimizer(optimizer, ckpt.dir);
-    ({ history, best, wait } = state);
-    best ??= Infinity;
-    start = state.epochsDone;
-  }
-  let bestWeights: tf.Tensor[] | null = null;
-
-  const imagesPerEpoch = Math.min(rows.count, stepsPerEpoch * batchSize);
-  const bar = createProgress({
-    total: Math.max(0, epochs - start) * imagesPerEpoch,
-    label: options.label ?? "train",
-    unit: "img",
-    mode: options.progress,
-  });
-  const order = Int32Array.from({ length: rows.count }, (_, i) => i);
+  const loop = trainingLoop(model, train, options);
+  const callbacks = standardCallbacks(options, loop.imagesPerEpoch);
+  const state: FitState = {
+    model,
+    optimizer: loop.optimizer,
+    epochs: loop.epochs,
+    initialEpoch: 0,
+    history: emptyHistory(),
+    stopTraining: false,
+  };
+  for (const c of callbacks) await c.onTrainBegin?.(state);
   const pool: WorkerPool | null = options.workers ? await createWorkerPool(model, options.workers) : null;
   try {
-    for (let epoch = start; epoch < epochs; epoch++) {
+    for (let epoch = state.initialEpoch; epoch < loop.epochs && !state.stopTraining; epoch++) {
       const t0 = performance.now();
-      if (options.shuffle ?? true) shuffleInPlace(order, createRandom(shuffleSeed(epoch)));
-      let lossSum = 0, correct = 0, seen = 0, lr = baseLr;
-      for (let step = 0; step < stepsPerEpoch; step++) {
-        const idx = order.subarray(step * batchSize, Math.min(rows.count, (step + 1) * batchSize));
-        if (options.schedule) {
-          lr = options.schedule({ epoch, step, stepsPerEpoch, epochs });
-          setLearningRate(optimizer, lr);
-        }
-        const batch = tf.tidy(() => {
-          const b = rows.batch(idx, { labelSmoothing: smoothing });
-          if (!transform) return b;
-          return transform(b as { x: tf.Tensor4D; y: tf.Tensor }, {
-            epoch,
-            step,
-            random: createRandom(deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.large), SEED_STRIDE.small)),
-          });
-        });
-        const n = batch.x.shape[0];
-        let r: { loss: number; correct: number };
-        if (microBatch < n) {
-          r = await accumulatedStep(model, optimizer, batch.x, batch.y, microBatch, pool, lossName);
-        } else if (pool) {
-          r = await pool.step(model, optimizer, batch.x, batch.y, lossName);
-        } else {
-          r = trainStep(model, optimizer, batch.x, batch.y, lossName);
-          if (step % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 0)); // let a notebook's display flush
-        }
-        tf.dispose([batch.x, batch.y]);
-        lossSum += r.loss * n;
-        seen += n;
-        correct += r.correct;
-        bar.tick(idx.length, {
-          epoch: `${epoch + 1}/${epochs}`,
-          loss: lossSum / seen,
-          ...(classifies ? { acc: correct / seen } : {}),
-          lr: Number(lr.toPrecision(3)),
-        });
-      }
-      const trainSeconds = (performance.now() - t0) / 1000;
-      const logs: EpochLogs = {
-        epoch: epoch + 1,
-        loss: lossSum / seen,
-        accuracy: classifies ? correct / seen : NaN,
-        lr,
-        seconds: 0,
-        imagesPerSecond: seen / trainSeconds,
-      };
+      const logs = await trainEpoch(loop, epoch, pool, (batch) => {
+        for (const c of callbacks) c.onBatchEnd?.(batch, state);
+      });
       if (options.validation) {
-        const val = options.validation;
-        const v = !isTrainingSet(val) && classifies && (options.target ?? "labels") === "labels"
-          ? await evaluate(model, val, { workers: pool ?? 0, progress: "silent" })
-          : evaluateRows(model, isTrainingSet(val) ? val : datasetRows(val, options.target), lossName);
+        const v = await validate(loop, options.validation, pool);
         logs.valLoss = v.loss;
         logs.valAccuracy = v.accuracy;
       }
       logs.seconds = (performance.now() - t0) / 1000;
-      pushLogs(history, logs);
-      if (options.verbose) console.log(formatLogs(logs, epochs));
-      await options.onEpochEnd?.(logs);
-
-      let stop = false;
-      if (es) {
-        const monitored = logs.valLoss ?? logs.loss;
-        if (monitored < best - (es.minDelta ?? 0)) {
-          best = monitored;
-          wait = 0;
-          if (es.restoreBest) {
-            if (bestWeights) tf.dispose(bestWeights);
-            bestWeights = model.getWeights().map((w) => tf.keep(w.clone()));
-          }
-        } else if (++wait >= es.patience) {
-          stop = true;
-          history.stoppedEarly = epoch + 1;
-        }
-      }
-      if (ckpt && ((epoch + 1) % every === 0 || epoch + 1 === epochs || stop)) {
-        // Weights, optimizer state and progress in one unit: a kill leaves the previous checkpoint whole.
-        const checkpoint: CheckpointState = { epochsDone: stop ? epochs : epoch + 1, history, best, wait };
-        await saveNetwork(model, ckpt.dir, { optimizer, meta: { checkpoint } });
-      }
-      if (stop) break;
+      for (const c of callbacks) await c.onEpochEnd?.(logs, state);
     }
   } finally {
     pool?.terminate();
   }
-  bar.finish();
-  if (bestWeights) {
-    model.setWeights(bestWeights);
-    tf.dispose(bestWeights);
+  for (const c of callbacks) await c.onTrainEnd?.(state);
+  if (!isOptimizer(options.optimizer)) loop.optimizer.dispose();
+  return state.history;
+}
+
+/** What {@linkcode fit}'s epochs share, settled from its options before the first. */
+interface TrainingLoop {
+  model: tf.LayersModel;
+  rows: TrainingSet;
+  optimizer: tf.Optimizer;
+  baseLr: number;
+  schedule?: Schedule;
+  epochs: number;
+  batchSize: number;
+  stepsPerEpoch: number;
+  imagesPerEpoch: number;
+  microBatch: number;
+  lossName: LossName;
+  target?: "labels" | "images";
+  /** Row indices in this epoch's order. */
+  order: Int32Array;
+  /** Seed of an epoch's shuffle, or null for no shuffling. */
+  shuffleSeed: ((epoch: number) => number) | null;
+  /** The batch of rows `idx` at `epoch` and `step`, transformed; called inside a `tf.tidy`. */
+  batch(idx: Int32Array, epoch: number, step: number): { x: tf.Tensor; y: tf.Tensor };
+}
+
+function trainingLoop<Y extends tf.Tensor>(
+  model: tf.LayersModel,
+  train: Dataset | TrainingSet,
+  options: FitOptions<Y>,
+): TrainingLoop {
+  const epochs = options.epochs ?? 10, batchSize = options.batchSize ?? 64, seed = options.seed ?? 42;
+  const rows = isTrainingSet(train) ? train : datasetRows(train, options.target);
+  const transform = options.transform as BatchTransform<tf.Tensor> | undefined; // Y is the caller's promise
+  const fullSteps = Math.ceil(rows.count / batchSize);
+  const microBatch = options.microBatch ?? Infinity;
+  if (!(microBatch >= 1)) throw new RangeError(`fit: microBatch must be 1 or more, got ${options.microBatch}`);
+  const stepsPerEpoch = Math.min(fullSteps, options.stepsPerEpoch ?? fullSteps);
+  const optimizer = isOptimizer(options.optimizer)
+    ? options.optimizer
+    : createOptimizer(options.optimizer ?? { name: "adam" });
+  const smoothing = options.labelSmoothing ?? 0;
+  return {
+    model,
+    rows,
+    optimizer,
+    baseLr: getLearningRate(optimizer),
+    schedule: options.schedule,
+    epochs,
+    batchSize,
+    stepsPerEpoch,
+    imagesPerEpoch: Math.min(rows.count, stepsPerEpoch * batchSize),
+    microBatch,
+    lossName: options.loss ?? "categoricalCrossentropy",
+    target: options.target,
+    order: Int32Array.from({ length: rows.count }, (_, i) => i),
+    shuffleSeed: !(options.shuffle ?? true)
+      ? null
+      : options.shuffleSeed ?? ((epoch: number) => deriveSeed(seed, epoch, SEED_STRIDE.large)),
+    batch(idx, epoch, step) {
+      const b = rows.batch(idx, { labelSmoothing: smoothing });
+      if (!transform) return b;
+      return transform(b as { x: tf.Tensor4D; y: tf.Tensor }, {
+        epoch,
+        step,
+        random: createRandom(deriveSeed(seed, deriveSeed(epoch, step, SEED_STRIDE.large), SEED_STRIDE.small)),
+      });
+    },
+  };
+}
+
+/** One epoch of training steps; `onBatch` after each. Its logs lack the validation and the epoch's full time. */
+async function trainEpoch(
+  loop: TrainingLoop,
+  epoch: number,
+  pool: WorkerPool | null,
+  onBatch: (logs: BatchLogs) => void,
+): Promise<EpochLogs> {
+  const t0 = performance.now(), { rows, batchSize, optimizer, model, lossName } = loop;
+  const classifies = lossName === "categoricalCrossentropy";
+  if (loop.shuffleSeed) shuffleInPlace(loop.order, createRandom(loop.shuffleSeed(epoch)));
+  let lossSum = 0, correct = 0, seen = 0, lr = loop.baseLr;
+  for (let step = 0; step < loop.stepsPerEpoch; step++) {
+    const idx = loop.order.subarray(step * batchSize, Math.min(rows.count, (step + 1) * batchSize));
+    if (loop.schedule) {
+      lr = loop.schedule({ epoch, step, stepsPerEpoch: loop.stepsPerEpoch, epochs: loop.epochs });
+      setLearningRate(optimizer, lr);
+    }
+    const batch = tf.tidy(() => loop.batch(idx, epoch, step));
+    const n = batch.x.shape[0];
+    let r: { loss: number; correct: number };
+    if (loop.microBatch < n) {
+      r = await accumulatedStep(model, optimizer, batch.x, batch.y, loop.microBatch, pool, lossName);
+    } else if (pool) {
+      r = await pool.step(model, optimizer, batch.x, batch.y, lossName);
+    } else {
+      r = trainStep(model, optimizer, batch.x, batch.y, lossName);
+      if (step % 8 === 7) await new Promise((resolve) => setTimeout(resolve, 0)); // let a notebook's display flush
+    }
+    tf.dispose([batch.x, batch.y]);
+    lossSum += r.loss * n;
+    seen += n;
+    correct += r.correct;
+    onBatch({ epoch, images: idx.length, loss: lossSum / seen, accuracy: classifies ? correct / seen : undefined, lr });
   }
-  if (!given) optimizer.dispose();
-  return history;
+  const trainSeconds = (performance.now() - t0) / 1000;
+  return {
+    epoch: epoch + 1,
+    loss: lossSum / seen,
+    accuracy: classifies ? correct / seen : NaN,
+    lr,
+    seconds: 0,
+    imagesPerSecond: seen / trainSeconds,
+  };
+}
+
+/** Loss and accuracy on the held-out set: a labelled data set on the pool's replicas, else row by row. */
+function validate(loop: TrainingLoop, val: Dataset | TrainingSet, pool: WorkerPool | null): Promise<Evaluation> {
+  return !isTrainingSet(val) && loop.lossName === "categoricalCrossentropy" && (loop.target ?? "labels") === "labels"
+    ? evaluate(loop.model, val, { workers: pool ?? 0, progress: "silent" })
+    : Promise.resolve(
+      evaluateRows(loop.model, isTrainingSet(val) ? val : datasetRows(val, loop.target), loop.lossName),
+    );
 }
 
 /**
@@ -443,18 +388,4 @@ async function accumulatedStep(
   }
   applyFlatGradients(model, optimizer, sum!);
   return { loss, correct };
-}
-
-/** One line summarising an epoch, Keras-style. */
-export function formatLogs(l: EpochLogs, epochs?: number): string {
-  const parts = [
-    `epoch ${l.epoch}${epochs ? `/${epochs}` : ""}`,
-    `${l.seconds.toFixed(1)}s`,
-    `${l.imagesPerSecond.toFixed(0)} img/s`,
-    `loss ${l.loss.toFixed(4)}`,
-    `acc ${l.accuracy.toFixed(4)}`,
-  ];
-  if (l.valLoss !== undefined) parts.push(`val_loss ${l.valLoss.toFixed(4)}`, `val_acc ${l.valAccuracy!.toFixed(4)}`);
-  parts.push(`lr ${l.lr.toPrecision(3)}`);
-  return parts.join(" - ");
 }

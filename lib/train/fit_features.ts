@@ -10,7 +10,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { Features } from "../networks/features.ts";
 import type { ProgressOptions } from "../display/progress.ts";
-import { fit, type History, type TrainingSet } from "./fit.ts";
+import type { History } from "./callbacks.ts";
+import { fit, type TrainingSet } from "./fit.ts";
 import { oneHotAt, rowsAt } from "../runtime/tensors.ts";
 import { accuracy } from "../metrics/accuracy.ts";
 import type { OptimizerSpec } from "./optimizers.ts";

@@ -20,7 +20,7 @@
 import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
 import { formatPercent } from "../display/format.ts";
 import { tf } from "../runtime/backend.ts";
-import type { BatchTransform } from "./fit.ts";
+import type { BatchTransform } from "./transform.ts";
 import {
   asFitTransform,
   type AugmentOptions,

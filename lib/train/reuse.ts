@@ -30,7 +30,8 @@ import type { Dataset } from "../data/dataset.ts";
 import { outputsDir } from "../data/paths.ts";
 import { datasetFingerprint } from "../data/fingerprint.ts";
 import { writeFileAtomic } from "../util/fs.ts";
-import { fit, type FitOptions, type History } from "./fit.ts";
+import type { History } from "./callbacks.ts";
+import { fit, type FitOptions } from "./fit.ts";
 import { loadNetwork, modelExists, readModelMeta, saveNetwork } from "./io.ts";
 
 /** A trained (or re-loaded) model and how it was trained. */
