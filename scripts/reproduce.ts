@@ -50,131 +50,162 @@ import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from 
 import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]";
-const { values } = parseOptions(
-  {
-    profile: { type: "string", default: "full" },
-    "data-dir": { type: "string" },
-    fresh: { type: "boolean", default: false },
-  },
-  USAGE,
-);
-if (!(PROFILES as readonly string[]).includes(values.profile!)) {
-  usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
-}
-const profile = values.profile!;
-const data = dataDir(values["data-dir"]);
-const outputs = outputsDir();
-const steps: { step: string; seconds: number; status: string }[] = [];
 
-const fail = (message: string): never => {
-  console.error(`error: ${message}`);
-  Deno.exit(1);
-};
-const run = await (async () => {
-  try {
-    if (await recoverPublish(outputs)) console.log(`completed the publish of an interrupted run in ${outputs}`);
-    await ensureKernel();
-    const gen = await generateData({ dir: data });
-    steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
-    // Everything the notebooks write goes to the run folder (models and features are shared caches).
-    return await openRun(outputs, profile, values.fresh);
-  } catch (e) {
-    return fail(e instanceof Error ? e.message : String(e));
-  }
-})();
-const staging = run.dir;
-/** When the run began (an interrupted run's start, when this one resumes it). */
-const started = new Date(run.progress.startedAt);
-// An interrupted run keeps its folder, so that the next one can resume it.
-let publishing = false;
-const stop = () => {
-  if (publishing) {
-    console.error("\ninterrupted while publishing: finishing the publish first (it takes a moment)");
-    return;
-  }
-  stopRunningNotebook();
-  console.error(
-    `\ninterrupted: nothing published; run the same command again to resume (${relative(outputs, staging)})`,
-  );
-  Deno.exit(130);
-};
-Deno.addSignalListener("SIGINT", stop);
-Deno.addSignalListener("SIGTERM", stop);
+/** One line of the report's steps table. */
+interface Step {
+  step: string;
+  seconds: number;
+  status: string;
+}
+
+/** What the report is written from: the run's settings, its folders and the steps it took. */
+interface ReportInputs {
+  profile: string;
+  /** The data folder. */
+  data: string;
+  /** The outputs folder the run publishes to. */
+  outputs: string;
+  /** The run folder the notebooks wrote to. */
+  staging: string;
+  /** When the run began (an interrupted run's start, when this one resumes it). */
+  started: Date;
+  engine: string;
+  /** The notebooks, in order. */
+  names: string[];
+  steps: Step[];
+}
 
 const pct = (v?: number) => (v === undefined ? "" : formatPercent(v));
-const dir = Deno.env.get("NOISY_DIGITS_NOTEBOOKS_DIR") ?? join(REPO_ROOT, "notebooks");
-const names = listNotebooks(dir);
-if (run.resumed) {
-  const finished = Object.keys(run.progress.notebooks).length;
-  console.log(`resuming the ${profile} run started ${run.progress.startedAt}: ${finished} notebook(s) finished then`);
-}
-let total = 0, upstream = "";
-const engine = expectedEngineDescription();
-const dependencies = await runDependencies(join(REPO_ROOT, "lib"), data, profile, engine, [
-  join(REPO_ROOT, "deno.lock"),
-  join(REPO_ROOT, "scripts", "execute_notebook.py"),
-]);
-for (const [i, name] of names.entries()) {
-  const key = await notebookKey(join(dir, name), dependencies, upstream);
-  const keyText = JSON.stringify(key);
-  upstream = keyText;
-  const done = run.progress.notebooks[name];
-  const counter = `[${i + 1}/${names.length}]`;
-  if (done && done.key === keyText) {
-    total += done.seconds;
-    steps.push({ step: name, seconds: done.seconds, status: "ok (reused from the interrupted run)" });
-    console.log(
-      `${counter} ${name}: reused, finished ${done.finishedAt} in ${formatDuration(done.seconds)} ` +
-        `(total ${formatDuration(total)})`,
-    );
-    continue;
-  }
-  if (done) {
-    const old = JSON.parse(done.key) as NotebookKey;
-    const what: Record<keyof NotebookKey, string> = {
-      notebook: "the notebook",
-      library: "lib/",
-      data: "the data",
-      profile: "the profile",
-      engine: "the engine",
-      runner: "deno.lock or the executor",
-      upstream: "an earlier notebook",
-    };
-    const changed = (Object.keys(key) as (keyof NotebookKey)[]).filter((k) => old[k] !== key[k]).map((k) => what[k]);
-    console.log(`${counter} ${name}: redone, ${changed.join(" and ")} changed since the interrupted run`);
-  } else if (run.resumed) {
-    console.log(`${counter} ${name}: redone, it had not finished`);
-  }
-  console.log(`\n== ${counter} ${name} (profile ${profile})`);
-  await beginNotebook(run, name);
-  const r = await runNotebook(join(dir, name), { profile, dataDir: data, outputsDir: staging, rerun: false });
-  total += r.seconds;
-  steps.push({ step: name, seconds: r.seconds, status: r.ok ? "ok" : "FAILED" });
-  console.log(
-    `${counter} ${name}: ${r.ok ? "ok" : "FAILED"} in ${formatDuration(r.seconds)} (total ${formatDuration(total)})`,
-  );
-  if (!r.ok) {
-    fail(
-      `notebook ${name} failed under profile ${profile}: nothing published, ${join(outputs, "REPORT.md")} and ` +
-        `${join(outputs, "figures")} are as before; the notebooks that finished are kept in ` +
-        `${relative(outputs, staging)} and reused by the next run (--fresh to start over)`,
-    );
-  }
-  await finishNotebook(run, name, keyText, r.seconds);
-}
-console.log(`\nall ${names.length} notebooks passed in ${formatDuration(total)}`);
 
-try {
-  await writeReport();
-} catch (e) {
-  fail(`writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
+/** Runs the study: the data, every notebook under the profile, the report, the publish. */
+async function main(): Promise<void> {
+  const { values } = parseOptions(
+    {
+      profile: { type: "string", default: "full" },
+      "data-dir": { type: "string" },
+      fresh: { type: "boolean", default: false },
+    },
+    USAGE,
+  );
+  if (!(PROFILES as readonly string[]).includes(values.profile!)) {
+    usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
+  }
+  const profile = values.profile!;
+  const data = dataDir(values["data-dir"]);
+  const outputs = outputsDir();
+  const steps: Step[] = [];
+
+  const fail = (message: string): never => {
+    console.error(`error: ${message}`);
+    Deno.exit(1);
+  };
+  const run = await (async () => {
+    try {
+      if (await recoverPublish(outputs)) console.log(`completed the publish of an interrupted run in ${outputs}`);
+      await ensureKernel();
+      const gen = await generateData({ dir: data });
+      steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
+      // Everything the notebooks write goes to the run folder (models and features are shared caches).
+      return await openRun(outputs, profile, values.fresh);
+    } catch (e) {
+      return fail(e instanceof Error ? e.message : String(e));
+    }
+  })();
+  const staging = run.dir;
+  /** When the run began (an interrupted run's start, when this one resumes it). */
+  const started = new Date(run.progress.startedAt);
+  // An interrupted run keeps its folder, so that the next one can resume it.
+  let publishing = false;
+  const stop = () => {
+    if (publishing) {
+      console.error("\ninterrupted while publishing: finishing the publish first (it takes a moment)");
+      return;
+    }
+    stopRunningNotebook();
+    console.error(
+      `\ninterrupted: nothing published; run the same command again to resume (${relative(outputs, staging)})`,
+    );
+    Deno.exit(130);
+  };
+  Deno.addSignalListener("SIGINT", stop);
+  Deno.addSignalListener("SIGTERM", stop);
+
+  const dir = Deno.env.get("NOISY_DIGITS_NOTEBOOKS_DIR") ?? join(REPO_ROOT, "notebooks");
+  const names = listNotebooks(dir);
+  if (run.resumed) {
+    const finished = Object.keys(run.progress.notebooks).length;
+    console.log(`resuming the ${profile} run started ${run.progress.startedAt}: ${finished} notebook(s) finished then`);
+  }
+  let total = 0, upstream = "";
+  const engine = expectedEngineDescription();
+  const dependencies = await runDependencies(join(REPO_ROOT, "lib"), data, profile, engine, [
+    join(REPO_ROOT, "deno.lock"),
+    join(REPO_ROOT, "scripts", "execute_notebook.py"),
+  ]);
+  for (const [i, name] of names.entries()) {
+    const key = await notebookKey(join(dir, name), dependencies, upstream);
+    const keyText = JSON.stringify(key);
+    upstream = keyText;
+    const done = run.progress.notebooks[name];
+    const counter = `[${i + 1}/${names.length}]`;
+    if (done && done.key === keyText) {
+      total += done.seconds;
+      steps.push({ step: name, seconds: done.seconds, status: "ok (reused from the interrupted run)" });
+      console.log(
+        `${counter} ${name}: reused, finished ${done.finishedAt} in ${formatDuration(done.seconds)} ` +
+          `(total ${formatDuration(total)})`,
+      );
+      continue;
+    }
+    if (done) {
+      const old = JSON.parse(done.key) as NotebookKey;
+      const what: Record<keyof NotebookKey, string> = {
+        notebook: "the notebook",
+        library: "lib/",
+        data: "the data",
+        profile: "the profile",
+        engine: "the engine",
+        runner: "deno.lock or the executor",
+        upstream: "an earlier notebook",
+      };
+      const changed = (Object.keys(key) as (keyof NotebookKey)[]).filter((k) => old[k] !== key[k]).map((k) => what[k]);
+      console.log(`${counter} ${name}: redone, ${changed.join(" and ")} changed since the interrupted run`);
+    } else if (run.resumed) {
+      console.log(`${counter} ${name}: redone, it had not finished`);
+    }
+    console.log(`\n== ${counter} ${name} (profile ${profile})`);
+    await beginNotebook(run, name);
+    const r = await runNotebook(join(dir, name), { profile, dataDir: data, outputsDir: staging, rerun: false });
+    total += r.seconds;
+    steps.push({ step: name, seconds: r.seconds, status: r.ok ? "ok" : "FAILED" });
+    console.log(
+      `${counter} ${name}: ${r.ok ? "ok" : "FAILED"} in ${formatDuration(r.seconds)} (total ${formatDuration(total)})`,
+    );
+    if (!r.ok) {
+      fail(
+        `notebook ${name} failed under profile ${profile}: nothing published, ${join(outputs, "REPORT.md")} and ` +
+          `${join(outputs, "figures")} are as before; the notebooks that finished are kept in ` +
+          `${relative(outputs, staging)} and reused by the next run (--fresh to start over)`,
+      );
+    }
+    await finishNotebook(run, name, keyText, r.seconds);
+  }
+  console.log(`\nall ${names.length} notebooks passed in ${formatDuration(total)}`);
+
+  try {
+    await writeReport({ profile, data, outputs, staging, started, engine, names, steps });
+  } catch (e) {
+    fail(`writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
+  }
+  publishing = true;
+  const published = await publish(outputs, staging, profile);
+  console.log(
+    `\npublished ${published.length} files in ${outputs}, the last ${join(outputs, "REPORT.md")}` +
+      (profile === "full" ? `; the published run is in ${join(outputs, PUBLISHED)}` : ""),
+  );
 }
-publishing = true;
-const published = await publish(outputs, staging, profile);
-console.log(
-  `\npublished ${published.length} files in ${outputs}, the last ${join(outputs, "REPORT.md")}` +
-    (profile === "full" ? `; the published run is in ${join(outputs, PUBLISHED)}` : ""),
-);
+
+if (import.meta.main) await main();
 
 /** The machine, in one line: CPU model, cores, memory. */
 function machine(): string {
@@ -192,7 +223,7 @@ function machine(): string {
  * is published to; a data or outputs folder outside the repository as
  * `<data-dir>` / `<outputs>`), so that no machine's path is published.
  */
-function relativePaths(text: string): string {
+function relativePaths(text: string, { outputs, staging, data }: ReportInputs): string {
   const root = REPO_ROOT.replace(/\/$/, "");
   const shownOutputs = inRepo(outputs) ?? "<outputs>", shownData = inRepo(data) ?? "<data-dir>";
   return text.replaceAll(`${staging}/`, `${shownOutputs}/`).replaceAll(`${outputs}/`, `${shownOutputs}/`)
@@ -206,7 +237,7 @@ function inRepo(path: string): string | null {
 }
 
 /** The data folder as the report names it: relative to the repository, never a machine's absolute path. */
-function dataFolder(): string {
+function dataFolder(data: string): string {
   const shown = inRepo(data);
   return shown === null ? "a folder outside the repository (`--data-dir`)" : `\`${shown}\``;
 }
@@ -226,7 +257,8 @@ function headlineRows(results: ResultRecord[], markdown: boolean): Record<string
  * Writes REPORT.md and the HTML page of each executed notebook into the run
  * folder from what this run made, and for the `full` profile the published run.
  */
-async function writeReport(): Promise<void> {
+async function writeReport(inputs: ReportInputs): Promise<void> {
+  const { profile, data, outputs, staging, started, engine, names, steps } = inputs;
   // The results of this run only (the run folder's ledger starts empty).
   const results = latestRecords((await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile));
   // The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
@@ -254,7 +286,7 @@ async function writeReport(): Promise<void> {
   const report = [
     "# noisy-digits: reproduction report",
     "",
-    `Profile \`${profile}\`, data from ${dataFolder()}, started ${started.toISOString()}, ` +
+    `Profile \`${profile}\`, data from ${dataFolder(data)}, started ${started.toISOString()}, ` +
     `total ${formatDuration(totalSeconds)}.`,
     "",
     `Machine: ${machine()}. Training engine: ${engine}.`,
@@ -296,7 +328,7 @@ async function writeReport(): Promise<void> {
   const executedDir = join(staging, "notebooks");
   const notebooks: PublishedNotebook[] = [];
   for (const name of names) {
-    const executed = join(executedDir, name), text = relativePaths(await Deno.readTextFile(executed));
+    const executed = join(executedDir, name), text = relativePaths(await Deno.readTextFile(executed), inputs);
     await writeFileAtomic(executed, text);
     await renderHtml(executed, executedDir);
     const seconds = steps.find((s) => s.step === name)?.seconds ?? 0;
