@@ -5,7 +5,7 @@ import type { ResultRecord } from "../lib/study/results.ts";
 Deno.test("headline: each row takes its own model's record, not the last of its section", () => {
   const records: ResultRecord[] = [
     { section: "7", model: FINAL_MODEL_NAME, testAccuracy: 0.96, testImages: 50000 },
-    { section: "7", model: "Alternative CNN, the report's Adadelta, our budget", testAccuracy: 0.2, testImages: 5000 },
+    { section: "7", model: "4-conv CNN, the report's Adadelta, our budget", testAccuracy: 0.2, testImages: 5000 },
     { section: "8.6", model: `${BEST_MODEL_NAMES.competition} three-block CNN`, testAccuracy: 0.97, testImages: 50000 },
     { section: "8.6", model: `${BEST_MODEL_NAMES.originals} three-block CNN`, testAccuracy: 0.98, testImages: 50000 },
   ];

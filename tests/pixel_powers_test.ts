@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { pixelPowers } from "../lib/networks/layers.ts";
-import { alternativeCnn, countParams } from "../lib/networks/cnn.ts";
+import { countParams, fourConvCnn } from "../lib/networks/cnn.ts";
 import { loadNetwork, saveNetwork } from "../lib/train/io.ts";
 import { createWorkerPool } from "../lib/train/parallel.ts";
 
@@ -25,8 +25,8 @@ Deno.test("PixelPowers refuses exponents that are not positive numbers", () => {
   assert.throws(() => pixelPowers({ exponents: [1, -2] }), /exponents must be positive/);
 });
 
-Deno.test("alternativeCnn with input powers: a wider first convolution, and it saves, loads and runs in workers", async () => {
-  const model = alternativeCnn({ seed: 2, inputPowers: [1, 16] });
+Deno.test("fourConvCnn with input powers: a wider first convolution, and it saves, loads and runs in workers", async () => {
+  const model = fourConvCnn({ seed: 2, inputPowers: [1, 16] });
   // Only the first convolution grows: 3x3 kernels over 2 input channels instead of 1.
   assert.equal(countParams(model).total - 273_686, 3 * 3 * 64);
   const dir = await Deno.makeTempDir();

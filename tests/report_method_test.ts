@@ -3,26 +3,26 @@ import { runsPlot } from "../lib/plots/runs.ts";
 import {
   concatHistories,
   epochsToReach,
+  fullBatchAdadeltaStages,
   reportStageEpochs,
-  section63Stages,
-  section7Schedule,
+  warmupStepAdadeltaSchedule,
 } from "../lib/study/report_method.ts";
 import { emptyHistory, type History } from "../lib/train/callbacks.ts";
 
 Deno.test("section 6.3's budget keeps the report's 5,000 : 1,000 epochs at 0.01 and at the lower rate", () => {
-  assert.deepEqual(section63Stages(6), { atRate: 5, atLowerRate: 1 });
-  assert.deepEqual(section63Stages(5), { atRate: 4, atLowerRate: 1 });
-  assert.deepEqual(section63Stages(1), { atRate: 1, atLowerRate: 1 }, "both stages run even on one epoch");
-  assert.deepEqual(section63Stages(6000), { atRate: 5000, atLowerRate: 1000 });
-  assert.throws(() => section63Stages(0), RangeError);
+  assert.deepEqual(fullBatchAdadeltaStages(6), { atRate: 5, atLowerRate: 1 });
+  assert.deepEqual(fullBatchAdadeltaStages(5), { atRate: 4, atLowerRate: 1 });
+  assert.deepEqual(fullBatchAdadeltaStages(1), { atRate: 1, atLowerRate: 1 }, "both stages run even on one epoch");
+  assert.deepEqual(fullBatchAdadeltaStages(6000), { atRate: 5000, atLowerRate: 1000 });
+  assert.throws(() => fullBatchAdadeltaStages(0), RangeError);
 });
 
 Deno.test("section 7's schedule compressed to 6 epochs warms up in the first epoch, never at 0, then steps down", () => {
-  const lr = section7Schedule(6);
+  const lr = warmupStepAdadeltaSchedule(6);
   const at = (epoch: number, step = 0) => lr({ epoch, step, stepsPerEpoch: 3, epochs: 6 });
   assert.ok(at(0, 0) > 0 && at(0, 0) < at(0, 2));
   assert.deepEqual([at(0, 2), at(1), at(3, 2), at(4), at(5)], [0.01, 0.01, 0.01, 0.005, 0.001]);
-  const full = section7Schedule(5000); // the report's own: warm-up over 200 epochs, 0.005 from 3,000, 0.001 from 4,000
+  const full = warmupStepAdadeltaSchedule(5000); // the report's own: warm-up over 200 epochs, 0.005 from 3,000, 0.001 from 4,000
   const one = (epoch: number) => full({ epoch, step: 0, stepsPerEpoch: 1, epochs: 5000 });
   assert.deepEqual([one(199), one(2999), one(3000), one(4000)], [0.01, 0.01, 0.005, 0.001]);
 });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
-import { alternativeCnn, countParams, summary, threeBlockCnn } from "../lib/networks/cnn.ts";
+import { countParams, fourConvCnn, summary, threeBlockCnn } from "../lib/networks/cnn.ts";
 import { denseNet } from "../lib/networks/dense.ts";
 import { embeddings, lastHiddenLayer } from "../lib/networks/embeddings.ts";
 import { denoisingAutoencoder } from "../lib/networks/denoiser.ts";
@@ -22,8 +22,8 @@ function bars(n: number) {
   return createDataset(pixels, { name: "bars", labels });
 }
 
-Deno.test("alternativeCnn: denseUnits widens only the hidden dense layer", () => {
-  const base = countParams(alternativeCnn()).total, wide = countParams(alternativeCnn({ denseUnits: 200 })).total;
+Deno.test("fourConvCnn: denseUnits widens only the hidden dense layer", () => {
+  const base = countParams(fourConvCnn()).total, wide = countParams(fourConvCnn({ denseUnits: 200 })).total;
   assert.equal(base, 273_686);
   // 128 -> 200 and 200 -> 10 instead of 128 -> 100 and 100 -> 10.
   assert.equal(wide - base, 100 * 128 + 100 + 100 * 10);
@@ -58,7 +58,7 @@ Deno.test("denseNet: flatten, hidden relu layers, softmax over 10 classes", () =
 });
 
 Deno.test("embeddings: the last hidden layer's activations, one row per image", () => {
-  const model = alternativeCnn({ seed: 2 });
+  const model = fourConvCnn({ seed: 2 });
   assert.equal(lastHiddenLayer(model), "dense");
   const ds = bars(30);
   const before = tf.memory().numTensors;
@@ -93,7 +93,7 @@ Deno.test("denoiser: learns to remove the noise from max(digit, u) images", asyn
 });
 
 Deno.test("predictProba on worker replicas gives the main-thread probabilities", async () => {
-  const model = alternativeCnn({ seed: 4 });
+  const model = fourConvCnn({ seed: 4 });
   const rng = createRandom(5);
   const ds = createDataset(Float32Array.from({ length: 40 * PIXELS }, () => rng.next()), { name: "random" });
   const single = await predictProba(model, ds);

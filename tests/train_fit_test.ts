@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createDataset, type Dataset, PIXELS } from "../lib/data/dataset.ts";
-import { alternativeCnn, countParams, simpleCnn, summary } from "../lib/networks/cnn.ts";
+import { countParams, fourConvCnn, simpleCnn, summary } from "../lib/networks/cnn.ts";
 import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { fit } from "../lib/train/fit.ts";
 import { loadNetwork, saveNetwork } from "../lib/train/io.ts";
@@ -52,16 +52,16 @@ function tinyModel(): tf.Sequential {
 
 Deno.test("report models have the report's parameter counts and a Keras-style summary", async () => {
   await initBackend();
-  const alt = alternativeCnn({ seed: 1 });
-  assert.deepEqual(countParams(alt), { total: 273686, trainable: 273302, nonTrainable: 384 });
-  const text = summary(alt);
+  const fourConv = fourConvCnn({ seed: 1 });
+  assert.deepEqual(countParams(fourConv), { total: 273686, trainable: 273302, nonTrainable: 384 });
+  const text = summary(fourConv);
   assert.match(text, /Total params: 273,686/);
   assert.match(text, /conv2d_3 \(Conv2D\)\s+\(None, 14, 14, 128\)\s+147,584/);
   assert.match(text, /predictions \(Dense\)\s+\(None, 10\)\s+1,010/);
   const simple = simpleCnn();
   assert.equal(countParams(simple).total, 1199882);
   assert.deepEqual(simple.outputs[0].shape, [null, 10]);
-  alt.dispose();
+  fourConv.dispose();
   simple.dispose();
 });
 
@@ -256,7 +256,7 @@ Deno.test("save/load round-trips a model through files, predictions identical", 
   await initBackend();
   const dir = await Deno.makeTempDir();
   try {
-    const model = alternativeCnn({ seed: 3 });
+    const model = fourConvCnn({ seed: 3 });
     const ds = toySet(6);
     const p1 = await predictProba(model, ds);
     await saveNetwork(model, dir);

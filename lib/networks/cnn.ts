@@ -7,9 +7,9 @@
  * @example
  * ```ts
  * import { initBackend } from "../runtime/backend.ts";
- * import { alternativeCnn, summary } from "./cnn.ts";
+ * import { fourConvCnn, summary } from "./cnn.ts";
  * await initBackend();
- * const model = alternativeCnn({ seed: 1 });
+ * const model = fourConvCnn({ seed: 1 });
  * console.log(summary(model)); // Total params: 273,686
  * ```
  *
@@ -35,8 +35,8 @@ export interface CnnOptions {
   batchNormMomentum?: number;
 }
 
-/** Options of {@linkcode alternativeCnn}. */
-export interface AlternativeCnnOptions extends CnnOptions {
+/** Options of {@linkcode fourConvCnn}. */
+export interface FourConvCnnOptions extends CnnOptions {
   /** Units of the hidden dense layer (default 100, the report's; section 8 suggests doubling it). */
   denseUnits?: number;
   /**
@@ -92,16 +92,16 @@ export function simpleCnn(options: CnnOptions = {}): tf.Sequential {
 }
 
 /**
- * The alternative CNN of the report's section 6.3: two blocks of two
+ * The 4-conv CNN of the report's section 6.3: two blocks of two
  * same-padded 3x3 relu convolutions (64 then 128 filters), each block
  * followed by BatchNormalization, MaxPooling(2) and Dropout(0.05); then
  * GlobalAveragePooling, Dropout(0.125), Dense(100) (linear, as in the
  * report), Dropout(0.25), Dense(10, softmax) named "predictions".
  * 273,686 parameters, 384 of them non-trainable (BatchNorm moving stats).
  */
-export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequential {
+export function fourConvCnn(options: FourConvCnnOptions = {}): tf.Sequential {
   const init = initializers(options.seed), n = namer();
-  const model = tf.sequential({ name: options.name ?? "alternative_cnn" });
+  const model = tf.sequential({ name: options.name ?? "four_conv_cnn" });
   addConvBlocks(model, [64, 128], { ...options, poolLast: true }, init, n);
   model.add(tf.layers.globalAveragePooling2d(n("global_average_pooling2d")));
   model.add(tf.layers.dropout({ rate: 0.125, ...n("dropout") }));
@@ -115,7 +115,7 @@ export function alternativeCnn(options: AlternativeCnnOptions = {}): tf.Sequenti
 export interface ThreeBlockCnnOptions extends CnnOptions {
   /** Filters of the three blocks (default `[48, 96, 192]`). */
   widths?: [number, number, number];
-  /** Input channels as powers of the pixels, as in {@linkcode AlternativeCnnOptions} (default: raw pixels). */
+  /** Input channels as powers of the pixels, as in {@linkcode FourConvCnnOptions} (default: raw pixels). */
   inputPowers?: number[];
 }
 
@@ -176,7 +176,7 @@ function addConvBlocks(
 }
 
 /** Names of the builders, for code that picks one by name (workers, checkpoints). */
-export const CNN_BUILDERS = { simple: simpleCnn, alternative: alternativeCnn, threeBlock: threeBlockCnn } as const;
+export const CNN_BUILDERS = { simple: simpleCnn, fourConv: fourConvCnn, threeBlock: threeBlockCnn } as const;
 
 /** A builder name of {@linkcode CNN_BUILDERS}. */
 export type CnnName = keyof typeof CNN_BUILDERS;

@@ -9,7 +9,7 @@
  * import { fit } from "../train/fit.ts";
  * declare const model: tf.LayersModel, train: Dataset, holdout: Dataset;
  * const history = await fit(model, train, { validation: holdout });
- * historyPlot(history, { title: "Alternative CNN" }); // last value of a cell: shown inline
+ * historyPlot(history, { title: "4-conv CNN" }); // last value of a cell: shown inline
  * ```
  *
  * @module

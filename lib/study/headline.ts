@@ -24,7 +24,7 @@ import type { ResultRecord } from "./results.ts";
 export const REPORT_FINAL_ACCURACY = 0.95;
 
 /** The model name notebook 07 records its final model under (the report's model and data volume, our recipe). */
-export const FINAL_MODEL_NAME = "Alternative CNN, all 12,000 images (final)";
+export const FINAL_MODEL_NAME = "4-conv CNN, all 12,000 images (final)";
 
 /** Model-name prefixes notebook 08 records its two best-model runs under (section 8.6). */
 export const BEST_MODEL_NAMES = {

@@ -120,7 +120,7 @@ export const TRANSFER_SETTINGS = {
 };
 
 /** Notebook 06: the report's 4-conv CNN. */
-export const ALTERNATIVE_CNN_SETTINGS = cnnSettings({ quick: 4, full: 5 });
+export const FOUR_CONV_CNN_SETTINGS = cnnSettings({ quick: 4, full: 5 });
 
 /** Notebook 07: the final model on all training images (smoke: a slice, to check the plumbing). */
 export const PREDICTION_SETTINGS = {
@@ -134,7 +134,7 @@ export const BEYOND_SETTINGS = {
   smoke: {
     trainImages: 1500,
     holdoutImages: 500,
-    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.smoke.epochs,
+    cnnEpochs: FOUR_CONV_CNN_SETTINGS.smoke.epochs,
     denseEpochs: 2,
     denoiserEpochs: 1,
     bestEpochs: 1,
@@ -144,7 +144,7 @@ export const BEYOND_SETTINGS = {
   quick: {
     trainImages: 9000,
     holdoutImages: 3000,
-    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.quick.epochs,
+    cnnEpochs: FOUR_CONV_CNN_SETTINGS.quick.epochs,
     denseEpochs: 8,
     denoiserEpochs: 2,
     bestEpochs: 4,
@@ -154,7 +154,7 @@ export const BEYOND_SETTINGS = {
   full: {
     trainImages: 9000,
     holdoutImages: 3000,
-    cnnEpochs: ALTERNATIVE_CNN_SETTINGS.full.epochs,
+    cnnEpochs: FOUR_CONV_CNN_SETTINGS.full.epochs,
     denseEpochs: 15,
     denoiserEpochs: 4,
     bestEpochs: 14,

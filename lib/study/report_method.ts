@@ -21,7 +21,7 @@
  * ```ts
  * import type { Dataset } from "../data/dataset.ts";
  * declare const train: Dataset, holdout: Dataset;
- * const run = await trainSection63Method("alt-cnn-report-method", { train, validation: holdout, epochs: 5, profile: "full" });
+ * const run = await trainFullBatchAdadelta("four-conv-cnn-report-method", { train, validation: holdout, epochs: 5, profile: "full" });
  * epochsToReach(run.history.valAccuracy, 0.921); // null when its curve does not rise
  * ```
  *
@@ -29,7 +29,7 @@
  */
 
 import type { Dataset } from "../data/dataset.ts";
-import { alternativeCnn, simpleCnn } from "../networks/cnn.ts";
+import { fourConvCnn, simpleCnn } from "../networks/cnn.ts";
 import { emptyHistory, type History } from "../train/callbacks.ts";
 import { copyWeights } from "../train/io.ts";
 import { helperWorkers } from "../train/parallel.ts";
@@ -174,7 +174,7 @@ export interface ReportMethodRunOptions {
 }
 
 /** How `epochs` epochs split between section 6.3's rate and 6.3.1's lower rate (5 : 1, at least one each). */
-export function section63Stages(epochs: number): { atRate: number; atLowerRate: number } {
+export function fullBatchAdadeltaStages(epochs: number): { atRate: number; atLowerRate: number } {
   if (!(Number.isInteger(epochs) && epochs >= 1)) throw new RangeError(`epochs must be a whole number >= 1: ${epochs}`);
   const h = REPORT_HISTORY,
     share = (h.firstEpochs + h.additionalEpochs) / (h.firstEpochs + h.additionalEpochs +
@@ -188,11 +188,11 @@ export function section63Stages(epochs: number): { atRate: number; atLowerRate: 
  * rate for the last sixth of the epochs (one run: Keras' continued `fit` keeps the optimizer's state, as this does).
  * Trained once, reloaded afterwards (`outputs/models/<name>/`).
  */
-export function trainSection63Method(name: string, options: ReportMethodRunOptions): Promise<TrainedModel> {
-  const { atRate, atLowerRate } = section63Stages(options.epochs), seed = options.seed ?? 3;
+export function trainFullBatchAdadelta(name: string, options: ReportMethodRunOptions): Promise<TrainedModel> {
+  const { atRate, atLowerRate } = fullBatchAdadeltaStages(options.epochs), seed = options.seed ?? 3;
   const h = REPORT_HISTORY;
   return trainOrLoad(name, {
-    build: () => alternativeCnn({ seed }),
+    build: () => fourConvCnn({ seed }),
     train: options.train,
     fit: {
       epochs: atRate + atLowerRate,
@@ -216,24 +216,24 @@ export function trainSection63Method(name: string, options: ReportMethodRunOptio
 }
 
 /** Section 7's schedule (warm-up to 0.01 over 200 of 5,000 epochs, 0.005 from 3,000, 0.001 from 4,000) scaled to `epochs`. */
-export function section7Schedule(epochs: number): Schedule {
+export function warmupStepAdadeltaSchedule(epochs: number): Schedule {
   const scale = epochs / REPORT_HISTORY.finalEpochs, warm = Math.max(1, Math.round(200 * scale));
   const at = (epoch: number) => Math.max(warm, Math.round(epoch * scale));
   return warmupStep({ peak: 0.01, warmupEpochs: warm, steps: [[at(3000), 0.005], [at(4000), 0.001]] });
 }
 
 /** Section 7 on a budget: Adadelta, batch 4,096, the compressed warm-up/step schedule, no validation (as the report). */
-export function trainSection7Method(name: string, options: ReportMethodRunOptions): Promise<TrainedModel> {
+export function trainWarmupStepAdadelta(name: string, options: ReportMethodRunOptions): Promise<TrainedModel> {
   const seed = options.seed ?? 3;
   return trainOrLoad(name, {
-    build: () => alternativeCnn({ seed }),
+    build: () => fourConvCnn({ seed }),
     train: options.train,
     fit: {
       epochs: options.epochs,
       batchSize: REPORT_HISTORY.finalBatchSize,
       microBatch: REPORT_MICRO_BATCH,
       optimizer: { name: "adadelta" },
-      schedule: section7Schedule(options.epochs),
+      schedule: warmupStepAdadeltaSchedule(options.epochs),
       validation: options.validation,
       workers: helperWorkers(),
       seed,

@@ -8,7 +8,7 @@
  * import { accuracy } from "../metrics/accuracy.ts";
  * import { predictSaved } from "./ranking.ts";
  * const test = await loadRankingTest("smoke");
- * if (test) accuracy(test.labels!, await predictSaved("smoke/alt-cnn", test));
+ * if (test) accuracy(test.labels!, await predictSaved("smoke/four-conv-cnn", test));
  * ```
  *
  * @module

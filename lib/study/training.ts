@@ -11,7 +11,7 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { alternativeCnn, simpleCnn, threeBlockCnn } from "../networks/cnn.ts";
+import { fourConvCnn, simpleCnn, threeBlockCnn } from "../networks/cnn.ts";
 import type { FitOptions } from "../train/fit.ts";
 import { helperWorkers } from "../train/parallel.ts";
 import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";
@@ -57,7 +57,7 @@ export function recipeFitOptions(epochs: number, seed = 3): FitOptions {
 export function trainWithRecipe(name: string, options: RecipeRunOptions): Promise<TrainedModel> {
   const seed = options.seed ?? 3, extra = options.extra ?? {};
   return trainOrLoad(name, {
-    build: options.build ?? (() => alternativeCnn({ seed, batchNormMomentum: 0.9 })),
+    build: options.build ?? (() => fourConvCnn({ seed, batchNormMomentum: 0.9 })),
     train: options.train,
     fit: { ...recipeFitOptions(options.epochs, seed), validation: options.validation, ...extra },
     profile: options.profile,
@@ -79,7 +79,7 @@ export const BEST_INPUT_POWERS: readonly number[] = Object.freeze([1, 16]);
 
 /** The report's 4-conv CNN reading {@linkcode BEST_INPUT_POWERS} (BatchNorm momentum 0.9, as in the recipe). */
 export function powersCnn(seed: number): tf.LayersModel {
-  return alternativeCnn({ seed, batchNormMomentum: 0.9, inputPowers: [...BEST_INPUT_POWERS] });
+  return fourConvCnn({ seed, batchNormMomentum: 0.9, inputPowers: [...BEST_INPUT_POWERS] });
 }
 
 /** Variant name of {@linkcode powersCnn} in the keys of saved models. */

@@ -14,12 +14,12 @@
  * import { loadTrain } from "../data/load.ts";
  * import { outputPath } from "../data/paths.ts";
  * import { stratifiedSplit } from "../data/split.ts";
- * import { alternativeCnn } from "../networks/cnn.ts";
+ * import { fourConvCnn } from "../networks/cnn.ts";
  * import { initBackend } from "../runtime/backend.ts";
  * import { oneCycle } from "./schedules.ts";
  * const tf = await initBackend();
  * const { train, holdout } = stratifiedSplit(await loadTrain());
- * const model = alternativeCnn({ seed: 1 });
+ * const model = fourConvCnn({ seed: 1 });
  * const history = await fit(model, train, {
  *   epochs: 12,
  *   batchSize: 64,
@@ -27,7 +27,7 @@
  *   schedule: oneCycle({ maxLr: 3e-3 }),
  *   labelSmoothing: 0.1,
  *   validation: holdout,
- *   checkpoint: { dir: outputPath("models", "alt-cnn") },
+ *   checkpoint: { dir: outputPath("models", "four-conv-cnn") },
  * });
  * history.valAccuracy.at(-1); // historyPlot(history) draws it (lib/plots/history.ts)
  * ```

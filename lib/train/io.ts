@@ -20,8 +20,8 @@
  * import type * as tf from "@tensorflow/tfjs";
  * import { outputPath } from "../data/paths.ts";
  * declare const model: tf.LayersModel;
- * await saveNetwork(model, outputPath("models", "alt-cnn"));
- * const again = await loadNetwork(outputPath("models", "alt-cnn"));
+ * await saveNetwork(model, outputPath("models", "four-conv-cnn"));
+ * const again = await loadNetwork(outputPath("models", "four-conv-cnn"));
  * ```
  *
  * @module

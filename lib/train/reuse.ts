@@ -10,10 +10,10 @@
  * @example
  * ```ts
  * import type { Dataset } from "../data/dataset.ts";
- * import { alternativeCnn } from "../networks/cnn.ts";
+ * import { fourConvCnn } from "../networks/cnn.ts";
  * declare const train: Dataset, holdout: Dataset;
- * const run = await trainOrLoad("alt-cnn", {
- *   build: () => alternativeCnn({ seed: 1 }),
+ * const run = await trainOrLoad("four-conv-cnn", {
+ *   build: () => fourConvCnn({ seed: 1 }),
  *   train,
  *   fit: { epochs: 12, validation: holdout },
  *   key: { recipe: "adam-onecycle", epochs: 12 },

@@ -15,7 +15,7 @@
 import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../../lib/runtime/backend.ts";
-import { alternativeCnn } from "../../lib/networks/cnn.ts";
+import { fourConvCnn } from "../../lib/networks/cnn.ts";
 import { trainStep } from "../../lib/train/step.ts";
 import { createWorkerPool, helperWorkers, type WorkerPool } from "../../lib/train/parallel.ts";
 import { loadTrain } from "../../lib/data/load.ts";
@@ -66,7 +66,7 @@ function inferRate(model: tf.LayersModel, batches: number, batch = BATCH, warmup
 
 /** The networks of the engine figures: the report's 4-conv CNN and the study's best network. */
 const NETWORKS = [
-  { key: "4-conv CNN", build: () => alternativeCnn({ seed: 1 }), trainTarget: 250, inferTarget: 0 },
+  { key: "4-conv CNN", build: () => fourConvCnn({ seed: 1 }), trainTarget: 250, inferTarget: 0 },
   { key: "best network", build: () => bestCnn(1), trainTarget: 0, inferTarget: 1000 },
 ] as const;
 type Network = (typeof NETWORKS)[number];
@@ -189,7 +189,7 @@ export const trainSuite: BenchSuite = {
   async run(): Promise<BenchEntry[]> {
     const entries: BenchEntry[] = [];
     const load = Deno.loadavg()[0];
-    const note = `alternative CNN, batch ${BATCH}, load avg ${load.toFixed(2)} at start`;
+    const note = `4-conv CNN, batch ${BATCH}, load avg ${load.toFixed(2)} at start`;
 
     // Entries are also printed as they come, so a run cut short still shows them.
     const push = entries.push.bind(entries);
@@ -200,7 +200,7 @@ export const trainSuite: BenchSuite = {
     let model: tf.LayersModel;
     if (!Deno.env.get("BENCH_TRAIN_SKIP_CPU")) {
       await initBackend({ backend: "cpu" });
-      model = alternativeCnn({ seed: 1 });
+      model = fourConvCnn({ seed: 1 });
       // One batch of 16 is enough to show the order of magnitude (a batch of 64 takes minutes).
       entries.push({
         name: "train: stock cpu, training",
@@ -218,7 +218,7 @@ export const trainSuite: BenchSuite = {
     }
 
     await initBackend({ backend: "wasm", fastConvGradients: false, engine: "wasm" });
-    model = alternativeCnn({ seed: 1 });
+    model = fourConvCnn({ seed: 1 });
     let stock: number | string;
     try {
       stock = r1(trainRate(model, 1, 0));
@@ -252,7 +252,7 @@ export const trainSuite: BenchSuite = {
     const { train, holdout } = stratifiedSplit(await loadTrain());
     // The study's recipe (lib/study/training.ts), BatchNorm momentum 0.9 included: at Keras' 0.99 the moving
     // variance still remembers its initial value after two epochs, and the holdout accuracy stays near chance.
-    model = alternativeCnn({ seed: 1, batchNormMomentum: 0.9 });
+    model = fourConvCnn({ seed: 1, batchNormMomentum: 0.9 });
     const workers = helperWorkers();
     const t0 = performance.now();
     const history = await fit(model, train, {

@@ -1,7 +1,7 @@
 /**
  * A leaner gradient for `FusedBatchNorm` (what tfjs-layers' BatchNormalization
  * runs): broadcasts per-channel factors instead of materialising them with
- * `Tile` (slow on wasm: a quarter of a training step of the alternative CNN),
+ * `Tile` (slow on wasm: a quarter of a training step of the 4-conv CNN),
  * and reduces `dy` and `dy * (x - mean)` once each, sharing them between the
  * mean, variance, scale and offset gradients.
  *
