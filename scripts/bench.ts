@@ -10,8 +10,8 @@ import { loadSuite } from "./bench/load.ts";
 import { augmentSuite } from "./bench/augment.ts";
 import { trainSuite } from "./bench/train.ts";
 import { svmSuite } from "./bench/svm.ts";
-import { outputPath } from "../lib/data/paths.ts";
-import { writeFileAtomic } from "../lib/util/fs.ts";
+import { outputPath } from "noisy-digits/data";
+import { writeFileAtomic } from "noisy-digits/util";
 import { parseOptions, usageError } from "./args.ts";
 
 /** Suite of an entry written before entries named theirs (by its name's prefix). */

@@ -7,8 +7,7 @@
  * @module
  */
 
-import { generateData } from "../lib/data/generate.ts";
-import { dataDir } from "../lib/data/paths.ts";
+import { dataDir, generateData } from "noisy-digits/data";
 import { intOption, parseOptions } from "./args.ts";
 
 const USAGE = "usage: deno task data [--force] [--data-dir DIR] [--seed N] [--train-count N] [--test-count N]\n" +

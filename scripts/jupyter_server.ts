@@ -7,7 +7,7 @@
  */
 
 import { delimiter, join } from "node:path";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 
 /**
  * The project's virtual environment, where `.ci/setup` installs JupyterLab from

@@ -10,8 +10,8 @@
  */
 
 import { join } from "node:path";
-import { dataDir, REPO_ROOT } from "../lib/data/paths.ts";
-import { activeProfile } from "../lib/study/profile.ts";
+import { dataDir, REPO_ROOT } from "noisy-digits/data";
+import { activeProfile } from "noisy-digits/study";
 import { ensureKernel } from "./notebook_runner.ts";
 import { freePort, type FrontEnd, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
 import { intOption, parseOptions } from "./args.ts";

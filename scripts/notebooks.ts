@@ -9,11 +9,10 @@
  */
 
 import { join } from "node:path";
-import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
-import { generateData } from "../lib/data/generate.ts";
-import { activeProfile, PROFILES } from "../lib/study/profile.ts";
+import { dataDir, generateData, outputsDir, REPO_ROOT } from "noisy-digits/data";
+import { activeProfile, PROFILES } from "noisy-digits/study";
 import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
-import { formatDuration } from "../lib/display/progress.ts";
+import { formatDuration } from "noisy-digits/display";
 import { parseOptions, usageError } from "./args.ts";
 
 const USAGE = "usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]";

@@ -15,15 +15,19 @@
  */
 
 import { basename, dirname, extname, join, resolve } from "node:path";
-import { checkInputFile, loadCsvDataset, loadLabelsCsv } from "../lib/data/load.ts";
-import { dataFile, outputPath } from "../lib/data/paths.ts";
-import { formatPercent } from "../lib/display/format.ts";
-import { scoreSubmission, writeSubmission } from "../lib/data/submission.ts";
-import { initBackend } from "../lib/runtime/backend.ts";
-import { loadNetwork, modelExists } from "../lib/train/io.ts";
-import { argMaxRows, predictProba } from "../lib/train/predict.ts";
-import { helperWorkers } from "../lib/train/parallel.ts";
-import { exists } from "../lib/util/fs.ts";
+import {
+  checkInputFile,
+  dataFile,
+  loadCsvDataset,
+  loadLabelsCsv,
+  outputPath,
+  scoreSubmission,
+  writeSubmission,
+} from "noisy-digits/data";
+import { formatPercent } from "noisy-digits/display";
+import { initBackend } from "noisy-digits/runtime";
+import { argMaxRows, helperWorkers, loadNetwork, modelExists, predictProba } from "noisy-digits/train";
+import { exists } from "noisy-digits/util";
 import { parseOptions } from "./args.ts";
 
 const { values } = parseOptions({

@@ -35,8 +35,8 @@ import {
   type StagedCommit,
   tempName,
   writeFileAtomic,
-} from "../lib/util/fs.ts";
-import { readResultFile, type ResultRecord, writeResultFile } from "../lib/study/results.ts";
+} from "noisy-digits/util";
+import { readResultFile, type ResultRecord, writeResultFile } from "noisy-digits/study";
 
 /** Name of the publish record in the outputs folder. */
 export const PUBLISH_RECORD = ".reproduce-publish.json";

@@ -15,8 +15,7 @@
  */
 
 import { basename, join } from "node:path";
-import { escapeHtml } from "../lib/display/format.ts";
-import { formatDuration } from "../lib/display/progress.ts";
+import { escapeHtml, formatDuration } from "noisy-digits/display";
 import { JUPYTER_PYTHON, NOTEBOOK_STUB } from "./notebook_runner.ts";
 
 /** One notebook of the run, for the index page. */

@@ -21,18 +21,19 @@
  */
 
 import { isAbsolute, join, relative } from "node:path";
-import { dataDir, outputsDir, REPO_ROOT, repoRelative } from "../lib/data/paths.ts";
-import { generateData } from "../lib/data/generate.ts";
-import { PROFILES } from "../lib/study/profile.ts";
-import { formatDuration } from "../lib/display/progress.ts";
-import { formatPercent } from "../lib/display/format.ts";
-import { readAllResults, type ResultRecord } from "../lib/study/results.ts";
-import { latestRecords } from "../lib/study/ranking.ts";
-import { headline } from "../lib/study/headline.ts";
-import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
-import { scoreSubmission } from "../lib/data/submission.ts";
-import { table } from "../lib/display/table.ts";
-import { writeFileAtomic } from "../lib/util/fs.ts";
+import {
+  dataDir,
+  generateData,
+  loadLabelsCsv,
+  loadSolution,
+  outputsDir,
+  REPO_ROOT,
+  repoRelative,
+  scoreSubmission,
+} from "noisy-digits/data";
+import { headline, latestRecords, PROFILES, readAllResults, type ResultRecord } from "noisy-digits/study";
+import { formatDuration, formatPercent, table } from "noisy-digits/display";
+import { writeFileAtomic } from "noisy-digits/util";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
 import {
@@ -47,7 +48,7 @@ import {
   runDependencies,
 } from "./publish.ts";
 import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from "./published.ts";
-import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
+import { expectedEngineDescription } from "noisy-digits/runtime";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]";
 

@@ -6,11 +6,9 @@
  * @module
  */
 
-import { loadLabelsCsv } from "../lib/data/load.ts";
-import { dataFile, outputPath } from "../lib/data/paths.ts";
-import { formatPercent } from "../lib/display/format.ts";
-import { scoreSubmission } from "../lib/data/submission.ts";
-import { exists } from "../lib/util/fs.ts";
+import { dataFile, loadLabelsCsv, outputPath, scoreSubmission } from "noisy-digits/data";
+import { formatPercent } from "noisy-digits/display";
+import { exists } from "noisy-digits/util";
 import { parseOptions } from "./args.ts";
 
 const { values } = parseOptions(

@@ -19,15 +19,11 @@
  * @module
  */
 
-import { loadTrain } from "../lib/data/load.ts";
-import { outputPath } from "../lib/data/paths.ts";
-import { stratifiedSplit } from "../lib/data/split.ts";
-import { fourConvCnn } from "../lib/networks/cnn.ts";
-import { initBackend } from "../lib/runtime/backend.ts";
-import { formatLogs } from "../lib/train/callbacks.ts";
-import { fit } from "../lib/train/fit.ts";
-import { oneCycle } from "../lib/train/schedules.ts";
-import { writeFileAtomic } from "../lib/util/fs.ts";
+import { loadTrain, outputPath, stratifiedSplit } from "noisy-digits/data";
+import { fourConvCnn } from "noisy-digits/networks";
+import { initBackend } from "noisy-digits/runtime";
+import { fit, formatLogs, oneCycle } from "noisy-digits/train";
+import { writeFileAtomic } from "noisy-digits/util";
 import { intOption, numberOption, parseOptions } from "./args.ts";
 
 const USAGE = "usage: deno run -A scripts/train_recipe.ts [--epochs N] [--max-lr X] [--batch B] [--smoothing S] " +

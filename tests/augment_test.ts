@@ -1,16 +1,10 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
-import {
-  affineRow,
-  createAugmenter,
-  DIGIT_AUGMENTATION,
-  drawParams,
-  isIdentity,
-  REPORT_AUGMENTATION,
-  transformBatch,
-} from "../lib/train/augment.ts";
-import { createDataset } from "../lib/data/dataset.ts";
-import { augmentedDigits, describeParams } from "../lib/plots/augmented.ts";
+import { initBackend, tf } from "noisy-digits/runtime";
+import { createAugmenter, DIGIT_AUGMENTATION, REPORT_AUGMENTATION } from "noisy-digits/train";
+import { affineRow, drawParams, isIdentity, transformBatch } from "../lib/train/augment.ts"; // internal: this test reaches behind the face on purpose
+import { createDataset } from "noisy-digits/data";
+import { augmentedDigits } from "noisy-digits/plots";
+import { describeParams } from "../lib/plots/augmented.ts"; // internal: this test reaches behind the face on purpose
 
 await initBackend();
 

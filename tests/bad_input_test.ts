@@ -11,13 +11,21 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { checkInputFile, loadCsvDataset, type LoadInfo, loadLabelsCsv } from "../lib/data/load.ts";
-import { DataFormatError } from "../lib/data/csv.ts";
-import { CACHE_DIR_NAME, cacheDirFor, clearCache } from "../lib/data/cache.ts";
-import { loadNetwork, readModelMeta, saveNetwork } from "../lib/train/io.ts";
-import { loadSvm } from "../lib/svm/svm_io.ts";
-import { Checksum } from "../lib/data/fingerprint.ts";
-import { removeStaleTemps, SavedFileError } from "../lib/util/fs.ts";
+import {
+  cacheDirFor,
+  checkInputFile,
+  Checksum,
+  clearCache,
+  DataFormatError,
+  loadCsvDataset,
+  type LoadInfo,
+  loadLabelsCsv,
+} from "noisy-digits/data";
+import { CACHE_DIR_NAME } from "../lib/data/cache.ts"; // internal: this test reaches behind the face on purpose
+import { loadNetwork, saveNetwork } from "noisy-digits/train";
+import { readModelMeta } from "../lib/train/io.ts"; // internal: this test reaches behind the face on purpose
+import { loadSvm } from "noisy-digits/svm";
+import { removeStaleTemps, SavedFileError } from "noisy-digits/util";
 import { runScript } from "./support/scripts.ts";
 
 const ROOT = new URL("..", import.meta.url).pathname;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadCsvDataset, type LoadInfo } from "../lib/data/load.ts";
+import { loadCsvDataset, type LoadInfo } from "noisy-digits/data";
 
 const row = (v: number, label: number) => new Array(784).fill(v).join(",") + `,${label}`;
 

@@ -1,8 +1,5 @@
 import assert from "node:assert/strict";
-import { generateData } from "../lib/data/generate.ts";
-import { loadTrain } from "../lib/data/load.ts";
-import { cleanTrainingDigits } from "../lib/data/clean.ts";
-import { createDataset } from "../lib/data/dataset.ts";
+import { cleanTrainingDigits, createDataset, generateData, loadTrain } from "noisy-digits/data";
 
 Deno.test("clean originals line up with the noisy rows of synthesized data", async () => {
   const dir = await Deno.makeTempDir();

@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { classBalance, classMeans, describe } from "../lib/data/describe.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
+import { classBalance, classMeans, createDataset, describe, PIXELS } from "noisy-digits/data";
 
 const twoImages = () => {
   const pixels = new Float32Array(2 * PIXELS);

@@ -4,12 +4,11 @@
  * NotFittedError before fit, and a warning when SMO stops at its cap.
  */
 import assert from "node:assert/strict";
-import { solveBinary } from "../lib/svm/smo.ts";
-import { SVC } from "../lib/svm/svm.ts";
-import { PCA } from "../lib/decomposition/pca.ts";
-import { matrix } from "../lib/data/matrix.ts";
-import { NotFittedError } from "../lib/util/errors.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { solveBinary } from "../lib/svm/smo.ts"; // internal: this test reaches behind the face on purpose
+import { SVC } from "noisy-digits/svm";
+import { PCA } from "noisy-digits/decomposition";
+import { matrix } from "noisy-digits/data";
+import { createRandom, NotFittedError } from "noisy-digits/util";
 
 function blobs(perClass: number, seed: number) {
   const rng = createRandom(seed);

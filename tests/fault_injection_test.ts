@@ -18,10 +18,10 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
-import { createRandom, shuffleInPlace } from "../lib/util/random.ts";
-import { loadCsvDataset, loadSolution, loadTest, loadTrain } from "../lib/data/load.ts";
-import type { Dataset } from "../lib/data/dataset.ts";
-import { loadNetwork, loadOptimizer, readModelMeta, saveNetwork } from "../lib/train/io.ts";
+import { createRandom, shuffleInPlace } from "noisy-digits/util";
+import { type Dataset, loadCsvDataset, loadSolution, loadTest, loadTrain } from "noisy-digits/data";
+import { loadNetwork, saveNetwork } from "noisy-digits/train";
+import { loadOptimizer, readModelMeta } from "../lib/train/io.ts"; // internal: this test reaches behind the face on purpose
 import { recoverPublish } from "../scripts/publish.ts";
 import { faultModel } from "./fixtures/fault_driver.ts";
 

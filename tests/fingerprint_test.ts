@@ -1,6 +1,5 @@
 import assert from "node:assert/strict";
-import { datasetFingerprint, fingerprint } from "../lib/data/fingerprint.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
+import { createDataset, datasetFingerprint, fingerprint, PIXELS } from "noisy-digits/data";
 
 Deno.test("fingerprint: FNV-1a, 8 hex digits, the same for the same bytes, different when one value changes", () => {
   // FNV-1a of no data is its offset basis.

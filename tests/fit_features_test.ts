@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/runtime/backend.ts";
-import type { Features } from "../lib/networks/features.ts";
-import { accuracyOnFeatures, fitOnFeatures, predictOnFeatures } from "../lib/train/fit_features.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { initBackend } from "noisy-digits/runtime";
+import type { Features } from "noisy-digits/networks";
+import { accuracyOnFeatures, fitOnFeatures, predictOnFeatures } from "noisy-digits/train";
+import { createRandom } from "noisy-digits/util";
 import { softmaxHead } from "./support/models.ts";
 
 await initBackend();

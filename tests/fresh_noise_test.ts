@@ -1,16 +1,14 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
+import { initBackend, tf } from "noisy-digits/runtime";
 import {
   CLEAN_DIGIT_GEOMETRY,
   describeGeometry,
   digitAugmentationPlan,
   freshNoiseTransform,
   NO_GEOMETRY,
-} from "../lib/train/fresh_noise.ts";
-import { createDataset, PIXELS, subset } from "../lib/data/dataset.ts";
-import { generateData } from "../lib/data/generate.ts";
-import { loadTrain } from "../lib/data/load.ts";
-import { createRandom } from "../lib/util/random.ts";
+} from "noisy-digits/train";
+import { createDataset, generateData, loadTrain, PIXELS, subset } from "noisy-digits/data";
+import { createRandom } from "noisy-digits/util";
 
 await initBackend();
 

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { generateData } from "../lib/data/generate.ts";
-import { loadLabelsCsv, loadTest, loadTrain } from "../lib/data/load.ts";
+import { generateData, loadLabelsCsv, loadTest, loadTrain } from "noisy-digits/data";
 
 const small = { trainCount: 120, testCount: 80, progress: "silent" as const };
 

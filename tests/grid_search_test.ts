@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
-import { gridSearchTable } from "../lib/plots/tables.ts";
-import { gridSearchSVC } from "../lib/svm/grid_search.ts";
-import { matrix } from "../lib/data/matrix.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { gridSearchTable } from "noisy-digits/plots";
+import { gridSearchSVC } from "noisy-digits/svm";
+import { matrix } from "noisy-digits/data";
+import { createRandom } from "noisy-digits/util";
 
 function noisyBlobs(perClass: number) {
   const rng = createRandom(11);

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { BEST_MODEL_NAMES, FINAL_MODEL_NAME, headline, REPORT_FINAL_ACCURACY } from "../lib/study/headline.ts";
-import type { ResultRecord } from "../lib/study/results.ts";
+import { FINAL_MODEL_NAME, headline, type ResultRecord } from "noisy-digits/study";
+import { BEST_MODEL_NAMES, REPORT_FINAL_ACCURACY } from "../lib/study/headline.ts"; // internal: this test reaches behind the face on purpose
 
 Deno.test("headline: each row takes its own model's record, not the last of its section", () => {
   const records: ResultRecord[] = [

@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { dirname, join, normalize, relative } from "node:path";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 
 /** The folders of `lib/`, lowest first. */
 export const LAYERS = [

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 import {
   findExecutable,
   freePort,

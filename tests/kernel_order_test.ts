@@ -4,7 +4,7 @@
  * that each end with `await show(...)` and requires every output on time, under the right cell.
  */
 import assert from "node:assert/strict";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 
 const python = "/usr/bin/python3";
 const hasJupyterClient = (() => {

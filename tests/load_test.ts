@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { loadCsvDataset, loadLabelsCsv } from "../lib/data/load.ts";
-import { DataFormatError, parseMatrix } from "../lib/data/csv.ts";
+import { DataFormatError, loadCsvDataset, loadLabelsCsv, parseMatrix } from "noisy-digits/data";
 
 const enc = new TextEncoder();
 const row = (values: number[], label?: string) => values.join(",") + (label === undefined ? "" : `,${label}`);

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { manifestBytes, readModelFiles, readModelJson } from "../lib/runtime/model_files.ts";
-import { SavedFileError } from "../lib/util/fs.ts";
+import { manifestBytes, readModelFiles, readModelJson } from "noisy-digits/runtime";
+import { SavedFileError } from "noisy-digits/util";
 
 /** A layers-model file with two weight files (a kernel of 2x3 float32 and a bias of 3), as a converter writes it. */
 async function writeModel(dir: string, name = "vgg.json"): Promise<string> {

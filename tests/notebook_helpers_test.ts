@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { createProgress, formatDuration, renderBar } from "../lib/display/progress.ts";
-import { table } from "../lib/display/table.ts";
-import { byProfile } from "../lib/study/profile.ts";
+import { createProgress, formatDuration, table } from "noisy-digits/display";
+import { renderBar } from "../lib/display/progress.ts"; // internal: this test reaches behind the face on purpose
+import { byProfile } from "../lib/study/profile.ts"; // internal: this test reaches behind the face on purpose
 
 Deno.test("progress bar shows fraction, counts, rate and metrics", () => {
   const text = renderBar(50, 200, 10, { label: "train", unit: "img", width: 10, metrics: { loss: 0.12345 } });

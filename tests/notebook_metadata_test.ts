@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 import { listNotebooks } from "../scripts/notebook_runner.ts";
 import { DENO_KERNELSPEC, notebookProblems, TYPESCRIPT_LANGUAGE_INFO } from "../scripts/notebook_metadata.ts";
 

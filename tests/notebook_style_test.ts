@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 import { listNotebooks } from "../scripts/notebook_runner.ts";
 
 const MAX_WIDTH = 120, MAX_SETUP = 12, MAX_CELL = 25;

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/runtime/backend.ts";
-import { createOptimizer, getLearningRate, setLearningRate } from "../lib/train/optimizers.ts";
+import { initBackend } from "noisy-digits/runtime";
+import { createOptimizer, getLearningRate, setLearningRate } from "../lib/train/optimizers.ts"; // internal: this test reaches behind the face on purpose
 
 await initBackend();
 

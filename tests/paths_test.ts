@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { dirname, join } from "node:path";
-import { REPO_ROOT, repoRelative } from "../lib/data/paths.ts";
+import { REPO_ROOT, repoRelative } from "noisy-digits/data";
 
 Deno.test("repoRelative names a path inside the repository relative to it, and leaves others as they are", () => {
   assert.equal(repoRelative(join(REPO_ROOT, "data")), "data");

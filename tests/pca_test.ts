@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { PCA } from "../lib/decomposition/pca.ts";
-import { matrix } from "../lib/data/matrix.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { PCA } from "noisy-digits/decomposition";
+import { matrix } from "noisy-digits/data";
+import { createRandom } from "noisy-digits/util";
 
 const close = (a: number, b: number, eps: number) => assert(Math.abs(a - b) < eps, `${a} != ${b} (eps ${eps})`);
 

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { scoreClassifier } from "../lib/data/classifier.ts";
-import { fitPipeline, openSavedPipeline, pipelineDataKey } from "../lib/svm/pipeline.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { createDataset, PIXELS, scoreClassifier } from "noisy-digits/data";
+import { fitPipeline, openSavedPipeline } from "noisy-digits/svm";
+import { pipelineDataKey } from "../lib/svm/pipeline.ts"; // internal: this test reaches behind the face on purpose
+import { createRandom } from "noisy-digits/util";
 
 /** Three classes of 784-pixel images: bright in one third of the image each, plus noise. */
 function thirds(perClass: number, seed: number) {

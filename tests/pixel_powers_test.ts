@@ -1,10 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
-import { pixelPowers } from "../lib/networks/layers.ts";
-import { countParams, fourConvCnn } from "../lib/networks/cnn.ts";
-import { loadNetwork, saveNetwork } from "../lib/train/io.ts";
-import { createWorkerPool } from "../lib/train/parallel.ts";
+import { initBackend, tf } from "noisy-digits/runtime";
+import { countParams, fourConvCnn, pixelPowers } from "noisy-digits/networks";
+import { loadNetwork, saveNetwork } from "noisy-digits/train";
+import { createWorkerPool } from "../lib/train/parallel.ts"; // internal: this test reaches behind the face on purpose
 
 await initBackend();
 

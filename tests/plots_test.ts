@@ -1,11 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { classHistogram } from "../lib/plots/histogram.ts";
-import { digitGrid } from "../lib/plots/digits.ts";
-import { encodeGrayPng } from "../lib/plots/png.ts";
-import { historyPlot } from "../lib/plots/history.ts";
-import { onWhite, sideBySide } from "../lib/plots/figure.ts";
-import { createDataset } from "../lib/data/dataset.ts";
+import { classHistogram, digitGrid, historyPlot } from "noisy-digits/plots";
+import { encodeGrayPng } from "../lib/plots/png.ts"; // internal: this test reaches behind the face on purpose
+import { onWhite, sideBySide } from "../lib/plots/figure.ts"; // internal: this test reaches behind the face on purpose
+import { createDataset } from "noisy-digits/data";
 
 Deno.test("class histogram draws one bar per class, labelled with its count", () => {
   const labels = Uint8Array.from([0, 0, 0, 1, 2, 2, 3, 4, 5, 6, 7, 8, 9, 9]);

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { createRandom, deriveSeed, proportionalCounts, SEED_STRIDE, shuffleInPlace } from "../lib/util/random.ts";
+import { createRandom, deriveSeed, proportionalCounts, SEED_STRIDE, shuffleInPlace } from "noisy-digits/util";
 
 Deno.test("createRandom: the same seed gives the same draws, another seed others, all in [0, 1)", () => {
   const a = createRandom(42), b = createRandom(42), c = createRandom(43);

@@ -1,13 +1,12 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend } from "../lib/runtime/backend.ts";
-import { saveNetwork } from "../lib/train/io.ts";
-import { denseNet } from "../lib/networks/dense.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { argMaxRows, predictProba } from "../lib/train/predict.ts";
-import { accuracy } from "../lib/metrics/accuracy.ts";
-import { rankingTable, scoreSavedModels } from "../lib/study/ranking.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { initBackend } from "noisy-digits/runtime";
+import { argMaxRows, predictProba, saveNetwork } from "noisy-digits/train";
+import { denseNet } from "noisy-digits/networks";
+import { createDataset, PIXELS } from "noisy-digits/data";
+import { accuracy } from "noisy-digits/metrics";
+import { rankingTable, scoreSavedModels } from "noisy-digits/study";
+import { createRandom } from "noisy-digits/util";
 
 await initBackend();
 

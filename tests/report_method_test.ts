@@ -1,13 +1,8 @@
 import assert from "node:assert/strict";
-import { runsPlot } from "../lib/plots/runs.ts";
-import {
-  concatHistories,
-  epochsToReach,
-  fullBatchAdadeltaStages,
-  reportStageEpochs,
-  warmupStepAdadeltaSchedule,
-} from "../lib/study/report_method.ts";
-import { emptyHistory, type History } from "../lib/train/callbacks.ts";
+import { runsPlot } from "noisy-digits/plots";
+import { epochsToReach, reportStageEpochs } from "noisy-digits/study";
+import { concatHistories, fullBatchAdadeltaStages, warmupStepAdadeltaSchedule } from "../lib/study/report_method.ts"; // internal: this test reaches behind the face on purpose
+import { emptyHistory, type History } from "noisy-digits/train";
 
 Deno.test("section 6.3's budget keeps the report's 5,000 : 1,000 epochs at 0.01 and at the lower rate", () => {
   assert.deepEqual(fullBatchAdadeltaStages(6), { atRate: 5, atLowerRate: 1 });

@@ -3,7 +3,7 @@
  * (sections 4.1 and 5.2 show `SVC(..., class_weight='balanced', ...)`), and the study's specs must not drop it.
  */
 import assert from "node:assert/strict";
-import { reportPcaSvmSpec, reportSvmSpec } from "../lib/study/settings.ts";
+import { reportPcaSvmSpec, reportSvmSpec } from "noisy-digits/study";
 
 Deno.test("the report's four SVMs (sections 4.1, 4.2, 5.1, 5.2) keep its balanced class weights and parameters", () => {
   const specs = {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { REPO_ROOT } from "../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 import { runScript } from "./support/scripts.ts";
 
 function reproduce(profile: string, env: Record<string, string>) {

@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
-import { profiledName, trainOrLoad } from "../lib/train/reuse.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
+import { initBackend, tf } from "noisy-digits/runtime";
+import { trainOrLoad } from "noisy-digits/train";
+import { profiledName } from "../lib/train/reuse.ts"; // internal: this test reaches behind the face on purpose
+import { createDataset, PIXELS } from "noisy-digits/data";
 import { softmaxHead } from "./support/models.ts";
 
 await initBackend();

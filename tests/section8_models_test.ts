@@ -1,14 +1,18 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
-import { countParams, fourConvCnn, summary, threeBlockCnn } from "../lib/networks/cnn.ts";
-import { denseNet } from "../lib/networks/dense.ts";
-import { embeddings, lastHiddenLayer } from "../lib/networks/embeddings.ts";
-import { denoisingAutoencoder } from "../lib/networks/denoiser.ts";
-import { denoise, fitDenoiser } from "../lib/train/denoise.ts";
-import { withFreshNoise } from "../lib/train/fresh_noise.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { predictProba } from "../lib/train/predict.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { initBackend, tf } from "noisy-digits/runtime";
+import {
+  countParams,
+  denoisingAutoencoder,
+  denseNet,
+  embeddings,
+  fourConvCnn,
+  summary,
+  threeBlockCnn,
+} from "noisy-digits/networks";
+import { lastHiddenLayer } from "../lib/networks/embeddings.ts"; // internal: this test reaches behind the face on purpose
+import { denoise, fitDenoiser, predictProba, withFreshNoise } from "noisy-digits/train";
+import { createDataset, PIXELS } from "noisy-digits/data";
+import { createRandom } from "noisy-digits/util";
 
 await initBackend();
 

@@ -1,8 +1,7 @@
 import assert, { deepStrictEqual as assertEquals } from "node:assert/strict";
-import { bundleOf, show } from "../lib/display/show.ts";
-import { createFigure } from "../lib/plots/figure.ts";
-import { table } from "../lib/display/table.ts";
-import { markdown } from "../lib/display/jupyter.ts";
+import { markdown, show, table } from "noisy-digits/display";
+import { bundleOf } from "../lib/display/show.ts"; // internal: this test reaches behind the face on purpose
+import { createFigure } from "noisy-digits/plots";
 
 Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
   const figure = createFigure("tiny", '<svg width="4" height="4"></svg>');

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { scoreSubmission, submissionCsv, writeSubmission } from "../lib/data/submission.ts";
-import { loadLabelsCsv } from "../lib/data/load.ts";
+import { loadLabelsCsv, scoreSubmission, submissionCsv, writeSubmission } from "noisy-digits/data";
 
 Deno.test("a submission is Id,Category with ids in order and reads back", async () => {
   assert.equal(submissionCsv([3, 0, 9]), "Id,Category\n0,3\n1,0\n2,9\n");

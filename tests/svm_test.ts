@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
-import { solveBinary } from "../lib/svm/smo.ts";
-import { SVC } from "../lib/svm/svm.ts";
-import { matrix } from "../lib/data/matrix.ts";
-import { kernelMatrix } from "../lib/svm/gram.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { solveBinary } from "../lib/svm/smo.ts"; // internal: this test reaches behind the face on purpose
+import { SVC } from "noisy-digits/svm";
+import { matrix } from "noisy-digits/data";
+import { kernelMatrix } from "../lib/svm/gram.ts"; // internal: this test reaches behind the face on purpose
+import { createRandom } from "noisy-digits/util";
 
 const close = (a: number, b: number, eps = 1e-6) => assert(Math.abs(a - b) < eps, `${a} != ${b}`);
 

@@ -1,8 +1,7 @@
 import assert from "node:assert/strict";
-import { drawSplits, noiseSeed, noisyImage } from "../lib/data/synthesis.ts";
-import { loadMnist } from "../lib/data/mnist.ts";
-import { classCounts, PIXELS } from "../lib/data/dataset.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { drawSplits, noiseSeed, noisyImage } from "../lib/data/synthesis.ts"; // internal: this test reaches behind the face on purpose
+import { classCounts, loadMnist, PIXELS } from "noisy-digits/data";
+import { createRandom } from "noisy-digits/util";
 
 const mnist = await loadMnist();
 

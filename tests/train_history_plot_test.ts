@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { historyPlot } from "../lib/plots/history.ts";
-import { emptyHistory } from "../lib/train/callbacks.ts";
+import { historyPlot } from "noisy-digits/plots";
+import { emptyHistory } from "noisy-digits/train";
 
 Deno.test("history plot draws loss and accuracy, train and validation", () => {
   const h = emptyHistory();

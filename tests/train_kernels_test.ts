@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
-import { initBackend, tf } from "../lib/runtime/backend.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { initBackend, tf } from "noisy-digits/runtime";
+import { createRandom } from "noisy-digits/util";
 import { onCpuAndWasm } from "./support/backends.ts";
 
 // These tests are of the wasm engine's replacement kernels: keep the native ones (lib/runtime/native/) out of the way,

@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
-import { initBackend } from "../lib/runtime/backend.ts";
-import { SHIFT_VIEWS, shiftedDataset } from "../lib/train/tta.ts";
-import { createDataset, PIXELS } from "../lib/data/dataset.ts";
-import { denseNet } from "../lib/networks/dense.ts";
-import { averageProbabilities, predictProba } from "../lib/train/predict.ts";
-import { createRandom } from "../lib/util/random.ts";
+import { initBackend } from "noisy-digits/runtime";
+import { predictProba, SHIFT_VIEWS } from "noisy-digits/train";
+import { shiftedDataset } from "../lib/train/tta.ts"; // internal: this test reaches behind the face on purpose
+import { createDataset, PIXELS } from "noisy-digits/data";
+import { denseNet } from "noisy-digits/networks";
+import { averageProbabilities } from "../lib/train/predict.ts"; // internal: this test reaches behind the face on purpose
+import { createRandom } from "noisy-digits/util";
 
 await initBackend();
 

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { commitStaged, exists, recoverStaged, writeAtomic, writeFileAtomic } from "../lib/util/fs.ts";
+import { commitStaged, exists, recoverStaged, writeAtomic, writeFileAtomic } from "noisy-digits/util";
 
 Deno.test("writeFileAtomic writes bytes and text, creating the folders, and replaces a file whole", async () => {
   const dir = await Deno.makeTempDir();

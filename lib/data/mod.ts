@@ -4,18 +4,51 @@
  * @module
  */
 
-export * from "./cache.ts";
-export * from "./classifier.ts";
-export * from "./clean.ts";
-export * from "./csv.ts";
-export * from "./dataset.ts";
-export * from "./describe.ts";
-export * from "./fingerprint.ts";
-export * from "./generate.ts";
-export * from "./load.ts";
-export * from "./matrix.ts";
-export * from "./mnist.ts";
-export * from "./paths.ts";
-export * from "./synthesis.ts";
-export * from "./split.ts";
-export * from "./submission.ts";
+export {
+  cacheDirFor,
+  type CachedMatrix,
+  clearCache,
+  readCache,
+  type SourceIdentity,
+  sourceIdentity,
+  writeCache,
+} from "./cache.ts";
+export { type Classifier, scoreClassifier } from "./classifier.ts";
+export { cleanTrainingDigits } from "./clean.ts";
+export { DataFormatError, type MatrixSpec, type ParsedMatrix, parseMatrix } from "./csv.ts";
+export {
+  classCounts,
+  createDataset,
+  type CreateDatasetOptions,
+  type Dataset,
+  head,
+  IMAGE_SIZE,
+  imageAt,
+  mapPixels,
+  NUM_CLASSES,
+  type PixelOrder,
+  PIXELS,
+  requireLabels,
+  subset,
+  withLabels,
+} from "./dataset.ts";
+export { classBalance, classMeans, type DatasetSummary, describe } from "./describe.ts";
+export { Checksum, datasetFingerprint, fingerprint } from "./fingerprint.ts";
+export { generateData, type GenerateOptions, type GenerateResult } from "./generate.ts";
+export {
+  checkInputFile,
+  loadCsvDataset,
+  type LoadInfo,
+  loadLabelsCsv,
+  type LoadLabelsOptions,
+  type LoadOptions,
+  loadSolution,
+  loadTest,
+  loadTrain,
+} from "./load.ts";
+export { asMatrix, datasetMatrix, type Matrix, matrix, takeRows } from "./matrix.ts";
+export { loadMnist, type MnistDigits } from "./mnist.ts";
+export { dataDir, dataFile, outputPath, outputsDir, REPO_ROOT, repoRelative } from "./paths.ts";
+export { type Split, type SplitOptions, stratifiedKFold, stratifiedSplit } from "./split.ts";
+export { scoreSubmission, submissionCsv, submissionPath, writeSubmission } from "./submission.ts";
+export { type SynthesisOptions } from "./synthesis.ts";

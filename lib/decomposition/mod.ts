@@ -4,4 +4,4 @@
  * @module
  */
 
-export * from "./pca.ts";
+export { PCA, type PCAOptions, type PCAState } from "./pca.ts";

@@ -4,8 +4,8 @@
  * @module
  */
 
-export * from "./format.ts";
-export * from "./jupyter.ts";
-export * from "./progress.ts";
-export * from "./show.ts";
-export * from "./table.ts";
+export { escapeHtml, formatPercent } from "./format.ts";
+export { displayable, markdown, type MimeBundle } from "./jupyter.ts";
+export { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
+export { show } from "./show.ts";
+export { type CellValue, type Table, table, type TableOptions } from "./table.ts";

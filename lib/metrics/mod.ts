@@ -4,6 +4,6 @@
  * @module
  */
 
-export * from "./accuracy.ts";
-export * from "./confusion.ts";
-export * from "./report.ts";
+export { accuracy } from "./accuracy.ts";
+export { type ConfusionMatrix, confusionMatrix, formatConfusion } from "./confusion.ts";
+export { type ClassificationReport, classificationReport, type ClassScores, type ReportOptions } from "./report.ts";

@@ -4,11 +4,36 @@
  * @module
  */
 
-export * from "./cnn.ts";
-export * from "./denoiser.ts";
-export * from "./dense.ts";
-export * from "./embeddings.ts";
-export * from "./features.ts";
-export * from "./init.ts";
-export * from "./layers.ts";
-export * from "./vgg16.ts";
+export {
+  type CnnName,
+  type CnnOptions,
+  countParams,
+  fourConvCnn,
+  type FourConvCnnOptions,
+  type ParamCounts,
+  simpleCnn,
+  summary,
+  threeBlockCnn,
+  type ThreeBlockCnnOptions,
+} from "./cnn.ts";
+export { type DenoiserOptions, denoisingAutoencoder } from "./denoiser.ts";
+export { denseNet, type DenseNetOptions } from "./dense.ts";
+export { type EmbeddingOptions, embeddings } from "./embeddings.ts";
+export {
+  cachedFeatures,
+  type CachedFeaturesOptions,
+  extractFeatures,
+  type ExtractOptions,
+  type Features,
+} from "./features.ts";
+export { pixelPowers, type PixelPowersOptions } from "./layers.ts";
+export {
+  type LoadReport,
+  loadVggWeights,
+  VGG16_BASE_PARAMS,
+  vgg16Base,
+  type Vgg16BaseOptions,
+  vgg16Head,
+  type VggHeadOptions,
+  type VggInputOptions,
+} from "./vgg16.ts";

@@ -4,13 +4,12 @@
  * @module
  */
 
-export * from "./augmented.ts";
-export * from "./compare.ts";
-export * from "./confusion.ts";
-export * from "./digits.ts";
-export * from "./figure.ts";
-export * from "./histogram.ts";
-export * from "./history.ts";
-export * from "./png.ts";
-export * from "./runs.ts";
-export * from "./tables.ts";
+export { augmentedDigits, type AugmentedDigitsOptions } from "./augmented.ts";
+export { compareModels, type CompareModelsOptions } from "./compare.ts";
+export { confusionHeatmap, type ConfusionHeatmapOptions } from "./confusion.ts";
+export { digitGrid, type DigitGridOptions, type DigitRow, digitRows } from "./digits.ts";
+export { createFigure, type Figure } from "./figure.ts";
+export { classHistogram, type ClassHistogramOptions } from "./histogram.ts";
+export { historyPlot, type HistoryPlotOptions } from "./history.ts";
+export { runsPlot, type RunsPlotOptions } from "./runs.ts";
+export { gridSearchTable, reportView } from "./tables.ts";

@@ -5,9 +5,24 @@
  * @module
  */
 
-export * from "./backend.ts";
-export * from "./batches.ts";
-export * from "./tensors.ts";
+export { type BackendName, type BackendOptions, initBackend, tf } from "./backend.ts";
+export { type BatchOptions, batchProgress, mapBatches } from "./batches.ts";
+export {
+  manifestBytes,
+  type ModelFileContents,
+  type ModelJson,
+  readModelFiles,
+  readModelJson,
+  readWeightFiles,
+} from "./model_files.ts";
+export { batchTensors, oneHotAt, rowsAt, type TensorOptions, type XY } from "./tensors.ts";
 export { activeEngine, engineDescription, expectedEngineDescription, selectEngine } from "./native/engine.ts";
-export { type EngineName, loadNative, NATIVE_INSTALL_HINT, nativeUnavailableReason } from "./native/library.ts";
-export * from "./model_files.ts";
+export {
+  type EngineName,
+  loadNative,
+  NATIVE_INSTALL_HINT,
+  type NativeLibraries,
+  nativeThreadsPerReplica,
+  nativeUnavailableReason,
+  setNativeThreads,
+} from "./native/library.ts";

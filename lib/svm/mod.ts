@@ -4,11 +4,13 @@
  * @module
  */
 
-export * from "./gram.ts";
-export * from "./grid_search.ts";
-export * from "./ovo.ts";
-export * from "./pipeline.ts";
-export * from "./smo.ts";
-export * from "./solver_pool.ts";
-export * from "./svm.ts";
-export * from "./svm_io.ts";
+export {
+  type GridCell,
+  type GridSearchOptions,
+  type GridSearchResult,
+  gridSearchSVC,
+  type ParamGrid,
+} from "./grid_search.ts";
+export { fitPipeline, openSavedPipeline, type PipelineOptions, type SvmPipeline } from "./pipeline.ts";
+export { SVC, type SVCFitOptions, type SVCOptions, type SVCState } from "./svm.ts";
+export { type LoadedModel, loadSvm } from "./svm_io.ts";

@@ -56,8 +56,6 @@ import { batchTensors } from "../runtime/tensors.ts";
 import { addScaled, applyFlatGradients, type LossName, rowLosses, trainStep } from "./step.ts";
 import { createWorkerPool, type FlatGradients, localGradients, type WorkerPool } from "./parallel.ts";
 
-export { categoricalCrossentropy, type LossName } from "./step.ts";
-
 /**
  * What {@linkcode fit} trains on besides a {@linkcode Dataset}: `count` rows that a batch of row indices turns into
  * input and target tensors (pre-computed features and their labels, say).

@@ -1,20 +1,46 @@
 /**
- * Training and inference of networks: the fit loop, data-parallel workers, optimizers, schedules, augmentation, fresh noise, prediction, test-time views, saving and reloading trained models.
+ * Training and inference of networks: the fit loop and its callbacks, optimizers, schedules, augmentation, fresh
+ * noise, prediction, test-time views, saving and reloading trained models. The modules of `lib/train/` hold more
+ * (the training step, the worker pool, the file format): those are internal to the library.
  *
  * @module
  */
 
-export * from "./augment.ts";
-export * from "./classifier.ts";
-export * from "./denoise.ts";
-export * from "./fit.ts";
-export * from "./fit_features.ts";
-export * from "./fresh_noise.ts";
-export * from "./io.ts";
-export * from "./optimizers.ts";
-export * from "./parallel.ts";
-export * from "./predict.ts";
-export * from "./reuse.ts";
-export * from "./schedules.ts";
-export * from "./step.ts";
-export * from "./tta.ts";
+export {
+  type AffineParams,
+  asFitTransform,
+  type AugmentOptions,
+  createAugmenter,
+  DIGIT_AUGMENTATION,
+  type ImageAugmenter,
+  REPORT_AUGMENTATION,
+} from "./augment.ts";
+export {
+  emptyHistory,
+  type EpochLogs,
+  type FitCallback,
+  type FitState,
+  formatLogs,
+  type History,
+} from "./callbacks.ts";
+export { denoise, fitDenoiser, type FitDenoiserOptions } from "./denoise.ts";
+export { fit, type FitOptions, type TrainingSet } from "./fit.ts";
+export { accuracyOnFeatures, fitOnFeatures, predictOnFeatures } from "./fit_features.ts";
+export {
+  type AugmentationPlan,
+  CLEAN_DIGIT_GEOMETRY,
+  describeGeometry,
+  digitAugmentationPlan,
+  freshNoiseTransform,
+  NO_GEOMETRY,
+  withFreshNoise,
+} from "./fresh_noise.ts";
+export { copyWeights, loadNetwork, modelExists, saveNetwork } from "./io.ts";
+export type { OptimizerSpec } from "./optimizers.ts";
+export { helperWorkers } from "./parallel.ts";
+export { argMaxRows, evaluate, type Evaluation, predictLabels, type PredictOptions, predictProba } from "./predict.ts";
+export { type TrainedModel, trainOrLoad } from "./reuse.ts";
+export { cosine, oneCycle, type Schedule, warmupStep } from "./schedules.ts";
+export type { LossName } from "./step.ts";
+export type { BatchTransform } from "./transform.ts";
+export { SHIFT_VIEWS } from "./tta.ts";

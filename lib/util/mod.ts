@@ -4,7 +4,24 @@
  * @module
  */
 
-export * from "./fs.ts";
-export * from "./random.ts";
-export * from "./errors.ts";
-export * from "./estimator.ts";
+export { NotFittedError } from "./errors.ts";
+export { Estimator } from "./estimator.ts";
+export {
+  commitStaged,
+  exists,
+  faultPoint,
+  listDir,
+  notARegularFile,
+  processAlive,
+  recoverStaged,
+  removeStaleTemps,
+  removeWhere,
+  SavedFileError,
+  type StagedCommit,
+  tempName,
+  tempOwner,
+  writeAll,
+  writeAtomic,
+  writeFileAtomic,
+} from "./fs.ts";
+export { createRandom, deriveSeed, proportionalCounts, type Random, SEED_STRIDE, shuffleInPlace } from "./random.ts";

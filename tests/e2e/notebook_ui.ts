@@ -35,10 +35,9 @@
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import type { Page } from "playwright-core";
-import { dataDir, outputPath, REPO_ROOT } from "../../lib/data/paths.ts";
-import { generateData } from "../../lib/data/generate.ts";
-import { formatDuration } from "../../lib/display/progress.ts";
-import { modelDir, profiledName } from "../../lib/train/reuse.ts";
+import { dataDir, generateData, outputPath, REPO_ROOT } from "noisy-digits/data";
+import { formatDuration } from "noisy-digits/display";
+import { modelDir, profiledName } from "../../lib/train/reuse.ts"; // internal: this test reaches behind the face on purpose
 import { ensureKernel } from "../../scripts/notebook_runner.ts";
 import { findExecutable, type JupyterServer, startJupyter } from "../../scripts/jupyter_server.ts";
 import { launchChromium, type LaunchedBrowser } from "./browser.ts";

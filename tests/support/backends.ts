@@ -7,9 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { initBackend, type tf } from "../../lib/runtime/backend.ts";
-import { activeEngine } from "../../lib/runtime/native/engine.ts";
-import type { EngineName } from "../../lib/runtime/native/library.ts";
+import { activeEngine, type EngineName, initBackend, type tf } from "noisy-digits/runtime";
 
 /** Outputs of {@linkcode onCpuAndWasm}, per backend. */
 export type BackendOutputs = Record<"cpu" | "wasm", Float32Array[]>;

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { REPO_ROOT } from "../../lib/data/paths.ts";
+import { REPO_ROOT } from "noisy-digits/data";
 
 /** Runs `deno run -A ...args` in the repository root with `env`; returns its exit code and its output (stdout + stderr). */
 export async function runScript(
