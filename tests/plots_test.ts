@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import { classHistogram, digitGrid, historyPlot } from "noisy-digits/plots";
 import { encodeGrayPng } from "../lib/plots/png.ts"; // internal: this test reaches behind the face on purpose
-import { onWhite, sideBySide } from "../lib/plots/figure.ts"; // internal: this test reaches behind the face on purpose
+import { legendMarkup, onWhite, sideBySide, svgElement } from "../lib/plots/figure.ts"; // internal: this test reaches behind the face on purpose
 import { createDataset } from "noisy-digits/data";
 
 Deno.test("class histogram draws one bar per class, labelled with its count", () => {
@@ -52,6 +52,28 @@ Deno.test("side by side: the right chart starts one chart width in, both below t
   assert.match(svg, /<svg x="300" y="44" id="r">/);
   assert.match(svg, />a &lt; b<\/text><text id="key"\/>/, "the title is escaped, the legend follows it");
   assert.doesNotMatch(sideBySide("<svg></svg>", "<svg></svg>", { width: 1, height: 1, top: 0 }), /<text/);
+});
+
+Deno.test("svgElement escapes attribute values and closes an empty element; legendMarkup lays out a row or a column", () => {
+  assert.equal(svgElement("rect", { x: 1, fill: 'a"b' }), '<rect x="1" fill="a&quot;b"/>');
+  assert.equal(svgElement("g", {}, "<a/>", "<b/>"), "<g><a/><b/></g>");
+  const row = legendMarkup([{ label: "x < y", colour: "red" }, { label: "z", colour: "blue" }], {
+    x: 10,
+    y: 5,
+    dx: 80,
+    dy: 0,
+  });
+  assert.match(row, /^<rect x="10" y="5" width="14" height="3" fill="red"\/><text x="28" y="11"[^>]*>x &lt; y<\/text>/);
+  assert.match(row, /<rect x="90" y="5" [^>]*fill="blue"\/><text x="108" y="11"[^>]*>z<\/text>$/);
+  assert.match(
+    legendMarkup([{ label: "a", colour: "red" }, { label: "b", colour: "blue" }], {
+      x: 0,
+      y: 30,
+      dx: 0,
+      dy: 16,
+    }),
+    /<rect x="0" y="46" /,
+  );
 });
 
 Deno.test("digit grid: one image per digit and red captions for wrong predictions", async () => {

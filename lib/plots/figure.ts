@@ -30,9 +30,66 @@ export function createDocument(): Document {
   return document as unknown as Document;
 }
 
+const SVG_NS = "http://www.w3.org/2000/svg", XLINK_NS = "http://www.w3.org/1999/xlink";
+
+/**
+ * The markup of one SVG element: its attributes in the order given, values escaped, then its children's markup as
+ * given (text escaped by the caller); an element without children closes itself. The one way figures compose
+ * SVG beyond what Plot draws (titles, legends, panels side by side).
+ *
+ * @example
+ * ```ts
+ * svgElement("text", { x: 4, y: 19, "font-size": 15 }, "a &lt; b"); // <text x="4" y="19" font-size="15">a &lt; b</text>
+ * ```
+ */
+export function svgElement(tag: string, attributes: Record<string, string | number>, ...children: string[]): string {
+  const attrs = Object.entries(attributes).map(([name, value]) =>
+    ` ${name}="${escapeHtml(String(value)).replaceAll('"', "&quot;")}"`
+  ).join("");
+  return children.length ? `<${tag}${attrs}>${children.join("")}</${tag}>` : `<${tag}${attrs}/>`;
+}
+
 /** A figure's title, drawn at its top left (nothing for no title). */
 function titleMarkup(title: string | undefined): string {
-  return title ? `<text x="4" y="19" font-size="15" font-weight="600" fill="#222">${escapeHtml(title)}</text>` : "";
+  return title
+    ? svgElement("text", { x: 4, y: 19, "font-size": 15, "font-weight": 600, fill: "#222" }, escapeHtml(title))
+    : "";
+}
+
+/** A legend entry: a label and its colour. */
+export interface LegendEntry {
+  label: string;
+  colour: string;
+}
+
+/**
+ * A legend: per entry a short line in its colour and its label to the right, the first at (`x`, `y`), each next
+ * one `dx` to the right and `dy` below (a row or a column).
+ */
+export function legendMarkup(entries: LegendEntry[], place: { x: number; y: number; dx: number; dy: number }): string {
+  return entries.map(({ label, colour }, i) => {
+    const x = place.x + i * place.dx, y = place.y + i * place.dy;
+    return svgElement("rect", { x, y, width: 14, height: 3, fill: colour }) +
+      svgElement("text", { x: x + 18, y: y + 6, "font-size": 12, fill: "#222" }, escapeHtml(label));
+  }).join("");
+}
+
+/** The root `<svg>` of a composed figure of `width` by `height`, holding `children`. */
+function figureRoot(width: number, height: number, namespaces: string[], ...children: string[]): string {
+  const xmlns: Record<string, string> = namespaces.includes("xlink")
+    ? { xmlns: SVG_NS, "xmlns:xlink": XLINK_NS }
+    : { xmlns: SVG_NS };
+  const size = { width, height, viewBox: `0 0 ${width} ${height}`, "font-family": "system-ui, sans-serif" };
+  return svgElement("svg", { ...xmlns, ...size }, ...children);
+}
+
+/**
+ * `chart`, the markup of an `<svg>` (as Plot draws it), with `attributes` put first on its root element: its
+ * position in the figure around it, or the namespaces that make it a standalone file.
+ */
+function withRootAttributes(chart: string, attributes: Record<string, string | number>): string {
+  if (!chart.startsWith("<svg")) throw new Error(`not an <svg> chart: ${chart.slice(0, 40)}`);
+  return svgElement("svg", attributes).slice(0, -"/>".length) + chart.slice("<svg".length);
 }
 
 /**
@@ -41,11 +98,12 @@ function titleMarkup(title: string | undefined): string {
  * as SVG text above the chart so the result is still a single SVG.
  */
 export function toSvg(node: Element): string {
-  const withNs = (svg: string) =>
-    svg.includes('xmlns="http://www.w3.org/2000/svg"')
+  if (node.tagName.toLowerCase() === "svg") {
+    const svg = node.outerHTML;
+    return svg.includes(`xmlns="${SVG_NS}"`)
       ? svg
-      : svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink"');
-  if (node.tagName.toLowerCase() === "svg") return withNs(node.outerHTML);
+      : withRootAttributes(svg, { xmlns: SVG_NS, "xmlns:xlink": XLINK_NS });
+  }
   const charts = Array.from(node.querySelectorAll("svg"));
   const chart = charts[charts.length - 1];
   if (!chart) throw new Error("toSvg: no <svg> in the rendered figure");
@@ -54,13 +112,7 @@ export function toSvg(node: Element): string {
   const height = Number(chart.getAttribute("height") ?? 400);
   const offset = title ? 28 : 0;
   chart.setAttribute("y", String(offset));
-  return withNs(
-    `<svg width="${width}" height="${height + offset}" viewBox="0 0 ${width} ${
-      height + offset
-    }" font-family="system-ui, sans-serif">` +
-      titleMarkup(title) +
-      `${chart.outerHTML}</svg>`,
-  );
+  return figureRoot(width, height + offset, ["xlink"], titleMarkup(title), chart.outerHTML);
 }
 
 /** Options of {@linkcode sideBySide}. */
@@ -88,10 +140,15 @@ export interface SideBySideOptions {
  */
 export function sideBySide(left: string, right: string, options: SideBySideOptions): string {
   const { width, height, top } = options;
-  const nest = (svg: string, x: number) => svg.replace("<svg", `<svg x="${x}" y="${top}"`);
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="${2 * width}" height="${height + top}" ` +
-    `viewBox="0 0 ${2 * width} ${height + top}" font-family="system-ui, sans-serif">` +
-    titleMarkup(options.title) + (options.legend ?? "") + nest(left, 0) + nest(right, width) + "</svg>";
+  return figureRoot(
+    2 * width,
+    height + top,
+    [],
+    titleMarkup(options.title),
+    options.legend ?? "",
+    withRootAttributes(left, { x: 0, y: top }),
+    withRootAttributes(right, { x: width, y: top }),
+  );
 }
 
 /**

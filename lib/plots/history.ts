@@ -17,7 +17,7 @@
 
 import * as Plot from "@observablehq/plot";
 import type { History } from "../train/callbacks.ts";
-import { createDocument, createFigure, type Figure, sideBySide, toSvg } from "./figure.ts";
+import { createDocument, createFigure, type Figure, legendMarkup, sideBySide, toSvg } from "./figure.ts";
 
 /** Options of {@linkcode historyPlot}. */
 export interface HistoryPlotOptions {
@@ -66,10 +66,10 @@ export function historyPlot(history: History, options: HistoryPlotOptions = {}):
       ...(Number.isFinite(val[i]) ? [{ epoch, value: val[i], set: "validation" }] : []),
     ]);
   };
-  const legend = Object.entries(SETS).map(([set, colour], i) =>
-    `<rect x="${2 * width - 190 + i * 80}" y="10" width="14" height="3" fill="${colour}"/>` +
-    `<text x="${2 * width - 172 + i * 80}" y="16" font-size="12" fill="#222">${set}</text>`
-  ).join("");
+  const legend = legendMarkup(
+    Object.entries(SETS).map(([label, colour]) => ({ label, colour })),
+    { x: 2 * width - 190, y: 10, dx: 80, dy: 0 },
+  );
   const svg = sideBySide(
     panel(rows("loss"), "loss", width, height),
     panel(rows("accuracy"), "accuracy", width, height),

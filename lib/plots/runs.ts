@@ -14,9 +14,8 @@
  */
 
 import * as Plot from "@observablehq/plot";
-import { escapeHtml } from "../display/format.ts";
 import type { History } from "../train/callbacks.ts";
-import { createDocument, createFigure, type Figure, sideBySide, toSvg } from "./figure.ts";
+import { createDocument, createFigure, type Figure, legendMarkup, sideBySide, svgElement, toSvg } from "./figure.ts";
 
 /** Options of {@linkcode runsPlot}. */
 export interface RunsPlotOptions {
@@ -93,12 +92,10 @@ export function runsPlot(runs: Record<string, History>, options: RunsPlotOptions
       marks,
     }) as unknown as Element);
   };
-  const legend =
-    entries.map(([run], i) =>
-      `<rect x="${2 * width - 300}" y="${30 + 16 * i}" width="14" height="3" fill="${COLOURS[i]}"/>` +
-      `<text x="${2 * width - 282}" y="${36 + 16 * i}" font-size="12" fill="#222">${escapeHtml(run)}</text>`
-    ).join("") +
-    `<text x="4" y="${36}" font-size="12" fill="#555">solid: training; dashed: validation</text>`;
+  const legend = legendMarkup(
+    entries.map(([label], i) => ({ label, colour: COLOURS[i] })),
+    { x: 2 * width - 300, y: 30, dx: 0, dy: 16 },
+  ) + svgElement("text", { x: 4, y: 36, "font-size": 12, fill: "#555" }, "solid: training; dashed: validation");
   const svg = sideBySide(panel("loss"), panel("accuracy"), {
     width,
     height,
