@@ -14,3 +14,4 @@ export * from "./settings.ts";
 export * from "./setup.ts";
 export * from "./test_sets.ts";
 export * from "./training.ts";
+export * from "./registry.ts";
