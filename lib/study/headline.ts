@@ -7,10 +7,10 @@
  *
  * @example
  * ```ts
- * import { FINAL_MODEL_NAME, headline } from "./headline.ts";
+ * import { FINAL_MODEL_ID, headline } from "./headline.ts";
  *
  * const rows = headline([
- *   { section: "7", model: FINAL_MODEL_NAME, testAccuracy: 0.955, testImages: 50000 },
+ *   { id: FINAL_MODEL_ID, section: "7", model: "4-conv CNN, all 12,000 images (final)", testAccuracy: 0.955 },
  * ]);
  * console.log(rows.map((r) => `${r.row}: ${r.testAccuracy ?? "not run"}`).join("\n"));
  * ```
@@ -18,18 +18,19 @@
  * @module
  */
 
+import { recordOf } from "./registry.ts";
 import type { ResultRecord } from "./results.ts";
 
 /** The report's final score (its conclusions, section 8): about 0.95 on the competition's leaderboard. */
 export const REPORT_FINAL_ACCURACY = 0.95;
 
-/** The model name notebook 07 records its final model under (the report's model and data volume, our recipe). */
-export const FINAL_MODEL_NAME = "4-conv CNN, all 12,000 images (final)";
+/** The registry id of notebook 07's final model (the report's model and data volume, our recipe). */
+export const FINAL_MODEL_ID = "final-cnn";
 
-/** Model-name prefixes notebook 08 records its two best-model runs under (section 8.6). */
-export const BEST_MODEL_NAMES = {
-  competition: "Best, competition files only:",
-  originals: "Best, with clean originals:",
+/** The registry ids of notebook 08's two best-model runs (section 8.6). */
+export const BEST_MODEL_IDS = {
+  competition: "best-cnn-competition-files",
+  originals: "best-cnn",
 } as const;
 
 /** One row of the headline. */
@@ -48,14 +49,13 @@ export interface HeadlineRow {
 }
 
 /**
- * The four headline rows from a run's ledger (the latest record of each);
- * a row whose run is missing keeps its label, without a figure.
+ * The four headline rows from a run's ledger (the latest record of each id; rows of the published ledger, written
+ * before ids, by the id of their label); a row whose run is missing keeps its label, without a figure.
  */
 export function headline(records: readonly ResultRecord[]): HeadlineRow[] {
-  const last = (pick: (r: ResultRecord) => boolean) => records.filter(pick).at(-1);
-  const final = last((r) => r.model === FINAL_MODEL_NAME);
-  const competition = last((r) => r.model.startsWith(BEST_MODEL_NAMES.competition));
-  const originals = last((r) => r.model.startsWith(BEST_MODEL_NAMES.originals));
+  const final = recordOf(records, FINAL_MODEL_ID);
+  const competition = recordOf(records, BEST_MODEL_IDS.competition);
+  const originals = recordOf(records, BEST_MODEL_IDS.originals);
   return [
     {
       row: "The report's final model (its own figure)",

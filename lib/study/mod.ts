@@ -4,7 +4,7 @@
  * @module
  */
 
-export { FINAL_MODEL_NAME, headline, type HeadlineRow } from "./headline.ts";
+export { BEST_MODEL_IDS, FINAL_MODEL_ID, headline, type HeadlineRow } from "./headline.ts";
 export {
   BEYOND_SETTINGS,
   FOUR_CONV_CNN_SETTINGS,
@@ -16,7 +16,36 @@ export {
   TRANSFER_SETTINGS,
 } from "./notebooks.ts";
 export { activeProfile, type ProfileName, PROFILES } from "./profile.ts";
-export { latestRecords, predictSaved, type RankedRecord, rankingTable, scoreSavedModels } from "./ranking.ts";
+export {
+  holdoutSpan,
+  latestRecords,
+  predictSaved,
+  type RankedRecord,
+  rankingTable,
+  scoreSavedModels,
+  widestHoldoutTestGap,
+} from "./ranking.ts";
+export {
+  entries,
+  entry,
+  labelOf,
+  model,
+  type ModelEntry,
+  record,
+  type Recorded,
+  recordId,
+  recordOf,
+  type RecordOptions,
+  REPORT_CNN_IDS,
+  REPORT_SVM_IDS,
+  resultRow,
+  type Run,
+  type RunFacts,
+  type Scores,
+  type TrainContext,
+  VGG_HEAD_TRAININGS,
+  vggHeadId,
+} from "./registry.ts";
 export {
   epochsToReach,
   type Extrapolation,
@@ -26,19 +55,9 @@ export {
   reportStageEpochs,
   type SimpleCnnReportOptions,
   type SimpleCnnReportRun,
-  trainFullBatchAdadelta,
   trainSimpleCnnReportMethod,
-  trainWarmupStepAdadelta,
 } from "./report_method.ts";
-export {
-  readAllResults,
-  readResultFile,
-  recordResults,
-  recordRun,
-  type ResultRecord,
-  type RunRecord,
-  writeResultFile,
-} from "./results.ts";
+export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
 export { type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
 export { loadRankingTest } from "./test_sets.ts";
@@ -46,11 +65,8 @@ export {
   BEST_GEOMETRY,
   BEST_VARIANT,
   bestCnn,
-  POWERS_VARIANT,
-  powersCnn,
   recipeFitOptions,
   type RecipeRunOptions,
   type SimpleCnnRunOptions,
-  trainSimpleCnn,
   trainWithRecipe,
 } from "./training.ts";

@@ -17,6 +17,7 @@ import { openSavedPipeline } from "../svm/pipeline.ts";
 import { openSavedNetwork } from "../train/classifier.ts";
 import { helperWorkers } from "../train/parallel.ts";
 import { exists } from "../util/fs.ts";
+import { recordId } from "./registry.ts";
 import type { ResultRecord } from "./results.ts";
 import { type Table, table } from "../display/table.ts";
 
@@ -43,9 +44,12 @@ export async function predictSaved(savedAs: string, test: Dataset): Promise<Arra
   }
 }
 
-/** One record per (section, model): the last one, in the order given. */
-export function latestRecords<T extends ResultRecord>(records: T[]): T[] {
-  return [...new Map(records.map((r) => [`${r.section}\u0000${r.model}`, r])).values()];
+/**
+ * One record per model: the last one, in the order given. A model is its registry id (`recordId`); a row the
+ * registry does not know is its section and label.
+ */
+export function latestRecords<T extends ResultRecord>(records: readonly T[]): T[] {
+  return [...new Map(records.map((r) => [recordId(r) ?? `${r.section}\u0000${r.model}`, r])).values()];
 }
 
 /**
@@ -76,8 +80,7 @@ export async function scoreSavedModels(records: ResultRecord[], test: Dataset): 
 
 /**
  * The ranking: best holdout accuracy first (records without one last), one
- * row per model (a model recorded by two notebooks under the same section
- * and name keeps its last record).
+ * row per model (a model recorded by two notebooks keeps its last record).
  */
 export function rankingTable(records: RankedRecord[], title = "Every model of the study"): Table {
   const sorted = latestRecords(records).sort((a, b) => (b.holdoutAccuracy ?? -1) - (a.holdoutAccuracy ?? -1));
@@ -94,4 +97,25 @@ export function rankingTable(records: RankedRecord[], title = "Every model of th
     })),
     { title, digits: 4 },
   );
+}
+
+/** The lowest and highest holdout accuracy of the models `ids` among `records` (undefined when none has one). */
+export function holdoutSpan(
+  records: readonly ResultRecord[],
+  ids: readonly string[],
+): { min: number; max: number } | undefined {
+  const xs = latestRecords(records).filter((r) => ids.includes(recordId(r) ?? "")).map((r) => r.holdoutAccuracy)
+    .filter((x): x is number => x !== undefined);
+  return xs.length ? { min: Math.min(...xs), max: Math.max(...xs) } : undefined;
+}
+
+/**
+ * The model whose holdout and test accuracies lie furthest apart (the first of equals; `model` "none" and `gap` 0
+ * when no record has both), and how many records have both.
+ */
+export function widestHoldoutTestGap(records: readonly ResultRecord[]): { model: string; gap: number; scored: number } {
+  const gaps = latestRecords(records).filter((r) => r.holdoutAccuracy !== undefined && r.testAccuracy !== undefined)
+    .map((r) => ({ model: r.model, gap: Math.abs(r.holdoutAccuracy! - r.testAccuracy!) }));
+  const widest = gaps.reduce((a, b) => (b.gap > a.gap ? b : a), { model: "none", gap: 0 });
+  return { ...widest, scored: gaps.length };
 }

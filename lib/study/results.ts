@@ -9,12 +9,14 @@
 import { join } from "node:path";
 import { outputsDir } from "../data/paths.ts";
 import { writeFileAtomic } from "../util/fs.ts";
-import { countParams } from "../networks/cnn.ts";
-import type { TrainedModel } from "../train/reuse.ts";
-import { activeProfile } from "./profile.ts";
 
 /** One scored model. */
 export interface ResultRecord {
+  /**
+   * The model's id in the registry (`lib/study/registry.ts`); rows written before ids (the published ledger) have
+   * none, and `recordId` finds it from their label.
+   */
+  id?: string;
   /** Report section, e.g. "4.1". */
   section: string;
   /** Model name, e.g. "SVM RBF (C=0.8, gamma=0.01)". */
@@ -37,6 +39,8 @@ export interface ResultRecord {
    * the test images.
    */
   savedAs?: string;
+  /** Seed of the model's weights (and shuffling), where the registry gives one. */
+  seed?: number;
   /** Profile the figure was obtained under. */
   profile?: string;
   note?: string;
@@ -47,40 +51,15 @@ export function resultsDir(): string {
   return join(outputsDir(), "results");
 }
 
-/** What {@linkcode recordRun} takes from the caller: everything the run itself does not know. */
-export type RunRecord = Omit<ResultRecord, "trainSeconds" | "parameters" | "savedAs" | "profile">;
-
 /**
- * Records the result of a trained network: its training seconds, parameter count, saved name and the active
- * profile come from the run, the rest (section, model, scores, report figure) from `record`.
- *
- * @example
- * ```ts
- * import type { TrainedModel } from "../train/reuse.ts";
- * import { recordRun } from "./results.ts";
- *
- * declare const run: TrainedModel;
- * await recordRun("06_alternative_cnn", run, { section: "6.3", model: "4-conv CNN", holdoutAccuracy: 0.95 });
- * ```
- */
-export function recordRun(file: string, run: TrainedModel, record: RunRecord): Promise<string> {
-  return recordResults(file, [{
-    ...record,
-    trainSeconds: run.seconds,
-    parameters: countParams(run.model).total,
-    savedAs: run.name,
-    profile: activeProfile(),
-  }]);
-}
-
-/**
- * Records (or replaces, by `model` and `profile`) results under `outputs/results/<file>.json`.
+ * Records (or replaces, by id (by `model` for a row without one), seed and profile) results under
+ * `outputs/results/<file>.json`; notebooks record through the registry's `record`, which builds the row.
  * Re-running a cell replaces its rows instead of adding duplicates; a `smoke` run leaves the `full` rows alone.
  */
 export async function recordResults(file: string, records: ResultRecord[]): Promise<string> {
   const path = join(resultsDir(), `${file}.json`);
   const existing = await readResultFile(path);
-  const id = (r: ResultRecord) => JSON.stringify([r.model, r.profile ?? null]);
+  const id = (r: ResultRecord) => JSON.stringify([r.id ?? r.model, r.seed ?? null, r.profile ?? null]);
   const replaced = new Set(records.map(id));
   await writeResultFile(path, [...existing.filter((r) => !replaced.has(id(r))), ...records]);
   return path;

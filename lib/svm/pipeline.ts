@@ -33,6 +33,8 @@ export interface SvmPipeline extends Classifier {
   fitSeconds: number;
   /** True when it came from the cache. */
   loaded: boolean;
+  /** Its file under `outputs/models/` (`<cacheName>.bin`), when it is saved. */
+  savedAs?: string;
   /** Predicted labels. */
   predict(x: Matrix | Dataset): Promise<Int32Array>;
 }
@@ -80,6 +82,7 @@ export async function fitPipeline(train: Dataset, options: PipelineOptions): Pro
     pca,
     loaded,
     fitSeconds,
+    ...(options.cacheName ? { savedAs: `${options.cacheName}.bin` } : {}),
     predict: async (x) => await svc.predict(pca ? await pca.transform(x) : x),
     dispose() {},
   };

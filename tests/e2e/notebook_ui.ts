@@ -37,7 +37,7 @@ import { join, relative } from "node:path";
 import type { Page } from "playwright-core";
 import { dataDir, generateData, outputPath, REPO_ROOT } from "noisy-digits/data";
 import { formatDuration } from "noisy-digits/display";
-import { modelDir, profiledName } from "../../lib/train/reuse.ts"; // internal: this test reaches behind the face on purpose
+import { modelDir, profiledName } from "../../lib/train/reuse.ts"; // internal, tested on purpose
 import { ensureKernel } from "../../scripts/notebook_runner.ts";
 import { findExecutable, type JupyterServer, startJupyter } from "../../scripts/jupyter_server.ts";
 import { launchChromium, type LaunchedBrowser } from "./browser.ts";
