@@ -153,8 +153,8 @@ Deno.test("augmentedDigits: one row per digit (original + versions), mirrored ve
 });
 
 Deno.test("asFitTransform augments images, keeps targets, and varies draws per epoch", async () => {
-  const { asFitTransform, createAugmenter } = await import("../lib/train/augment.ts");
-  const { createRandom } = await import("../lib/util/random.ts");
+  const { asFitTransform, createAugmenter } = await import("noisy-digits/train");
+  const { createRandom } = await import("noisy-digits/util");
   const tf = await initBackend();
   const hook = asFitTransform(createAugmenter({ widthShiftRange: 0.2, fillMode: "constant", seed: 1 }));
   const x = tf.randomUniform([4, 28, 28, 1], 0, 1, "float32", 3) as import("@tensorflow/tfjs").Tensor4D;

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 
 Deno.test("copyWeights works between models with different frozen layers", async () => {
-  const { initBackend } = await import("../lib/runtime/backend.ts");
-  const { simpleCnn } = await import("../lib/networks/cnn.ts");
-  const { copyWeights } = await import("../lib/train/io.ts");
+  const { initBackend } = await import("noisy-digits/runtime");
+  const { simpleCnn } = await import("noisy-digits/networks");
+  const { copyWeights } = await import("noisy-digits/train");
   await initBackend();
   const a = simpleCnn({ seed: 1 }), b = simpleCnn({ seed: 2 });
   a.layers[0].trainable = false;

@@ -107,7 +107,7 @@ Deno.test("predictProba on worker replicas gives the main-thread probabilities",
 });
 
 Deno.test("averageProbabilities averages row by row and refuses mismatched lengths", async () => {
-  const { averageProbabilities } = await import("../lib/train/predict.ts");
+  const { averageProbabilities } = await import("../lib/train/predict.ts"); // internal: this test reaches behind the face on purpose
   const a = Float32Array.from([1, 0, 0.5, 0.5]), b = Float32Array.from([0, 1, 0.5, 0.5]);
   assert.deepEqual(Array.from(averageProbabilities([a, b])), [0.5, 0.5, 0.5, 0.5]);
   assert.throws(() => averageProbabilities([a, Float32Array.from([1])]), /lengths/);
@@ -115,7 +115,7 @@ Deno.test("averageProbabilities averages row by row and refuses mismatched lengt
 });
 
 Deno.test("withLabels attaches a solution and refuses a wrong count", async () => {
-  const { withLabels } = await import("../lib/data/dataset.ts");
+  const { withLabels } = await import("noisy-digits/data");
   const ds = createDataset(new Float32Array(3 * PIXELS), { name: "test" });
   assert.deepEqual(Array.from(withLabels(ds, Uint8Array.from([1, 2, 3])).labels!), [1, 2, 3]);
   assert.throws(() => withLabels(ds, Uint8Array.from([1])), /3 images but 1 labels/);

@@ -116,7 +116,7 @@ Deno.test("a batch computed in micro-batches applies the whole batch's gradient,
   await initBackend();
   const data = toySet(10, 9);
   const { x, y } = batchTensors(data, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
-  const { trainStep } = await import("../lib/train/step.ts");
+  const { trainStep } = await import("../lib/train/step.ts"); // internal: this test reaches behind the face on purpose
   const start = plainModel();
   for (const workers of [0, 1]) {
     const sliced = plainModel(), whole = plainModel(), sgd = tf.train.sgd(1);
@@ -312,8 +312,8 @@ async function pooledAgainstSingle(
   lossName: "categoricalCrossentropy" | "binaryCrossentropy",
 ): Promise<{ single: { loss: number; correct: number }; pooled: { loss: number; correct: number } }> {
   await initBackend();
-  const { createWorkerPool } = await import("../lib/train/parallel.ts");
-  const { trainStep } = await import("../lib/train/step.ts");
+  const { createWorkerPool } = await import("../lib/train/parallel.ts"); // internal: this test reaches behind the face on purpose
+  const { trainStep } = await import("../lib/train/step.ts"); // internal: this test reaches behind the face on purpose
   const a = build(), b = build();
   b.setWeights(a.getWeights());
   const sgdA = tf.train.sgd(1), sgdB = tf.train.sgd(1);
@@ -373,8 +373,8 @@ Deno.test("a pooled step under the binary loss, with images as targets, applies 
 
 Deno.test("fit trains an autoencoder (images as targets, binary loss) on a transformed input, with validation", async () => {
   await initBackend();
-  const { evaluateRows, datasetRows } = await import("../lib/train/fit.ts");
-  const { withFreshNoise } = await import("../lib/train/fresh_noise.ts");
+  const { evaluateRows, datasetRows } = await import("../lib/train/fit.ts"); // internal: this test reaches behind the face on purpose
+  const { withFreshNoise } = await import("noisy-digits/train");
   const model = tf.sequential();
   model.add(
     tf.layers.conv2d({ filters: 4, kernelSize: 3, padding: "same", activation: "relu", inputShape: [28, 28, 1] }),
@@ -414,7 +414,7 @@ Deno.test("fit trains an autoencoder (images as targets, binary loss) on a trans
 
 Deno.test("fit trains on any TrainingSet; evaluateRows gives the categorical loss and accuracy of evaluate", async () => {
   await initBackend();
-  const { evaluateRows, datasetRows } = await import("../lib/train/fit.ts");
+  const { evaluateRows, datasetRows } = await import("../lib/train/fit.ts"); // internal: this test reaches behind the face on purpose
   const set = toySet(40, 7);
   const model = simpleCnn({ seed: 2 });
   const history = await fit(model, datasetRows(set), { epochs: 1, batchSize: 20, progress: "silent" });
@@ -433,7 +433,7 @@ Deno.test("fit trains on any TrainingSet; evaluateRows gives the categorical los
 });
 
 Deno.test("addScaled sums parts of a gradient into their size-weighted mean, and refuses a part of another length", async () => {
-  const { addScaled } = await import("../lib/train/step.ts");
+  const { addScaled } = await import("../lib/train/step.ts"); // internal: this test reaches behind the face on purpose
   const mean = new Float32Array(2);
   addScaled(mean, [2, 4], 0.75); // 3 of 4 rows
   addScaled(mean, Float32Array.of(6, 8), 0.25); // the last row

@@ -123,7 +123,7 @@ Deno.test("fused conv2d (linear, which calls the backprop kernels directly) trai
 });
 
 Deno.test("the Tile-free batch-norm gradient equals the stock one", async () => {
-  const { installFastConvGradients } = await import("../lib/runtime/kernels/register.ts");
+  const { installFastConvGradients } = await import("../lib/runtime/kernels/register.ts"); // internal: this test reaches behind the face on purpose
   const t = await initBackend({ backend: "cpu" });
   const rnd = createRandom(11);
   const fill = (shape: number[]) =>
@@ -197,7 +197,7 @@ Deno.test("max-pool gradient on wasm matches the cpu backend, ties included", as
 });
 
 Deno.test("the stock wasm kernels still run after the replacements are switched off (cpu backend started first)", async () => {
-  const { installFastConvGradients } = await import("../lib/runtime/kernels/register.ts");
+  const { installFastConvGradients } = await import("../lib/runtime/kernels/register.ts"); // internal: this test reaches behind the face on purpose
   await initBackend({ backend: "cpu" }); // installs the replacements before the wasm backend exists
   const t = await initBackend({ backend: "wasm" });
   const dy = t.randomNormal([2, 3, 3, 4], 0, 1, "float32", 5) as tf.Tensor4D;

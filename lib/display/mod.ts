@@ -4,7 +4,7 @@
  * @module
  */
 
-export { escapeHtml, formatGap, formatPercent } from "./format.ts";
+export { escapeHtml, formatGap, formatPercent, type GapOptions } from "./format.ts";
 export { displayable, markdown, type MimeBundle } from "./jupyter.ts";
 export { createProgress, formatDuration, type Progress, type ProgressOptions } from "./progress.ts";
 export { show } from "./show.ts";
