@@ -5,7 +5,7 @@ import { argMaxRows, predictProba, saveNetwork } from "noisy-digits/train";
 import { denseNet } from "noisy-digits/networks";
 import { createDataset, PIXELS } from "noisy-digits/data";
 import { accuracy } from "noisy-digits/metrics";
-import { rankingTable, scoreSavedModels } from "noisy-digits/study";
+import { holdoutSpan, latestRecords, rankingTable, scoreSavedModels, widestHoldoutTestGap } from "noisy-digits/study";
 import { createRandom } from "noisy-digits/util";
 
 await initBackend();
@@ -45,4 +45,30 @@ Deno.test("scoreSavedModels scores saved networks on the test images and notes m
     Deno.env.delete("NOISY_DIGITS_OUTPUTS");
     await Deno.remove(outputs, { recursive: true });
   }
+});
+
+Deno.test("ranking: one record per model id, the last one; a row without id counts by the id of its old label", () => {
+  const rows = [
+    { id: "four-conv-cnn", section: "6.3", model: "first label", holdoutAccuracy: 0.9 },
+    { section: "6.3", model: "Alternative CNN (4 conv), Adam one-cycle", holdoutAccuracy: 0.91 },
+    { id: "simple-cnn", section: "6.1", model: "Simple CNN (2 conv)", holdoutAccuracy: 0.8 },
+    { section: "9", model: "not in the registry", holdoutAccuracy: 0.5 },
+  ];
+  assert.deepEqual(latestRecords(rows).map((r) => r.holdoutAccuracy), [0.91, 0.8, 0.5]);
+});
+
+Deno.test("ranking: the holdout span of a group of ids, and the widest holdout-test gap", () => {
+  const rows = [
+    { id: "svm_rbf_raw", section: "5.1", model: "rbf", holdoutAccuracy: 0.83, testAccuracy: 0.82 },
+    { id: "svm_linear_raw", section: "5.2", model: "linear", holdoutAccuracy: 0.75 },
+    { id: "four-conv-cnn", section: "6.3", model: "cnn", holdoutAccuracy: 0.875, testAccuracy: 0.625 },
+    { id: "best-cnn", section: "8.6", model: "best", holdoutAccuracy: 0.75, testAccuracy: 0.5 },
+  ];
+  assert.deepEqual(holdoutSpan(rows, ["svm_rbf_raw", "svm_linear_raw", "pca_svm_rbf"]), { min: 0.75, max: 0.83 });
+  assert.equal(holdoutSpan(rows, ["simple-cnn"]), undefined);
+  const widest = widestHoldoutTestGap(rows);
+  assert.equal(widest.model, "cnn", "the first of two equal gaps");
+  assert.equal(widest.gap, 0.25);
+  assert.equal(widest.scored, 3);
+  assert.deepEqual(widestHoldoutTestGap(rows.slice(1, 2)), { model: "none", gap: 0, scored: 0 });
 });

@@ -173,3 +173,12 @@ export function requireLabels(ds: Dataset): Uint8Array {
   if (!ds.labels) throw new Error(`${ds.name} has no labels`);
   return ds.labels;
 }
+
+/** A dataset whose labels are known (the training file and its splits, the test images with their solution). */
+export type LabelledDataset = Dataset & { readonly labels: Uint8Array };
+
+/** `ds` typed as a {@linkcode LabelledDataset}, or a clear error when it has no labels. */
+export function asLabelled(ds: Dataset): LabelledDataset {
+  requireLabels(ds);
+  return ds as LabelledDataset;
+}

@@ -16,7 +16,7 @@
  * @module
  */
 
-import { type Dataset, head } from "../data/dataset.ts";
+import { asLabelled, head, type LabelledDataset } from "../data/dataset.ts";
 import { loadTrain } from "../data/load.ts";
 import { type Split, stratifiedSplit } from "../data/split.ts";
 import { initBackend } from "../runtime/backend.ts";
@@ -36,13 +36,13 @@ export interface StudySetup<S> {
   /** The settings of the active profile. */
   settings: S;
   /** The labelled training file, whole. */
-  labelled: Dataset;
+  labelled: LabelledDataset;
   /** The report's split: 75 % training, 25 % holdout, stratified, seed 42. */
   split: Split;
   /** The first `settings.trainImages` of the split's training part. */
-  train: Dataset;
+  train: LabelledDataset;
   /** The first `settings.holdoutImages` of the split's holdout part. */
-  holdout: Dataset;
+  holdout: LabelledDataset;
 }
 
 /** Options of {@linkcode setupStudy}. */
@@ -59,14 +59,14 @@ export async function setupStudy<S extends SliceSettings>(
   const profile = activeProfile();
   const chosen = byProfile(settings, profile);
   if (options.backend ?? true) await initBackend();
-  const labelled = await loadTrain();
+  const labelled = asLabelled(await loadTrain());
   const split = stratifiedSplit(labelled, { holdoutFraction: 0.25, seed: 42 });
   return {
     profile,
     settings: chosen,
     labelled,
     split,
-    train: head(split.train, chosen.trainImages),
-    holdout: head(split.holdout, chosen.holdoutImages),
+    train: asLabelled(head(split.train, chosen.trainImages)),
+    holdout: asLabelled(head(split.holdout, chosen.holdoutImages)),
   };
 }

@@ -8,13 +8,13 @@
  * import { accuracy } from "../metrics/accuracy.ts";
  * import { predictSaved } from "./ranking.ts";
  * const test = await loadRankingTest("smoke");
- * if (test) accuracy(test.labels!, await predictSaved("smoke/four-conv-cnn", test));
+ * if (test) accuracy(test.labels, await predictSaved("smoke/four-conv-cnn", test));
  * ```
  *
  * @module
  */
 
-import { type Dataset, head, withLabels } from "../data/dataset.ts";
+import { asLabelled, head, type LabelledDataset, withLabels } from "../data/dataset.ts";
 import { loadSolution, loadTest } from "../data/load.ts";
 import { BEYOND_SETTINGS } from "./notebooks.ts";
 import type { ProfileName } from "./profile.ts";
@@ -23,8 +23,10 @@ import type { ProfileName } from "./profile.ts";
  * The ranking's test images under `profile`: the first `BEYOND_SETTINGS[profile].rankingTestImages` test images
  * with their labels, or null with the real competition files (no `test_solution.csv`).
  */
-export async function loadRankingTest(profile: ProfileName): Promise<Dataset | null> {
+export async function loadRankingTest(profile: ProfileName): Promise<LabelledDataset | null> {
   const solution = await loadSolution();
   if (!solution) return null;
-  return head(withLabels(await loadTest(), solution, "test images"), BEYOND_SETTINGS[profile].rankingTestImages);
+  return asLabelled(
+    head(withLabels(await loadTest(), solution, "test images"), BEYOND_SETTINGS[profile].rankingTestImages),
+  );
 }
