@@ -1,0 +1,258 @@
+import assert from "node:assert/strict";
+import { activeEngine, initBackend, loadNative, tf } from "noisy-digits/runtime";
+import { createRandom } from "noisy-digits/util";
+import { onCpuAndWasm } from "../support/backends.ts";
+import { convPrimitive } from "../../lib/runtime/native/dnnl.ts"; // internal: this test reaches behind the face on purpose
+
+const lib = (() => {
+  try {
+    return loadNative();
+  } catch {
+    return null;
+  }
+})();
+const ignore = lib === null;
+if (ignore) console.error("native libraries absent: native kernel tests are skipped (the wasm engine is tested)");
+
+/** Runs `f` on the cpu backend and on the native engine with the same random inputs. */
+function cpuVsNative(shapes: number[][], seed: number, f: (...ts: tf.Tensor[]) => tf.Tensor[]) {
+  const rnd = createRandom(seed);
+  const values = shapes.map((s) =>
+    Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rnd.next() * 2 - 1)
+  );
+  return onCpuAndWasm(values, shapes, f, "native");
+}
+
+function close(a: Float32Array, b: Float32Array, what: string) {
+  assert.equal(a.length, b.length, what);
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / (1 + Math.abs(b[i])));
+  assert.ok(worst < 1e-4, `${what}: max rel. error ${worst}`);
+}
+
+function compare(out: Record<string, Float32Array[]>, what: string) {
+  out.cpu.forEach((r, i) => close(out.wasm[i], r, `${what} #${i}`));
+}
+
+type ConvCase = {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  k: [number, number];
+  strides: [number, number];
+  pad: "same" | "valid";
+};
+
+const convCases: ConvCase[] = [
+  { n: 2, h: 9, w: 7, ci: 3, co: 4, k: [3, 3], strides: [1, 1], pad: "same" },
+  { n: 3, h: 8, w: 8, ci: 2, co: 5, k: [3, 3], strides: [1, 1], pad: "valid" },
+  { n: 2, h: 9, w: 10, ci: 3, co: 2, k: [3, 2], strides: [2, 2], pad: "same" },
+  { n: 2, h: 10, w: 9, ci: 2, co: 3, k: [3, 3], strides: [2, 3], pad: "valid" },
+  { n: 1, h: 11, w: 11, ci: 2, co: 3, k: [5, 5], strides: [3, 3], pad: "same" },
+  { n: 4, h: 14, w: 14, ci: 16, co: 32, k: [3, 3], strides: [1, 1], pad: "same" },
+  { n: 2, h: 6, w: 6, ci: 1, co: 4, k: [1, 1], strides: [2, 2], pad: "valid" },
+];
+
+Deno.test({
+  name: "native conv2d, its input and filter gradients match the cpu backend",
+  ignore,
+  fn: async () => {
+    for (const [i, c] of convCases.entries()) {
+      const out = await cpuVsNative(
+        [[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]],
+        200 + i,
+        (x, f) => {
+          const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
+          const dy = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
+          const [gx, gf] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+            tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad), dy))
+          )([x, f]);
+          return [y, gx, gf];
+        },
+      );
+      compare(out, `conv ${JSON.stringify(c)}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "native fused conv2d (bias, relu) and its gradients match the cpu backend",
+  ignore,
+  fn: async () => {
+    for (const activation of ["linear", "relu"] as const) {
+      const out = await cpuVsNative([[3, 10, 10, 4], [3, 3, 4, 6], [6]], 31, (x, f, b) => {
+        const fused = (xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) =>
+          tf.fused.conv2d({
+            x: xx as tf.Tensor4D,
+            filter: ff as tf.Tensor4D,
+            bias: bb,
+            strides: 1,
+            pad: "same",
+            activation,
+          });
+        const y = fused(x, f, b); // outside a gradient: the FusedConv2D kernel
+        const g = tf.grads((xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(fused(xx, ff, bb))))([
+          x,
+          f,
+          b,
+        ]);
+        return [y, ...g];
+      });
+      compare(out, `fused conv2d ${activation}`);
+    }
+  },
+});
+
+Deno.test({
+  name: "native matMul (transposes, batches, fused bias and relu) and its gradients match the cpu backend",
+  ignore,
+  fn: async () => {
+    const cases: [number[], number[], boolean, boolean][] = [
+      [[5, 7], [7, 3], false, false],
+      [[7, 5], [7, 3], true, false],
+      [[5, 7], [3, 7], false, true],
+      [[7, 5], [3, 7], true, true],
+      [[2, 4, 6], [2, 6, 3], false, false],
+      [[64, 300], [300, 128], false, false],
+    ];
+    for (const [i, [sa, sb, ta, tb]] of cases.entries()) {
+      const out = await cpuVsNative([sa, sb], 300 + i, (a, b) => {
+        const y = tf.matMul(a, b, ta, tb);
+        const g = tf.grads((aa: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(tf.matMul(aa, bb, ta, tb))))([a, b]);
+        return [y, ...g];
+      });
+      compare(out, `matMul ${JSON.stringify([sa, sb, ta, tb])}`);
+    }
+    // A batch of matrices times one matrix (tfjs' gradient does not reduce the broadcast batch: values only).
+    compare(await cpuVsNative([[3, 4, 6], [6, 5]], 40, (a, b) => [tf.matMul(a, b)]), "broadcast matMul");
+    const out = await cpuVsNative([[6, 9], [9, 4], [4]], 41, (a, b, bias) => {
+      const dense = (aa: tf.Tensor, bb: tf.Tensor, cc: tf.Tensor) =>
+        tf.fused.matMul({ a: aa as tf.Tensor2D, b: bb as tf.Tensor2D, bias: cc, activation: "relu" });
+      return [
+        dense(a, b, bias),
+        ...tf.grads((aa: tf.Tensor, bb: tf.Tensor, cc: tf.Tensor) => tf.sum(dense(aa, bb, cc)))([a, b, bias]),
+      ];
+    });
+    compare(out, "fused matMul");
+  },
+});
+
+Deno.test({
+  name:
+    "native max-pool gradient (ties after relu, overlapping and padded windows) and channel sums match the cpu backend",
+  ignore,
+  fn: async () => {
+    const pools: [number, number, "same" | "valid"][] = [[2, 2, "valid"], [3, 2, "same"], [3, 1, "valid"], [
+      2,
+      2,
+      "same",
+    ]];
+    for (const [i, [size, stride, pad]] of pools.entries()) {
+      const out = await cpuVsNative([[3, 9, 9, 5]], 500 + i, (x) => {
+        // relu then rounding makes whole windows tie: the gradient must go to the first maximum, like tfjs'.
+        const f = (xx: tf.Tensor) => tf.maxPool(tf.round(tf.relu(tf.mul(xx, 2))) as tf.Tensor4D, size, stride, pad);
+        const dy = tf.cos(tf.reshape(tf.range(0, f(x).size), f(x).shape));
+        return [tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(f(xx), dy)))(tf.add(x, 0))];
+      });
+      compare(out, `maxPool grad ${size}/${stride}/${pad}`);
+    }
+    const sums = await cpuVsNative([[4, 7, 9, 6]], 600, (x) => [
+      tf.sum(x, [0, 1, 2]),
+      tf.mean(x, [0, 1, 2], true),
+      tf.sum(x, [1, 2]), // not per-channel: the kernel registered before
+      tf.mean(x),
+    ]);
+    compare(sums, "channel sums");
+  },
+});
+
+Deno.test({
+  name: "a failing oneDNN call is a JavaScript error naming the call and status",
+  ignore,
+  fn: () => {
+    // An output shape inconsistent with the input, filter and strides: oneDNN refuses the descriptor.
+    assert.throws(
+      () =>
+        convPrimitive(lib!, {
+          x: [1, 8, 8, 2],
+          filter: [3, 3, 2, 4],
+          y: [1, 5, 5, 4],
+          strides: [1, 1],
+          dilations: [1, 1],
+          pad: { top: 0, bottom: 0, left: 0, right: 0 },
+        }, "forward"),
+      /oneDNN dnnl_dilated_convolution_forward_desc_init failed: dnnl_invalid_arguments/,
+    );
+  },
+});
+
+async function trainOneStep(engine: "wasm" | "native" | "auto", env: Record<string, string> = {}) {
+  const cmd = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL("../fixtures/engine_step.ts", import.meta.url).pathname],
+    env: { NOISY_DIGITS_ENGINE: engine, ...env },
+    stdout: "piped",
+    stderr: "piped",
+  });
+  const r = await cmd.output();
+  const text = new TextDecoder().decode(r.stdout), stderr = new TextDecoder().decode(r.stderr);
+  return { code: r.code, stderr, result: r.code === 0 ? JSON.parse(text) as EngineStep : null };
+}
+
+interface EngineStep {
+  engine: string;
+  probs: number[];
+  gradSums: number[];
+  loss: number[];
+}
+
+async function trainedOn(engine: "wasm" | "native"): Promise<EngineStep> {
+  const r = await trainOneStep(engine);
+  assert.equal(r.code, 0, r.stderr);
+  return r.result!;
+}
+
+Deno.test("without the native libraries the automatic choice trains on wasm and says so in one line", async () => {
+  const r = await trainOneStep("auto", { NOISY_DIGITS_DNNL_LIBRARY: "/nonexistent/libdnnl.so.2" });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.result!.engine, "wasm");
+  const lines = r.stderr.split("\n").filter((l) => l.includes("native libraries not found"));
+  assert.equal(lines.length, 1, r.stderr);
+  assert.match(lines[0], /apt-get install libdnnl2 libopenblas0-pthread/);
+});
+
+Deno.test("an explicit native engine without the libraries fails with the install hint", async () => {
+  const r = await trainOneStep("native", { NOISY_DIGITS_DNNL_LIBRARY: "/nonexistent/libdnnl.so.2" });
+  assert.notEqual(r.code, 0);
+  assert.match(r.stderr, /NOISY_DIGITS_ENGINE=native but the native libraries do not load/);
+  assert.match(r.stderr, /libdnnl2/);
+});
+
+Deno.test("NOISY_DIGITS_ENGINE=wasm trains on the wasm engine", async () => {
+  const r = await trainedOn("wasm");
+  assert.equal(r.engine, "wasm");
+  assert.ok(r.loss.every(Number.isFinite));
+});
+
+Deno.test({
+  name: "the native and wasm engines give a small CNN the same predictions and gradients, and both train it",
+  ignore,
+  fn: async () => {
+    const [w, n] = [await trainedOn("wasm"), await trainedOn("native")];
+    assert.equal(n.engine, "native");
+    const near = (a: number[], b: number[], what: string) =>
+      a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) < 1e-3 * (1 + Math.abs(v)), `${what} ${i}: ${v} vs ${b[i]}`));
+    near(w.probs, n.probs, "probability");
+    near(w.gradSums, n.gradSums, "gradient size of weight");
+    assert.ok(n.loss[n.loss.length - 1] < n.loss[0], "loss decreases");
+  },
+});
+
+Deno.test("an engine named once stays chosen: later initBackend calls without one (as PCA and the Gram matrices make) keep it", async () => {
+  await initBackend({ engine: "wasm" });
+  await initBackend();
+  assert.equal(activeEngine(), "wasm");
+  await initBackend({ engine: "auto" });
+  assert.equal(activeEngine(), lib ? "native" : "wasm");
+});

@@ -1,0 +1,149 @@
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { fourConvCnn } from "noisy-digits/networks";
+import { fitPipeline } from "noisy-digits/svm";
+import { initBackend } from "noisy-digits/runtime";
+import { createDataset } from "noisy-digits/data";
+import { emptyHistory, type TrainedModel } from "noisy-digits/train";
+import {
+  BEST_MODEL_IDS,
+  entries,
+  entry,
+  FINAL_MODEL_ID,
+  labelOf,
+  model,
+  readAllResults,
+  record,
+  recordId,
+  recordOf,
+  REPORT_CNN_IDS,
+  REPORT_SVM_IDS,
+  reportPcaSvmSpec,
+  reportSvmSpec,
+  resultRow,
+} from "noisy-digits/study";
+
+/** Runs `fn` with the ledger in a fresh folder and the smoke profile active. */
+async function withOutputs(fn: (outputs: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir();
+  Deno.env.set("NOISY_DIGITS_OUTPUTS", dir);
+  Deno.env.set("NOTEBOOK_PROFILE", "smoke");
+  try {
+    await fn(dir);
+  } finally {
+    Deno.env.delete("NOISY_DIGITS_OUTPUTS");
+    Deno.env.delete("NOTEBOOK_PROFILE");
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+const PUBLISHED = new URL("../../outputs/published/results.json", import.meta.url);
+
+Deno.test("registry: ids are unique, and every id the study selects by is one of them", () => {
+  const ids = entries().map((e) => e.id);
+  assert.equal(new Set(ids).size, ids.length, "an id is given twice");
+  for (const id of [...REPORT_SVM_IDS, ...REPORT_CNN_IDS, FINAL_MODEL_ID, ...Object.values(BEST_MODEL_IDS)]) {
+    assert.ok(ids.includes(id), `${id} is not in the registry`);
+  }
+  assert.throws(() => entry("alt-cnn"), /no model "alt-cnn" in the registry/);
+});
+
+Deno.test("registry: an SVM's id is its saved name, without the profile", () => {
+  for (const profile of ["smoke", "full"]) {
+    assert.equal(reportSvmSpec("rbf", profile).cacheName, `svm_rbf_raw_${profile}`);
+    assert.equal(reportSvmSpec("linear", profile).cacheName, `svm_linear_raw_${profile}`);
+    assert.equal(reportPcaSvmSpec("rbf", profile, 10).cacheName, `pca_svm_rbf_${profile}`);
+    assert.equal(reportPcaSvmSpec("linear", profile, 10).cacheName, `pca_svm_linear_${profile}`);
+  }
+  for (const id of REPORT_SVM_IDS) assert.ok(entry(id));
+});
+
+Deno.test("registry: every row of the published ledger, written before ids, maps to its own id", async () => {
+  const published: { model: string; section: string }[] = JSON.parse(await Deno.readTextFile(PUBLISHED));
+  const ids = published.map((r) => recordId(r));
+  assert.deepEqual(published.filter((_, i) => ids[i] === undefined).map((r) => r.model), [], "rows without an id");
+  assert.equal(new Set(ids).size, published.length, "two rows of the published ledger share an id");
+  for (const [i, r] of published.entries()) assert.equal(entry(ids[i]!).section, r.section, r.model);
+});
+
+Deno.test("registry: a label's details are filled in, and a missing one is an error", () => {
+  assert.equal(
+    labelOf("four-conv-cnn-fresh-noise", { kind: "noisy" }),
+    "4-conv CNN, Adam one-cycle, augmentation: fresh noise, digits not moved (noisy)",
+  );
+  assert.throws(() => labelOf("four-conv-cnn-fresh-noise"), /needs the detail "kind"/);
+  assert.equal(labelOf("four-conv-cnn"), "4-conv CNN, Adam one-cycle");
+});
+
+Deno.test("registry: records are found by id, not by label", () => {
+  const rows = [
+    { id: "four-conv-cnn", section: "6.3", model: "renamed", holdoutAccuracy: 0.9 },
+    { id: "four-conv-cnn", section: "6.3", model: "renamed again", holdoutAccuracy: 0.95 },
+    { section: "6.3", model: "4-conv CNN, Adam one-cycle", holdoutAccuracy: 0.5 },
+  ];
+  assert.equal(recordOf(rows.slice(0, 2), "four-conv-cnn")?.holdoutAccuracy, 0.95);
+  assert.equal(recordOf(rows, "four-conv-cnn")?.holdoutAccuracy, 0.5, "a row without id counts by its label");
+  assert.equal(recordOf(rows, "simple-cnn"), undefined);
+});
+
+Deno.test("registry: record derives seconds, parameters, saved name, seed and profile from the run", async () => {
+  await initBackend();
+  const net = fourConvCnn({ seed: 1 });
+  const run: TrainedModel = {
+    model: net,
+    history: emptyHistory(),
+    seconds: 12.5,
+    loaded: false,
+    dir: "/nowhere",
+    name: "smoke/four-conv-cnn",
+  };
+  await withOutputs(async (outputs) => {
+    const { row, path } = await record("four-conv-cnn", run, { holdoutAccuracy: 0.9 });
+    assert.equal(path, join(outputs, "results", "06_alternative_cnn.json"));
+    assert.deepEqual(row, {
+      id: "four-conv-cnn",
+      section: "6.3",
+      model: "4-conv CNN, Adam one-cycle",
+      holdoutAccuracy: 0.9,
+      reportAccuracy: 0.921,
+      trainSeconds: 12.5,
+      parameters: 273686,
+      savedAs: "smoke/four-conv-cnn",
+      seed: 3,
+      profile: "smoke",
+    });
+    // Recording again replaces the row (same id, seed and profile); another file is chosen by `file`.
+    await record("four-conv-cnn", run, { holdoutAccuracy: 0.91 });
+    await record("four-conv-cnn", run, { holdoutAccuracy: 0.92 }, { file: "08_beyond" });
+    assert.deepEqual((await readAllResults()).map((r) => [r.id, r.holdoutAccuracy]), [
+      ["four-conv-cnn", 0.91],
+      ["four-conv-cnn", 0.92],
+    ]);
+  });
+  net.dispose();
+});
+
+Deno.test("registry: an SVM pipeline's saved file, and a model whose figure is its own, names no saved model", async () => {
+  const pixels = new Float32Array(40 * 784).map((_, i) => ((i * 7919) % 255) / 255);
+  const labels = Uint8Array.from({ length: 40 }, (_, i) => i % 2);
+  const train = createDataset(pixels, { name: "tiny", labels });
+  await withOutputs(async () => {
+    const svm = await fitPipeline(train, { svc: { kernel: "linear", C: 1 }, cacheName: "svm_linear_raw_smoke" });
+    assert.equal(svm.savedAs, "svm_linear_raw_smoke.bin");
+    const row = resultRow("svm_linear_raw", svm, { holdoutAccuracy: 0.5 });
+    assert.equal(row.savedAs, "svm_linear_raw_smoke.bin");
+    assert.equal(row.trainSeconds, svm.fitSeconds);
+    assert.equal(row.reportAccuracy, 0.75);
+    const final = resultRow(FINAL_MODEL_ID, { seconds: 3, savedAs: "smoke/final-cnn" }, { testAccuracy: 0.9 });
+    assert.equal(final.savedAs, undefined, "the final model's test figure is its submission's");
+  });
+});
+
+Deno.test("registry: model() trains only what the registry can train alone", async () => {
+  const train = createDataset(new Float32Array(784), { name: "empty", labels: new Uint8Array(1) });
+  await assert.rejects(
+    () => model("best-cnn", { train, epochs: 1, profile: "smoke" }),
+    /"best-cnn" is not trained by the registry alone/,
+  );
+  await assert.rejects(() => model("nope", { train, epochs: 1, profile: "smoke" }), /no model "nope"/);
+});
