@@ -1,5 +1,6 @@
 /**
- * Top layer: the study itself: run profiles, the training recipes, the results ledger and the ranking of every model.
+ * Top layer: the study itself: run profiles, the training recipes, the registry of its models (by id), the results
+ * ledger and the ranking of every model.
  *
  * @module
  */
