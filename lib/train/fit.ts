@@ -4,8 +4,9 @@
  * pre-computed features), with an optimizer by name, a per-step
  * learning-rate schedule, label smoothing, a loss by name, targets that are
  * the labels or the images themselves (an autoencoder), a per-batch transform
- * hook (augmentation, fresh noise), validation, early stopping, resumable
- * checkpoints and a progress bar. The CNNs, the denoiser
+ * hook (augmentation, fresh noise) and validation. Early stopping, resumable
+ * checkpoints, the history and the progress bar are callbacks around the loop
+ * (`lib/train/callbacks.ts`), chosen by the same options. The CNNs, the denoiser
  * (`lib/train/denoise.ts`) and the heads on features
  * (`lib/train/fit_features.ts`) all train with it.
  *
