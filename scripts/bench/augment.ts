@@ -9,12 +9,10 @@
  */
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
-import { initBackend } from "../../lib/runtime/backend.ts";
-import { createAugmenter, DIGIT_AUGMENTATION, REPORT_AUGMENTATION } from "../../lib/train/augment.ts";
-import { vgg16Base } from "../../lib/networks/vgg16.ts";
-import { extractFeatures } from "../../lib/networks/features.ts";
-import { head } from "../../lib/data/dataset.ts";
-import { loadTrain } from "../../lib/data/load.ts";
+import { initBackend } from "noisy-digits/runtime";
+import { createAugmenter, DIGIT_AUGMENTATION, REPORT_AUGMENTATION } from "noisy-digits/train";
+import { extractFeatures, vgg16Base } from "noisy-digits/networks";
+import { head, loadTrain } from "noisy-digits/data";
 
 /** Augmentation and VGG16 feature figures. */
 export const augmentSuite: BenchSuite = {

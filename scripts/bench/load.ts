@@ -7,10 +7,16 @@
  */
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
-import { type LoadInfo, loadTest, loadTrain } from "../../lib/data/load.ts";
-import { cacheDirFor, clearCache, sourceIdentity } from "../../lib/data/cache.ts";
-import { dataFile } from "../../lib/data/paths.ts";
-import { generateData } from "../../lib/data/generate.ts";
+import {
+  cacheDirFor,
+  clearCache,
+  dataFile,
+  generateData,
+  type LoadInfo,
+  loadTest,
+  loadTrain,
+  sourceIdentity,
+} from "noisy-digits/data";
 import { csvParseRows } from "d3-dsv";
 import Papa from "papaparse";
 import { parse as csvParseSync } from "csv-parse/sync";

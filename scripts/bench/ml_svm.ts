@@ -10,11 +10,9 @@
 
 import SVM from "ml-svm";
 import type { BenchEntry } from "./types.ts";
-import type { Dataset } from "../../lib/data/dataset.ts";
-import { requireLabels } from "../../lib/data/dataset.ts";
-import { datasetMatrix, type Matrix, takeRows } from "../../lib/data/matrix.ts";
-import { SVC } from "../../lib/svm/svm.ts";
-import { accuracy } from "../../lib/metrics/accuracy.ts";
+import { type Dataset, datasetMatrix, type Matrix, requireLabels, takeRows } from "noisy-digits/data";
+import { SVC } from "noisy-digits/svm";
+import { accuracy } from "noisy-digits/metrics";
 
 const C = 0.8, GAMMA = 0.01, PREDICT_ROWS = 500;
 

@@ -12,12 +12,10 @@
  */
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
-import { loadTrain } from "../../lib/data/load.ts";
-import { stratifiedSplit } from "../../lib/data/split.ts";
-import { requireLabels } from "../../lib/data/dataset.ts";
-import { SVC } from "../../lib/svm/svm.ts";
-import { PCA } from "../../lib/decomposition/pca.ts";
-import { accuracy } from "../../lib/metrics/accuracy.ts";
+import { loadTrain, requireLabels, stratifiedSplit } from "noisy-digits/data";
+import { SVC } from "noisy-digits/svm";
+import { PCA } from "noisy-digits/decomposition";
+import { accuracy } from "noisy-digits/metrics";
 import { mlSvmFigures } from "./ml_svm.ts";
 
 interface Config {

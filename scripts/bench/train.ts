@@ -14,22 +14,21 @@
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
-import { initBackend } from "../../lib/runtime/backend.ts";
-import { fourConvCnn } from "../../lib/networks/cnn.ts";
-import { trainStep } from "../../lib/train/step.ts";
-import { createWorkerPool, helperWorkers, type WorkerPool } from "../../lib/train/parallel.ts";
-import { loadTrain } from "../../lib/data/load.ts";
-import { stratifiedSplit } from "../../lib/data/split.ts";
-import { fit } from "../../lib/train/fit.ts";
-import { bestCnn, recipeFitOptions } from "../../lib/study/training.ts";
 import {
+  activeEngine,
   type EngineName,
+  initBackend,
   loadNative,
   NATIVE_INSTALL_HINT,
   nativeThreadsPerReplica,
   setNativeThreads,
-} from "../../lib/runtime/native/library.ts";
-import { activeEngine } from "../../lib/runtime/native/engine.ts";
+} from "noisy-digits/runtime";
+import { fourConvCnn } from "noisy-digits/networks";
+import { trainStep } from "../../lib/train/step.ts"; // internal: the benchmark measures the step itself
+import { fit, helperWorkers } from "noisy-digits/train";
+import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
+import { loadTrain, stratifiedSplit } from "noisy-digits/data";
+import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 
 const BATCH = 64;
 
