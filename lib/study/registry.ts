@@ -438,6 +438,8 @@ export interface RecordOptions {
   file?: string;
   /** The details its label names (`{weights}`, `{kind}`...). */
   detail?: Readonly<Record<string, string | number>>;
+  /** The seed of this run, when the model is trained over several seeds (default: the entry's). */
+  seed?: number;
 }
 
 /** The seconds, parameters and saved name a run tells. */
@@ -450,18 +452,23 @@ export function runFacts(run: Run): RunFacts {
 }
 
 /** The ledger row of `id` for `run` and `scores` under the active profile (what {@linkcode record} writes). */
-export function resultRow(id: string, run: Run, scores: Scores, detail?: RecordOptions["detail"]): ResultRecord {
-  const e = entry(id), facts = runFacts(run);
+export function resultRow(
+  id: string,
+  run: Run,
+  scores: Scores,
+  options: Pick<RecordOptions, "detail" | "seed"> = {},
+): ResultRecord {
+  const e = entry(id), facts = runFacts(run), seed = options.seed ?? e.seed;
   return {
     id,
     section: e.section,
-    model: labelOf(id, detail),
+    model: labelOf(id, options.detail),
     ...scores,
     ...(e.reportAccuracy === undefined ? {} : { reportAccuracy: e.reportAccuracy }),
     ...(facts.seconds === undefined ? {} : { trainSeconds: facts.seconds }),
     ...(facts.parameters === undefined ? {} : { parameters: facts.parameters }),
     ...(facts.savedAs === undefined || e.rescore === false ? {} : { savedAs: facts.savedAs }),
-    ...(e.seed === undefined ? {} : { seed: e.seed }),
+    ...(seed === undefined ? {} : { seed }),
     profile: activeProfile(),
   };
 }
@@ -475,10 +482,11 @@ export interface Recorded {
 /**
  * Records `run`'s scores under `id` in the results ledger (its entry's file unless `options.file`): section, label
  * and the report's figure from the registry, seconds, parameters and saved name from the run, seed from the entry,
- * the active profile. Replaces the row of the same id, seed and profile.
+ * (or `options.seed`), the active profile. Replaces the row of the same id, seed and profile: runs of one model over
+ * several seeds keep a row each.
  */
 export async function record(id: string, run: Run, scores: Scores, options: RecordOptions = {}): Promise<Recorded> {
-  const row = resultRow(id, run, scores, options.detail);
+  const row = resultRow(id, run, scores, options);
   return { row, path: await recordResults(options.file ?? entry(id).file, [row]) };
 }
 

@@ -115,9 +115,12 @@ Deno.test("registry: record derives seconds, parameters, saved name, seed and pr
     // Recording again replaces the row (same id, seed and profile); another file is chosen by `file`.
     await record("four-conv-cnn", run, { holdoutAccuracy: 0.91 });
     await record("four-conv-cnn", run, { holdoutAccuracy: 0.92 }, { file: "08_beyond" });
-    assert.deepEqual((await readAllResults()).map((r) => [r.id, r.holdoutAccuracy]), [
-      ["four-conv-cnn", 0.91],
-      ["four-conv-cnn", 0.92],
+    // Another seed of the same model keeps its own row.
+    await record("four-conv-cnn", run, { holdoutAccuracy: 0.93 }, { file: "08_beyond", seed: 4 });
+    assert.deepEqual((await readAllResults()).map((r) => [r.id, r.seed, r.holdoutAccuracy]), [
+      ["four-conv-cnn", 3, 0.91],
+      ["four-conv-cnn", 3, 0.92],
+      ["four-conv-cnn", 4, 0.93],
     ]);
   });
   net.dispose();
