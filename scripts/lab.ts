@@ -42,7 +42,7 @@ const server = await startJupyter({
   dir,
   frontEnd: picked.frontEnd,
   port: port ?? freePort(),
-  env: { NOTEBOOK_PROFILE: activeProfile(), NOISY_DIGITS_DATA: dataDir() },
+  env: { NOISY_DIGITS_PROFILE: activeProfile(), NOISY_DIGITS_DATA: dataDir() },
   logFile: undefined,
 });
 const path = picked.frontEnd === "lab" ? "/lab" : "/tree";

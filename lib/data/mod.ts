@@ -19,3 +19,4 @@ export * from "./paths.ts";
 export * from "./synthesis.ts";
 export * from "./split.ts";
 export * from "./submission.ts";
+export * from "./profile.ts";
