@@ -32,7 +32,7 @@ import { headline } from "../lib/study/headline.ts";
 import { loadLabelsCsv, loadSolution } from "../lib/data/load.ts";
 import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/display/table.ts";
-import { writeFileAtomic } from "../lib/util/fs.ts";
+import { exists, writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
 import {
@@ -46,7 +46,14 @@ import {
   recoverPublish,
   runDependencies,
 } from "./publish.ts";
-import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from "./published.ts";
+import {
+  describeExecuted,
+  indexPage,
+  PAGE_STYLESHEET,
+  type PublishedNotebook,
+  renderHtml,
+  reportPage,
+} from "./published.ts";
 import { expectedEngineDescription } from "../lib/runtime/native/engine.ts";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]";
@@ -314,12 +321,16 @@ async function writeReport(): Promise<void> {
     await Deno.copyFile(join(executedDir, n.name), join(pub, "notebooks", n.name));
     await Deno.copyFile(join(executedDir, `${stem}.html`), join(pub, "notebooks", `${stem}.html`));
   }
+  // The stylesheet the pages share (none under the notebook stand-in of the tests).
+  const stylesheet = join(executedDir, PAGE_STYLESHEET);
+  if (await exists(stylesheet)) await Deno.copyFile(stylesheet, join(pub, "notebooks", PAGE_STYLESHEET));
   for (const f of figures) await Deno.copyFile(join(staging, "figures", f), join(pub, "figures", f));
   await Deno.writeTextFile(join(pub, "results.json"), JSON.stringify(results, null, 1) + "\n");
   await Deno.writeTextFile(join(pub, "REPORT.md"), report);
+  await Deno.writeTextFile(join(pub, "REPORT.html"), reportPage(report));
   const headlineHtml = table(headlineRows(results, false)).html;
   await Deno.writeTextFile(
     join(pub, "index.html"),
-    indexPage({ profile, started: started.toISOString(), totalSeconds, engine }, notebooks, headlineHtml),
+    indexPage({ profile, started: started.toISOString(), totalSeconds, engine }, notebooks, headlineHtml, figures),
   );
 }
