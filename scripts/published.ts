@@ -181,13 +181,13 @@ img{max-width:100%}code{background:#f4f4f4;padding:0 .2em}</style>`;
 /** Inline Markdown of the report: code, bold, emphasis, links and images; the rest escaped. */
 function inline(text: string): string {
   const codes: string[] = [];
-  const kept = text.replace(/`([^`]*)`/g, (_, c: string) => `\u0000${codes.push(c) - 1}\u0000`);
+  const kept = text.replace(/`([^`]*)`/g, (_, c: string) => `\uE000${codes.push(c) - 1}\uE000`);
   return escapeHtml(kept)
     .replace(/!\[([^\]]*)\]\(([^)\s]+)\)/g, (_, alt, src) => `<img src="${attr(src)}" alt="${attr(alt)}">`)
     .replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (_, label, href) => `<a href="${attr(href)}">${label}</a>`)
     .replace(/\*\*([^*]+)\*\*/g, "<strong>$1</strong>")
     .replace(/(^|[\s(])_([^_]+)_(?=$|[\s).,;:])/g, "$1<em>$2</em>")
-    .replace(/\u0000(\d+)\u0000/g, (_, i) => `<code>${escapeHtml(codes[Number(i)])}</code>`);
+    .replace(/\uE000(\d+)\uE000/g, (_, i) => `<code>${escapeHtml(codes[Number(i)])}</code>`);
 }
 
 /**
