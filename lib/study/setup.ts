@@ -57,7 +57,7 @@ export function profileNotice(
     return m === undefined ? "an unmeasured time" : `about ${m} min`;
   };
   const other = choice.profile === "full"
-    ? "the report's sizes"
+    ? "these are the report's sizes"
     : `full (the report's sizes) takes ${about("full")}${
       choice.profile === "quick" ? ", its figures labelled quick" : ""
     }`;
