@@ -1,7 +1,7 @@
 /**
  * The layers of `lib/` import in one direction: a module may import from its
  * own folder and from the folders below it, never from a folder above. The
- * order is the README's ("Layers"); a new folder must be placed in it.
+ * order is docs/architecture.md's ("Layers"); a new folder must be placed in it.
  */
 import assert from "node:assert/strict";
 import { dirname, join, normalize, relative } from "node:path";
