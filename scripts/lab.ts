@@ -62,15 +62,18 @@ export async function startLab(options: LabOptions): Promise<{ server: JupyterSe
     join(settings, "overrides.json"),
     JSON.stringify(labOverrides({ autosave: options.autosave, autosaveInterval: options.autosaveInterval }), null, 1),
   );
+  // Jupyter Notebook 6 has no such settings: only JupyterLab is given the folder.
+  const frontEnd = options.frontEnd ?? pickFrontEnd()?.frontEnd;
+  const settingsArgs = frontEnd === "lab" ? [`--LabApp.app_settings_dir=${settings}`] : [];
   try {
     const server = await startJupyter({
       dir: options.dir ?? join(REPO_ROOT, "notebooks"),
-      frontEnd: options.frontEnd,
+      frontEnd,
       port: options.port ?? freePort(),
       token: options.token,
       env: { ...options.env, [PROFILE_VARIABLE]: options.profile, NOISY_DIGITS_DATA: dataDir() },
       logFile: options.logFile,
-      extraArgs: [`--LabApp.app_settings_dir=${settings}`, ...(options.extraArgs ?? [])],
+      extraArgs: [...settingsArgs, ...(options.extraArgs ?? [])],
     });
     return {
       server,
