@@ -84,7 +84,7 @@ export async function runNotebook(
   const child = new Deno.Command(NOTEBOOK_STUB ? Deno.execPath() : JUPYTER_PYTHON, {
     args: NOTEBOOK_STUB ? ["run", "-A", NOTEBOOK_STUB, ...args.slice(1)] : args,
     env: {
-      NOTEBOOK_PROFILE: options.profile,
+      NOISY_DIGITS_PROFILE: options.profile,
       NOISY_DIGITS_DATA: options.dataDir,
       NOISY_DIGITS_OUTPUTS: options.outputsDir,
     },

@@ -33,7 +33,7 @@ import {
 } from "noisy-digits/data";
 import { headline, latestRecords, PROFILES, readAllResults, type ResultRecord } from "noisy-digits/study";
 import { formatDuration, formatPercent, table } from "noisy-digits/display";
-import { writeFileAtomic } from "noisy-digits/util";
+import { exists, writeFileAtomic } from "noisy-digits/util";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { parseOptions, usageError } from "./args.ts";
 import {
@@ -47,7 +47,14 @@ import {
   recoverPublish,
   runDependencies,
 } from "./publish.ts";
-import { describeExecuted, indexPage, type PublishedNotebook, renderHtml } from "./published.ts";
+import {
+  describeExecuted,
+  indexPage,
+  PAGE_STYLESHEET,
+  type PublishedNotebook,
+  renderHtml,
+  reportPage,
+} from "./published.ts";
 import { expectedEngineDescription } from "noisy-digits/runtime";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]";
@@ -347,12 +354,16 @@ async function writeReport(inputs: ReportInputs): Promise<void> {
     await Deno.copyFile(join(executedDir, n.name), join(pub, "notebooks", n.name));
     await Deno.copyFile(join(executedDir, `${stem}.html`), join(pub, "notebooks", `${stem}.html`));
   }
+  // The stylesheet the pages share (none under the notebook stand-in of the tests).
+  const stylesheet = join(executedDir, PAGE_STYLESHEET);
+  if (await exists(stylesheet)) await Deno.copyFile(stylesheet, join(pub, "notebooks", PAGE_STYLESHEET));
   for (const f of figures) await Deno.copyFile(join(staging, "figures", f), join(pub, "figures", f));
   await Deno.writeTextFile(join(pub, "results.json"), JSON.stringify(results, null, 1) + "\n");
   await Deno.writeTextFile(join(pub, "REPORT.md"), report);
+  await Deno.writeTextFile(join(pub, "REPORT.html"), reportPage(report));
   const headlineHtml = table(headlineRows(results, false)).html;
   await Deno.writeTextFile(
     join(pub, "index.html"),
-    indexPage({ profile, started: started.toISOString(), totalSeconds, engine }, notebooks, headlineHtml),
+    indexPage({ profile, started: started.toISOString(), totalSeconds, engine }, notebooks, headlineHtml, figures),
   );
 }

@@ -1,8 +1,8 @@
 /**
  * The layers of `lib/` import in one direction: a module may import from its
  * own folder and from the folders below it, never from a folder above. The
- * order is the README's ("Layers"); a new folder must be placed in it. Nor do
- * the modules import in a circle, inside a folder either.
+ * order is docs/architecture.md's ("Layers"); a new folder must be placed in it.
+ * Nor do the modules import in a circle, inside a folder either.
  */
 import assert from "node:assert/strict";
 import { dirname, join, normalize, relative } from "node:path";

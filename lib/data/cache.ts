@@ -62,7 +62,7 @@ const SAMPLE_BLOCKS = 64, SAMPLE_BLOCK = 64 << 10;
  * its content, of the whole file up to 8 MiB, else of 64 blocks of 64 KiB
  * spread evenly from its first to its last byte (4 MiB read: a few
  * milliseconds, where a checksum of both competition files whole costs about
- * 0.3 s, measured in the README). Any way of replacing a file's content
+ * 0.3 s, measured in docs/data.md). Any way of replacing a file's content
  * changes its status-change time and usually its inode, which the key also
  * holds; the sampled checksum catches a change of content under a forged
  * clock too, unless it falls wholly between the samples. Throws

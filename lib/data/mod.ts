@@ -48,6 +48,17 @@ export {
 } from "./load.ts";
 export { asMatrix, datasetMatrix, type Matrix, matrix, takeRows } from "./matrix.ts";
 export { loadMnist, type MnistDigits } from "./mnist.ts";
+export {
+  activeProfile,
+  DEFAULT_PROFILE,
+  OLD_PROFILE_VARIABLE,
+  PROFILE_VARIABLE,
+  type ProfileChoice,
+  profileChoice,
+  profileFromDotEnv,
+  type ProfileName,
+  PROFILES,
+} from "./profile.ts";
 export { dataDir, dataFile, outputPath, outputsDir, REPO_ROOT, repoRelative } from "./paths.ts";
 export { type Split, type SplitOptions, stratifiedKFold, stratifiedSplit } from "./split.ts";
 export { scoreSubmission, submissionCsv, submissionPath, writeSubmission } from "./submission.ts";

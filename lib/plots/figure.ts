@@ -10,6 +10,7 @@ import { escapeHtml } from "../display/format.ts";
 import { parseHTML } from "linkedom";
 import { join } from "node:path";
 import { outputsDir } from "../data/paths.ts";
+import { activeProfile, type ProfileName } from "../data/profile.ts";
 import { writeFileAtomic } from "../util/fs.ts";
 
 /** A rendered figure. Displays itself as SVG when it is a cell's last value. */
@@ -164,9 +165,29 @@ export function onWhite(svg: string): string {
   );
 }
 
-/** Wraps SVG text as a {@linkcode Figure}, on a white background ({@linkcode onWhite}). */
-export function createFigure(name: string, rawSvg: string): Figure {
-  const svg = onWhite(rawSvg);
+/**
+ * Marks a figure drawn under another profile than `full` (`quick`, `smoke`): a strip below the figure says so, so
+ * that a figure of a first look is never taken for the report's. Unchanged under `full`, or when the root `<svg>`
+ * has no numeric width and height.
+ */
+export function labelRun(svg: string, profile: ProfileName): string {
+  if (profile === "full") return svg;
+  const root = /^<svg\b[^>]*>/.exec(svg)?.[0] ?? "";
+  const width = Number(/\swidth="([\d.]+)"/.exec(root)?.[1]), height = Number(/\sheight="([\d.]+)"/.exec(root)?.[1]);
+  if (!(width > 0 && height > 0)) return svg;
+  const total = height + 18;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${total}" viewBox="0 0 ${width} ${total}" ` +
+    `font-family="system-ui, sans-serif">${svg}` +
+    `<text class="run-profile" x="${width - 4}" y="${total - 5}" text-anchor="end" font-size="11" fill="#a33">` +
+    `${profile} run: fewer images and epochs than the report's</text></svg>`;
+}
+
+/**
+ * Wraps SVG text as a {@linkcode Figure}, on a white background ({@linkcode onWhite}), labelled with the run's
+ * profile unless it is `full` ({@linkcode labelRun}).
+ */
+export function createFigure(name: string, rawSvg: string, profile: ProfileName = activeProfile()): Figure {
+  const svg = onWhite(labelRun(rawSvg, profile));
   const figure = {
     name,
     svg,

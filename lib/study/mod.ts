@@ -8,6 +8,7 @@
 export { BEST_MODEL_IDS, FINAL_MODEL_ID, headline, type HeadlineRow } from "./headline.ts";
 export {
   BEYOND_SETTINGS,
+  DATA_EXPLORATION_SETTINGS,
   FOUR_CONV_CNN_SETTINGS,
   PCA_SVM_SETTINGS,
   type PerProfile,
@@ -60,7 +61,7 @@ export {
 } from "./report_method.ts";
 export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
-export { type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
+export { profileNotice, type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
 export { loadRankingTest } from "./test_sets.ts";
 export {
   BEST_GEOMETRY,

@@ -1,8 +1,14 @@
 /**
  * The settings of each notebook under each run profile, in one place: how
  * many images it trains and scores on, its epochs and its search grids.
- * `smoke` checks the plumbing in minutes (CI), `quick` gives usable figures,
- * `full` reproduces the report. `setupStudy` (in `setup.ts`) reads them.
+ * `smoke` checks the plumbing in minutes (CI); `quick` is a first look: every
+ * notebook, the same sections and figures, on a third of the training images
+ * and fewer epochs (the whole study in about a quarter of an hour); `full`
+ * reproduces the report. `setupStudy` (in `setup.ts`) reads them.
+ *
+ * `minutes` is what a Run All of the notebook took on the 2-core machine of the
+ * published run (`full`: `outputs/published/REPORT.md`; `quick`: a `deno task
+ * reproduce --profile quick`), shown by the setup cell.
  *
  * @module
  */
@@ -23,15 +29,17 @@ export const PCA_SVM_SETTINGS = {
     rbfGrid: { C: [1, 10], gamma: [0.005] },
     rbfGrid2: { C: [10], gamma: [0.005, 0.05] },
     linearGrid: { C: [0.1, 1] },
+    minutes: 1,
   },
   quick: {
-    trainImages: 3000,
-    holdoutImages: 3000,
+    trainImages: 2000,
+    holdoutImages: 1000,
     folds: 3,
     nComponents: 150,
     rbfGrid: { C: [1, 10], gamma: [0.001, 0.005] },
-    rbfGrid2: { C: [10], gamma: [0.005, 0.01, 0.05] },
-    linearGrid: { C: [0.1, 1, 10] },
+    rbfGrid2: { C: [10], gamma: [0.005, 0.05] },
+    linearGrid: { C: [0.1, 1] },
+    minutes: 1,
   },
   full: {
     trainImages: 9000,
@@ -41,6 +49,7 @@ export const PCA_SVM_SETTINGS = {
     rbfGrid: { C: [1, 5, 10, 50], gamma: [0.0001, 0.0005, 0.001, 0.005] },
     rbfGrid2: { C: [1, 5, 10, 50], gamma: [0.005, 0.01, 0.05] },
     linearGrid: { C: [0.1, 0.5, 1] },
+    minutes: 6,
   },
 };
 
@@ -54,15 +63,17 @@ export const SVM_RAW_SETTINGS = {
     rbfGrid2: { C: [0.8], gamma: [0.005, 0.05] },
     linearGrid: { C: [0.6, 1] },
     linearGrid2: { C: [0.6] },
+    minutes: 1,
   },
   quick: {
     trainImages: SVM_TRAIN_IMAGES.quick as number,
-    holdoutImages: 3000,
+    holdoutImages: 1000,
     folds: 3,
-    rbfGrid: { C: [0.8, 0.9, 1], gamma: [0.005, 0.01] },
-    rbfGrid2: { C: [0.4, 0.8], gamma: [0.01, 0.05] },
+    rbfGrid: { C: [0.8, 1], gamma: [0.005, 0.01] },
+    rbfGrid2: { C: [0.8], gamma: [0.01, 0.05] },
     linearGrid: { C: [0.6, 1] },
     linearGrid2: { C: [0.6, 0.8] },
+    minutes: 1,
   },
   full: {
     trainImages: SVM_TRAIN_IMAGES.full as number,
@@ -72,20 +83,31 @@ export const SVM_RAW_SETTINGS = {
     rbfGrid2: { C: [0.4, 0.6, 0.8], gamma: [0.005, 0.01, 0.05] },
     linearGrid: { C: [1, 5, 10, 50] },
     linearGrid2: { C: [0.6, 0.8, 1] },
+    minutes: 2,
   },
 };
 
-/** A CNN notebook's profiles: one epoch on 1,500 / 500 images under smoke, the 9,000 / 3,000 split otherwise. */
-function cnnSettings(epochs: { quick: number; full: number }) {
+/**
+ * A CNN notebook's profiles: one epoch on 1,500 / 500 images under smoke, 3,000 / 1,000 images under quick, the
+ * 9,000 / 3,000 split under full.
+ */
+function cnnSettings(epochs: { quick: number; full: number }, minutes: { quick: number; full: number }) {
   return {
-    smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1 },
-    quick: { trainImages: 9000, holdoutImages: 3000, epochs: epochs.quick },
-    full: { trainImages: 9000, holdoutImages: 3000, epochs: epochs.full },
+    smoke: { trainImages: 1500, holdoutImages: 500, epochs: 1, minutes: 1 },
+    quick: { trainImages: 3000, holdoutImages: 1000, epochs: epochs.quick, minutes: minutes.quick },
+    full: { trainImages: 9000, holdoutImages: 3000, epochs: epochs.full, minutes: minutes.full },
   };
 }
 
+/** Notebook 01: only its Run All time depends on the profile. */
+export const DATA_EXPLORATION_SETTINGS = {
+  smoke: { minutes: 1 },
+  quick: { minutes: 1 },
+  full: { minutes: 1 },
+};
+
 /** Notebook 04: the simple CNN. */
-export const SIMPLE_CNN_SETTINGS = cnnSettings({ quick: 4, full: 6 });
+export const SIMPLE_CNN_SETTINGS = cnnSettings({ quick: 3, full: 6 }, { quick: 1, full: 3 });
 
 /** Notebook 05: VGG16 transfer and transfer from clean digits. */
 export const TRANSFER_SETTINGS = {
@@ -97,15 +119,17 @@ export const TRANSFER_SETTINGS = {
     holdoutImages: 500,
     pretrainEpochs: 1,
     tuneEpochs: 1,
+    minutes: 1,
   },
   quick: {
-    vggTrain: 3000,
-    vggHoldout: 1000,
-    headEpochs: 20,
-    trainImages: 9000,
-    holdoutImages: 3000,
-    pretrainEpochs: 2,
-    tuneEpochs: 2,
+    vggTrain: 1000,
+    vggHoldout: 500,
+    headEpochs: 10,
+    trainImages: 3000,
+    holdoutImages: 1000,
+    pretrainEpochs: 1,
+    tuneEpochs: 1,
+    minutes: 2,
   },
   full: {
     vggTrain: 9000,
@@ -116,17 +140,18 @@ export const TRANSFER_SETTINGS = {
     // One epoch on clean digits is enough for them; the network from scratch gets as many epochs as all stages.
     pretrainEpochs: 1,
     tuneEpochs: 1,
+    minutes: 6,
   },
 };
 
 /** Notebook 06: the report's 4-conv CNN. */
-export const FOUR_CONV_CNN_SETTINGS = cnnSettings({ quick: 4, full: 5 });
+export const FOUR_CONV_CNN_SETTINGS = cnnSettings({ quick: 3, full: 5 }, { quick: 3, full: 13 });
 
 /** Notebook 07: the final model on all training images (smoke: a slice, to check the plumbing). */
 export const PREDICTION_SETTINGS = {
-  smoke: { trainImages: 1500, epochs: 1, testImages: 2000 },
-  quick: { trainImages: 12000, epochs: 4, testImages: 50000 },
-  full: { trainImages: 12000, epochs: 6, testImages: 50000 },
+  smoke: { trainImages: 1500, epochs: 1, testImages: 2000, minutes: 1 },
+  quick: { trainImages: 4000, epochs: 3, testImages: 10000, minutes: 2 },
+  full: { trainImages: 12000, epochs: 6, testImages: 50000, minutes: 9 },
 };
 
 /** Notebook 08; `cnnEpochs` are notebook 06's epochs, so that its models are reloaded there, not trained again. */
@@ -140,16 +165,18 @@ export const BEYOND_SETTINGS = {
     bestEpochs: 1,
     rankingTestImages: 1000,
     finalTestImages: 2000,
+    minutes: 1,
   },
   quick: {
-    trainImages: 9000,
-    holdoutImages: 3000,
+    trainImages: FOUR_CONV_CNN_SETTINGS.quick.trainImages,
+    holdoutImages: FOUR_CONV_CNN_SETTINGS.quick.holdoutImages,
     cnnEpochs: FOUR_CONV_CNN_SETTINGS.quick.epochs,
-    denseEpochs: 8,
-    denoiserEpochs: 2,
-    bestEpochs: 4,
-    rankingTestImages: 5000,
-    finalTestImages: 50000,
+    denseEpochs: 4,
+    denoiserEpochs: 1,
+    bestEpochs: 3,
+    rankingTestImages: 2000,
+    finalTestImages: 10000,
+    minutes: 5,
   },
   full: {
     trainImages: 9000,
@@ -160,5 +187,6 @@ export const BEYOND_SETTINGS = {
     bestEpochs: 14,
     rankingTestImages: 5000,
     finalTestImages: 50000,
+    minutes: 24,
   },
 };

@@ -1,25 +1,23 @@
 /**
- * Run profiles: how much work a notebook does. `smoke` is for CI (minutes
- * for everything), `quick` for a first look, `full` reproduces the report.
- * The profile comes from `NOTEBOOK_PROFILE` (default `full`).
+ * Run profiles: `smoke` (CI), `quick` (a first look, the default of an
+ * interactive session), `full` (the report). How the profile is chosen is
+ * `lib/data/profile.ts`; this module picks a notebook's settings by it.
  *
  * @module
  */
 
-/** The profile names. */
-export type ProfileName = "smoke" | "quick" | "full";
+import { activeProfile, type ProfileName } from "../data/profile.ts";
 
-/** The three profile names, smallest first. */
-export const PROFILES: readonly ProfileName[] = ["smoke", "quick", "full"];
-
-/** Reads the active profile from `NOTEBOOK_PROFILE` (or `fallback`). Throws on an unknown name. */
-export function activeProfile(fallback: ProfileName = "full"): ProfileName {
-  const raw = Deno.env.get("NOTEBOOK_PROFILE") ?? fallback;
-  if (!(PROFILES as readonly string[]).includes(raw)) {
-    throw new Error(`NOTEBOOK_PROFILE must be one of ${PROFILES.join(", ")}; got "${raw}"`);
-  }
-  return raw as ProfileName;
-}
+export {
+  activeProfile,
+  DEFAULT_PROFILE,
+  OLD_PROFILE_VARIABLE,
+  PROFILE_VARIABLE,
+  type ProfileChoice,
+  profileChoice,
+  type ProfileName,
+  PROFILES,
+} from "../data/profile.ts";
 
 /**
  * Picks the setting of the active profile.

@@ -31,7 +31,7 @@ export function reportPcaSvmSpec(kernel: "rbf" | "linear", profile: string, nCom
 }
 
 /** Training images of the report's SVMs per profile (notebook 03's slice of the 9,000-image split). */
-export const SVM_TRAIN_IMAGES = { smoke: 900, quick: 3000, full: 9000 } as const;
+export const SVM_TRAIN_IMAGES = { smoke: 900, quick: 2000, full: 9000 } as const;
 
 /** How the report trained its VGG16 head (section 6.2): categorical cross-entropy, SGD at a learning rate of 1e-4. */
 export const REPORT_VGG_TRAINING: Readonly<{ loss: string; optimizer: "sgd"; learningRate: number }> = Object

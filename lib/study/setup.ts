@@ -20,7 +20,7 @@ import { asLabelled, head, type LabelledDataset } from "../data/dataset.ts";
 import { loadTrain } from "../data/load.ts";
 import { type Split, stratifiedSplit } from "../data/split.ts";
 import { initBackend } from "../runtime/backend.ts";
-import { activeProfile, byProfile, type ProfileName } from "./profile.ts";
+import { byProfile, PROFILE_VARIABLE, type ProfileChoice, profileChoice, type ProfileName } from "./profile.ts";
 
 /** Image counts a notebook's settings may set (default: all the split gives). */
 export interface SliceSettings {
@@ -28,6 +28,42 @@ export interface SliceSettings {
   readonly trainImages?: number;
   /** Holdout images scored, the first of the split's holdout part. */
   readonly holdoutImages?: number;
+  /** Minutes a Run All of the notebook takes under this profile (see `notebooks.ts`). */
+  readonly minutes?: number;
+}
+
+const SOURCES: Record<string, string> = {
+  default: "nothing set, the default",
+  ".env": `${PROFILE_VARIABLE} in .env`,
+};
+
+/**
+ * What a notebook's setup cell says first: the profile, where it came from, what a Run All of the notebook takes
+ * under it and under `full`, and how to choose another.
+ *
+ * @example
+ * ```ts
+ * import { SIMPLE_CNN_SETTINGS } from "./notebooks.ts";
+ * profileNotice(SIMPLE_CNN_SETTINGS, { profile: "quick", source: "default" });
+ * // "profile quick (nothing set, the default): a Run All of this notebook takes about 1 min here; …"
+ * ```
+ */
+export function profileNotice(
+  settings: Readonly<Record<ProfileName, { readonly minutes?: number }>>,
+  choice: ProfileChoice = profileChoice(),
+): string {
+  const about = (p: ProfileName) => {
+    const m = settings[p].minutes;
+    return m === undefined ? "an unmeasured time" : `about ${m} min`;
+  };
+  const other = choice.profile === "full"
+    ? "these are the report's sizes"
+    : `full (the report's sizes) takes ${about("full")}${
+      choice.profile === "quick" ? ", its figures labelled quick" : ""
+    }`;
+  return `profile ${choice.profile} (${SOURCES[choice.source] ?? choice.source}): a Run All of this notebook takes ` +
+    `${about(choice.profile)} on a 2-core machine; ${other}; choose with ${PROFILE_VARIABLE}=smoke|quick|full ` +
+    "(environment, .env, or deno task lab --profile)";
 }
 
 /** What {@linkcode setupStudy} returns. */
@@ -51,13 +87,18 @@ export interface SetupOptions {
   backend?: boolean;
 }
 
-/** Reads the profile, picks its settings, starts the backend, loads and splits the training file. */
+/**
+ * Reads the profile and says which it is ({@linkcode profileNotice}), picks its settings, starts the backend, loads
+ * and splits the training file.
+ */
 export async function setupStudy<S extends SliceSettings>(
   settings: Readonly<Record<ProfileName, S>>,
   options: SetupOptions = {},
 ): Promise<StudySetup<S>> {
-  const profile = activeProfile();
+  const choice = profileChoice();
+  const profile = choice.profile;
   const chosen = byProfile(settings, profile);
+  console.log(profileNotice(settings, choice));
   if (options.backend ?? true) await initBackend();
   const labelled = asLabelled(await loadTrain());
   const split = stratifiedSplit(labelled, { holdoutFraction: 0.25, seed: 42 });

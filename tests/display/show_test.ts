@@ -4,7 +4,7 @@ import { bundleOf } from "../../lib/display/show.ts"; // internal: this test rea
 import { createFigure } from "noisy-digits/plots";
 
 Deno.test("show: a figure displays as its SVG, with its name as the plain-text form", () => {
-  const figure = createFigure("tiny", '<svg width="4" height="4"></svg>');
+  const figure = createFigure("tiny", '<svg width="4" height="4"></svg>', "full");
   const bundle = bundleOf(figure);
   assertEquals(bundle["image/svg+xml"], figure.svg);
   assertEquals(figure.svg, '<svg width="4" height="4" style="background:white"></svg>');
@@ -64,4 +64,14 @@ Deno.test("show saves a figure under its name in outputs/figures/, once", async 
     Deno.env.delete("NOISY_DIGITS_OUTPUTS");
     await Deno.remove(outputs, { recursive: true });
   }
+});
+
+Deno.test("show: a figure of a quick or smoke run says so below it; a full run's is unchanged", () => {
+  const raw = '<svg width="40" height="30"><rect width="5" height="5"/></svg>';
+  const full = createFigure("f", raw, "full");
+  assertEquals(full.svg.includes("run-profile"), false);
+  const quick = createFigure("f", raw, "quick");
+  assertEquals(/<text class="run-profile"[^>]*>quick run: fewer images and epochs/.test(quick.svg), true);
+  assertEquals(/^<svg[^>]* width="40" height="48" viewBox="0 0 40 48"/.test(quick.svg), true);
+  assertEquals(quick.svg.includes(raw), true, "the figure itself is kept whole inside");
 });

@@ -550,7 +550,7 @@ try {
   server = await startJupyter({
     dir: REPO_ROOT,
     frontEnd: "lab",
-    env: { ...lab.env, NOTEBOOK_PROFILE: "smoke", NOISY_DIGITS_DATA: data, NO_COLOR: "1" },
+    env: { ...lab.env, NOISY_DIGITS_PROFILE: "smoke", NOISY_DIGITS_DATA: data, NO_COLOR: "1" },
     logFile: join(outDir, "jupyter.log"),
     extraArgs: ["--LabApp.expose_app_in_browser=True"],
   });

@@ -42,7 +42,7 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
     assert.match(full.text, /all 2 notebooks passed in/);
     const pub = join(outputs, "published");
     const list = (d: string) => [...Deno.readDirSync(d)].map((e) => e.name).sort();
-    assert.deepEqual(list(pub), ["REPORT.md", "figures", "index.html", "notebooks", "results.json"]);
+    assert.deepEqual(list(pub), ["REPORT.html", "REPORT.md", "figures", "index.html", "notebooks", "results.json"]);
     assert.deepEqual(list(join(pub, "notebooks")), ["01_a.html", "01_a.ipynb", "02_b.html", "02_b.ipynb"]);
     assert.deepEqual(list(join(pub, "figures")), ["01_a-1.svg", "01_a-2.svg", "02_b-1.svg", "02_b-2.svg"]);
     const rows = JSON.parse(await Deno.readTextFile(join(pub, "results.json")));
@@ -52,6 +52,15 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
     assert.match(index, /Our best model, from the competition files alone/);
     assert.match(index, /anyone with the competition files: this is the figure to expect/);
     assert.doesNotMatch(index, /\*\*/, "no Markdown markup in the HTML page");
+    // Every figure is linked by name, and the report has its page: nothing relies on a directory listing.
+    assert.deepEqual([...index.matchAll(/<a class="figure" href="figures\/([^"]+)">/g)].map((m) => m[1]), [
+      "01_a-1.svg",
+      "01_a-2.svg",
+      "02_b-1.svg",
+      "02_b-2.svg",
+    ]);
+    assert.match(index, /<a href="REPORT\.html">report<\/a>/);
+    assert.match(await Deno.readTextFile(join(pub, "REPORT.html")), /<h2>Headline[^<]*<\/h2>\n<table>/);
     const report = await Deno.readTextFile(join(pub, "REPORT.md"));
     assert.match(report, /## Headline/);
     assert.match(report, /\*\*anyone with the competition files: this is the figure to expect\*\*/);

@@ -122,7 +122,7 @@ export function nativeUnavailableReason(): string {
 
 /**
  * Threads of the native libraries per model replica: `NOISY_DIGITS_NATIVE_THREADS`, default 1 (one replica per
- * core, each single-threaded, trained fastest on this project's 2-core machine; see the README's engine section).
+ * core, each single-threaded, trained fastest on this project's 2-core machine; see docs/performance.md, the native engine).
  */
 export function nativeThreadsPerReplica(): number {
   const v = Deno.env.get("NOISY_DIGITS_NATIVE_THREADS");

@@ -1,0 +1,90 @@
+/**
+ * The pages of a published run (`scripts/published.ts`, `scripts/pages.ts`): the report's Markdown as HTML, a
+ * notebook page made smaller without changing what it shows, wall times read back from a report, and a clear error
+ * where only an nbconvert older than 7 (Debian's, which strips inline SVG) is there.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { compactPage, markdownToHtml, reportPage } from "../../scripts/published.ts";
+import { parseDuration, runFromReport } from "../../scripts/pages.ts";
+import { formatDuration } from "noisy-digits/display";
+
+Deno.test("pages: the report's Markdown becomes headings, tables, images and escaped inline text", () => {
+  const html = markdownToHtml(
+    "# Title\n\nProfile `full`, data <from> _here_.\n\n| a | b |\n| :--- | :--- |\n| **x** | 1 |\n\n" +
+      "![f.svg](figures/f.svg)\n",
+  );
+  assert.match(html, /<h1>Title<\/h1>/);
+  assert.match(html, /<code>full<\/code>, data &lt;from&gt; <em>here<\/em>\./);
+  assert.match(
+    html,
+    /<thead><tr><th>a<\/th><th>b<\/th><\/tr><\/thead><tbody>\n<tr><td><strong>x<\/strong><\/td><td>1<\/td><\/tr>/,
+  );
+  assert.match(html, /<img src="figures\/f\.svg" alt="f\.svg">/);
+  assert.match(reportPage("# R\n\nbody\n"), /<title>R<\/title>[\s\S]*<a href="index\.html">/);
+});
+
+Deno.test("pages: a figure that is also a file is linked, another stays inline, blank tokens lose their span", () => {
+  const svg = '<svg width="4" height="4"><rect width="4" height="4"/></svg>';
+  const other = '<svg width="2" height="2"><circle r="1"/></svg>';
+  const b64 = (s: string) => btoa(s);
+  const page = `<img alt="No description" src="data:image/svg+xml;base64,${b64(svg)}"/>` +
+    `<img alt="No description" src="data:image/svg+xml;base64,${b64(other)}"/>` +
+    `<span class="k">const</span><span class="w"> </span><span class="nx">a</span>` +
+    `<div class="jp-Collapser jp-InputCollapser jp-Cell-inputCollapser">\n</div>\n<p>kept</p>`;
+  const out = compactPage(page, new Map([["a b.svg", svg]]));
+  assert.ok(out.includes('<img alt="figure a b.svg" src="../figures/a%20b.svg"/>'));
+  assert.ok(out.includes(`src="data:image/svg+xml;base64,${b64(other)}"`), "a figure with no file stays inline");
+  assert.ok(out.includes('<span class="k">const</span> <span class="nx">a</span>'));
+  assert.ok(!out.includes("jp-Collapser") && out.includes("<p>kept</p>"));
+});
+
+Deno.test("pages: wall times and the run are read back from a report as formatDuration wrote them", () => {
+  for (const s of [7.5, 353, 3720]) assert.equal(formatDuration(parseDuration(formatDuration(s))), formatDuration(s));
+  assert.ok(Number.isNaN(parseDuration("ok")) && Number.isNaN(parseDuration("")));
+  const report = "# r\n\nProfile `full`, data from `data`, started 2026-12-01T20:20:25.001Z, total 6m00s.\n\n" +
+    "Machine: x. Training engine: native (a. b).\n\n## Headline (test)\n\n| | test |\n| :--- | :--- |\n| m | 1 % |\n\n" +
+    "## Steps\n\n| step | wall time | status |\n| :--- | :--- | :--- |\n| data | 3.2s | built |\n" +
+    "| 01_a.ipynb | 5m56s | ok |\n";
+  const { run, steps, headlineHtml } = runFromReport(report);
+  assert.deepEqual(run, {
+    profile: "full",
+    started: "2026-12-01T20:20:25.001Z",
+    totalSeconds: 359.2,
+    engine: "native (a. b)",
+  });
+  assert.equal(steps.get("01_a.ipynb"), 356);
+  assert.match(headlineHtml, /<td>m<\/td><td>1 %<\/td>/);
+  assert.throws(() => runFromReport("# nothing\n", "x/REPORT.md"), /x\/REPORT\.md: no "Profile/);
+});
+
+Deno.test({
+  name: "pages: with only Debian's nbconvert 6 the pages are refused with what to do, nothing written",
+  ignore: !(await Deno.stat("/usr/bin/python3").then(() => true, () => false)),
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    try {
+      await Deno.mkdir(join(dir, "notebooks"));
+      await Deno.mkdir(join(dir, "figures"));
+      const nb = { cells: [], metadata: {}, nbformat: 4, nbformat_minor: 5 };
+      await Deno.writeTextFile(join(dir, "notebooks", "a.ipynb"), JSON.stringify(nb));
+      await Deno.writeTextFile(
+        join(dir, "REPORT.md"),
+        "Profile `full`, data from `d`, started s, total 1.0s.\n\nTraining engine: e.\n",
+      );
+      const out = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "-A", new URL("../../scripts/pages.ts", import.meta.url).pathname, "--dir", dir],
+        env: { NOISY_DIGITS_NBCONVERT_PYTHON: "/usr/bin/python3" },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const stderr = new TextDecoder().decode(out.stderr);
+      assert.equal(out.success, false);
+      assert.match(stderr, /need nbconvert 7 or newer; \/usr\/bin\/python3 (has nbconvert 6|cannot import)/);
+      assert.match(stderr, /bash \.ci\/setup/);
+      assert.deepEqual([...Deno.readDirSync(join(dir, "notebooks"))].map((e) => e.name), ["a.ipynb"]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
