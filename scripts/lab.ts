@@ -15,6 +15,7 @@ import { activeProfile } from "../lib/study/profile.ts";
 import { ensureKernel } from "./notebook_runner.ts";
 import { freePort, type FrontEnd, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
 import { intOption, parseOptions } from "./args.ts";
+import { onEndingSignal } from "../lib/util/process.ts";
 
 const USAGE = "usage: deno task lab [--lab | --notebook] [--port N]\n" +
   "Starts JupyterLab (else Jupyter Notebook) on notebooks/ and prints the URL.";
@@ -51,14 +52,12 @@ console.log(`profile ${activeProfile()}, data ${dataDir()}; open:\n\n    ${serve
 console.log("Ctrl+C stops it.");
 
 let stopping = false;
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log("\nstopping the server and its kernels…");
-    await server.stop();
-    Deno.exit(0);
-  });
-}
+// Ctrl+C, kill, a closed terminal: the kernels are shut down and the server stopped before this process exits.
+onEndingSignal(async (signal) => {
+  stopping = true;
+  console.log(`\n${signal}: stopping the server and its kernels…`);
+  await server.stop();
+  Deno.exit(0);
+});
 const status = await server.exited;
 if (!stopping) Deno.exit(status.code);

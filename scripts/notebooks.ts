@@ -12,9 +12,11 @@ import { join } from "node:path";
 import { dataDir, outputsDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { activeProfile, PROFILES } from "../lib/study/profile.ts";
-import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
+import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
+import { lockFolder } from "../lib/util/lock.ts";
+import { onEndingSignal, signalExitCode } from "../lib/util/process.ts";
 import { formatDuration } from "../lib/display/progress.ts";
-import { parseOptions, usageError } from "./args.ts";
+import { orUsageError, parseOptions, usageError } from "./args.ts";
 
 const USAGE = "usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]";
 const { values, positionals } = parseOptions(
@@ -30,11 +32,25 @@ if (values.profile && !(PROFILES as readonly string[]).includes(values.profile))
   usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
 }
 const profile = values.profile ?? activeProfile("full");
-const data = dataDir(values["data-dir"]);
+const [data, outputs] = orUsageError(() => [dataDir(values["data-dir"]), outputsDir()]);
 
-await ensureKernel();
-const built = await generateData({ dir: data });
-if (built.written) console.log(`built the data set in ${data} (${built.seconds.toFixed(1)} s)`);
+// Ctrl+C, kill, a closed terminal: the notebook's executor and kernel are stopped before this process exits.
+onEndingSignal(async (signal) => {
+  await stopRunningNotebook();
+  console.error(`\ninterrupted (${signal}): the notebook run was stopped, its kernel shut down`);
+  Deno.exit(signalExitCode(signal));
+});
+try {
+  await ensureKernel();
+  // One command at a time writes in the outputs folder; the data folder is not rebuilt while they read it.
+  await lockFolder(outputs, { purpose: "running notebooks" });
+  const built = await generateData({ dir: data });
+  if (built.written) console.log(`built the data set in ${data} (${built.seconds.toFixed(1)} s)`);
+  await lockFolder(data, { purpose: "notebooks reading it", shared: true });
+} catch (e) {
+  console.error(`error: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}
 
 const dir = join(REPO_ROOT, "notebooks");
 const all = listNotebooks(dir);
@@ -49,7 +65,7 @@ for (const name of chosen) {
   const { ok } = await runNotebook(join(dir, name), {
     profile,
     dataDir: data,
-    outputsDir: outputsDir(),
+    outputsDir: outputs,
     rerun: !values["no-rerun"],
   });
   if (!ok) {

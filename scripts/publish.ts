@@ -30,12 +30,13 @@ import {
   exists,
   faultPoint,
   listDir,
-  processAlive,
   recoverStaged,
+  stagedBy,
   type StagedCommit,
   tempName,
   writeFileAtomic,
 } from "../lib/util/fs.ts";
+import { processAlive, processIdentity } from "../lib/util/process.ts";
 import { readResultFile, type ResultRecord, writeResultFile } from "../lib/study/results.ts";
 
 /** Name of the publish record in the outputs folder. */
@@ -65,6 +66,8 @@ export interface RunProgress {
   profile: string;
   /** The process running it (another live process with the same profile is refused). */
   pid: number;
+  /** Its start ({@linkcode processIdentity}): a later process given the same pid is not taken for it. */
+  started?: string;
   startedAt: string;
   notebooks: Record<string, FinishedNotebook>;
   /** The notebook running (or interrupted), with the ledger as it was before it started. */
@@ -107,13 +110,13 @@ export async function openRun(outputs: string, profile: string, fresh = false): 
   await Deno.mkdir(outputs, { recursive: true });
   const dir = runFolder(outputs, profile);
   const old = await readProgress(dir);
-  if (old && old.pid !== Deno.pid && processAlive(old.pid)) {
+  if (old && old.pid !== Deno.pid && processAlive(old.pid, old.started)) {
     throw new Error(`another reproduce (pid ${old.pid}) is running the ${profile} profile in ${outputs}`);
   }
   const resumed = !fresh && old !== null && old.profile === profile;
   const progress: RunProgress = {
     profile,
-    pid: Deno.pid,
+    ...processIdentity(),
     startedAt: resumed ? old!.startedAt : new Date().toISOString(),
     notebooks: resumed ? old!.notebooks : {},
     running: resumed ? old!.running : undefined,
@@ -323,7 +326,7 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
  */
 export async function publish(outputs: string, staging: string, profile: string): Promise<string[]> {
   const published = filesUnder(staging).filter((f) => f !== "progress.json");
-  const record: PublishRecord = { staging: basename(staging), profile, pid: Deno.pid };
+  const record: PublishRecord = { staging: basename(staging), profile, ...stagedBy() };
   await commitStaged(outputs, PUBLISH_RECORD, record, (r) => apply(outputs, r), { keepStagingOnFailure: true });
   return published.map((f) => relative(outputs, join(outputs, f)));
 }

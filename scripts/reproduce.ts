@@ -34,7 +34,9 @@ import { scoreSubmission } from "../lib/data/submission.ts";
 import { table } from "../lib/display/table.ts";
 import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
-import { parseOptions, usageError } from "./args.ts";
+import { orUsageError, parseOptions, usageError } from "./args.ts";
+import { lockFolder } from "../lib/util/lock.ts";
+import { onEndingSignal, signalExitCode } from "../lib/util/process.ts";
 import {
   beginNotebook,
   finishNotebook,
@@ -62,8 +64,7 @@ if (!(PROFILES as readonly string[]).includes(values.profile!)) {
   usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
 }
 const profile = values.profile!;
-const data = dataDir(values["data-dir"]);
-const outputs = outputsDir();
+const [data, outputs] = orUsageError(() => [dataDir(values["data-dir"]), outputsDir()]);
 const steps: { step: string; seconds: number; status: string }[] = [];
 
 const fail = (message: string): never => {
@@ -72,10 +73,13 @@ const fail = (message: string): never => {
 };
 const run = await (async () => {
   try {
+    // One command at a time writes in the outputs folder; the data folder is not rebuilt while the run reads it.
+    await lockFolder(outputs, { purpose: `a reproduce run (profile ${profile})` });
     if (await recoverPublish(outputs)) console.log(`completed the publish of an interrupted run in ${outputs}`);
     await ensureKernel();
     const gen = await generateData({ dir: data });
     steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
+    await lockFolder(data, { purpose: `a reproduce run reading it (profile ${profile})`, shared: true });
     // Everything the notebooks write goes to the run folder (models and features are shared caches).
     return await openRun(outputs, profile, values.fresh);
   } catch (e) {
@@ -87,19 +91,20 @@ const staging = run.dir;
 const started = new Date(run.progress.startedAt);
 // An interrupted run keeps its folder, so that the next one can resume it.
 let publishing = false;
-const stop = () => {
+// Ctrl+C, kill, a closed terminal: the notebook's executor and kernel are stopped before this process exits.
+onEndingSignal(async (signal) => {
   if (publishing) {
-    console.error("\ninterrupted while publishing: finishing the publish first (it takes a moment)");
+    console.error(`\n${signal} while publishing: finishing the publish first (it takes a moment)`);
     return;
   }
-  stopRunningNotebook();
+  await stopRunningNotebook();
   console.error(
-    `\ninterrupted: nothing published; run the same command again to resume (${relative(outputs, staging)})`,
+    `\ninterrupted (${signal}): nothing published; run the same command again to resume (${
+      relative(outputs, staging)
+    })`,
   );
-  Deno.exit(130);
-};
-Deno.addSignalListener("SIGINT", stop);
-Deno.addSignalListener("SIGTERM", stop);
+  Deno.exit(signalExitCode(signal));
+});
 
 const pct = (v?: number) => (v === undefined ? "" : formatPercent(v));
 const dir = Deno.env.get("NOISY_DIGITS_NOTEBOOKS_DIR") ?? join(REPO_ROOT, "notebooks");

@@ -17,7 +17,7 @@
  */
 
 import { basename, join } from "node:path";
-import { commitStaged, faultPoint, recoverStaged, type StagedCommit, tempName } from "../util/fs.ts";
+import { commitStaged, faultPoint, recoverStaged, stagedBy, type StagedCommit, tempName } from "../util/fs.ts";
 
 /** File name of the commit record inside the target folder. */
 export const BUILD_RECORD = ".noisy-digits-build.json";
@@ -73,5 +73,5 @@ export async function replaceAll(dir: string, write: (staging: string) => Promis
   }
   // After the commit point a failure leaves the record and the staging folder for recoverDataDir to complete once
   // this process has ended.
-  await commitStaged(dir, BUILD_RECORD, { staging: basename(staging), files, pid: Deno.pid }, moveFiles(dir));
+  await commitStaged(dir, BUILD_RECORD, { staging: basename(staging), files, ...stagedBy() }, moveFiles(dir));
 }

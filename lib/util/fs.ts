@@ -11,7 +11,8 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { processAlive, processIdentity } from "./process.ts";
 
 /** A saved file (a model, an SVM) is cut, damaged, or does not match the files saved with it. */
 export class SavedFileError extends Error {
@@ -69,22 +70,6 @@ export function tempName(path: string): string {
 
 const TEMP = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
-/** Whether process `pid` still runs (Linux: `/proc/<pid>`; elsewhere assumed alive). */
-export function processAlive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return true; // no procfs: cannot tell, so keep the file
-  }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The pid in a temporary name made by {@linkcode tempName}, or null when `name` is not one. */
 export function tempOwner(name: string): number | null {
   const m = TEMP.exec(name);
@@ -99,7 +84,8 @@ export function tempOwner(name: string): number | null {
 export function removeStaleTemps(dir: string): Promise<string[]> {
   return removeWhere(dir, (e) => {
     const pid = tempOwner(e.name);
-    return pid !== null && !processAlive(pid);
+    // A temporary name holds a pid only: this process's own are its work in progress.
+    return pid !== null && pid !== Deno.pid && !processAlive(pid);
   });
 }
 
@@ -206,6 +192,13 @@ export interface StagedCommit {
   staging: string;
   /** The process that wrote the record: its work is left alone while it runs. */
   pid: number;
+  /** Its start ({@linkcode processIdentity}), so that another process given the same pid is not taken for it. */
+  started?: string;
+}
+
+/** The fields of a {@linkcode StagedCommit} that name this process. */
+export function stagedBy(): Pick<StagedCommit, "pid" | "started"> {
+  return processIdentity();
 }
 
 /**
@@ -257,11 +250,20 @@ export async function recoverStaged<R extends StagedCommit>(
     if (e instanceof SyntaxError) await Deno.remove(path).catch(() => {}); // cannot happen: written atomically
     else if (!(e instanceof Deno.errors.NotFound) && !(e instanceof Deno.errors.NotADirectory)) throw e;
   }
-  if (record && processAlive(record.pid)) return { completed: false, removed: [] };
+  if (record && processAlive(record.pid, record.started)) return { completed: false, removed: [] };
   if (record) {
     await apply(record);
     await Deno.remove(path).catch(() => {});
     await Deno.remove(join(dir, basename(record.staging)), { recursive: true }).catch(() => {});
   }
   return { completed: record !== null, removed: await removeStaleTemps(dir) };
+}
+
+/** Whether `a` and `b` are the same file (same device and inode, links followed), or the same path when either is missing. */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [Deno.statSync(a), Deno.statSync(b)];
+    if (x.ino !== null && y.ino !== null) return x.dev === y.dev && x.ino === y.ino;
+  } catch { /* one is missing */ }
+  return resolve(a) === resolve(b);
 }

@@ -8,3 +8,5 @@ export * from "./fs.ts";
 export * from "./random.ts";
 export * from "./errors.ts";
 export * from "./estimator.ts";
+export * from "./process.ts";
+export * from "./lock.ts";
