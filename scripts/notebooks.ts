@@ -14,7 +14,7 @@ import { generateData } from "../lib/data/generate.ts";
 import { activeProfile, PROFILES } from "../lib/study/profile.ts";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { lockFolder } from "../lib/util/lock.ts";
-import { onEndingSignal, signalExitCode } from "../lib/util/process.ts";
+import { onEndingSignal, signalExitCode, stopChildren } from "../lib/util/process.ts";
 import { formatDuration } from "../lib/display/progress.ts";
 import { orUsageError, parseOptions, usageError } from "./args.ts";
 
@@ -37,6 +37,7 @@ const [data, outputs] = orUsageError(() => [dataDir(values["data-dir"]), outputs
 // Ctrl+C, kill, a closed terminal: the notebook's executor and kernel are stopped before this process exits.
 onEndingSignal(async (signal) => {
   await stopRunningNotebook();
+  await stopChildren();
   console.error(`\ninterrupted (${signal}): the notebook run was stopped, its kernel shut down`);
   Deno.exit(signalExitCode(signal));
 });

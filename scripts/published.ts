@@ -18,6 +18,7 @@ import { basename, join } from "node:path";
 import { escapeHtml } from "../lib/display/format.ts";
 import { formatDuration } from "../lib/display/progress.ts";
 import { JUPYTER_PYTHON, NOTEBOOK_STUB } from "./notebook_runner.ts";
+import { boundToParent } from "../lib/util/process.ts";
 
 /** One notebook of the run, for the index page. */
 export interface PublishedNotebook {
@@ -63,8 +64,12 @@ export async function renderHtml(executed: string, outDir: string): Promise<stri
     await Deno.writeTextFile(target, `<!doctype html><title>${escapeHtml(name)}</title><h1>${escapeHtml(name)}</h1>`);
     return target;
   }
-  const out = await new Deno.Command(JUPYTER_PYTHON, {
-    args: ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, "--output", name, executed],
+  const nbconvert = boundToParent(
+    JUPYTER_PYTHON,
+    ["-m", "nbconvert", "--to", "html", "--output-dir", outDir, "--output", name, executed],
+  );
+  const out = await new Deno.Command(nbconvert.command, {
+    args: nbconvert.args,
     stdout: "piped",
     stderr: "piped",
   }).output();

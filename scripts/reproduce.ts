@@ -36,7 +36,7 @@ import { writeFileAtomic } from "../lib/util/fs.ts";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
 import { orUsageError, parseOptions, usageError } from "./args.ts";
 import { lockFolder } from "../lib/util/lock.ts";
-import { onEndingSignal, signalExitCode } from "../lib/util/process.ts";
+import { onEndingSignal, signalExitCode, stopChildren } from "../lib/util/process.ts";
 import {
   beginNotebook,
   finishNotebook,
@@ -90,14 +90,16 @@ const staging = run.dir;
 /** When the run began (an interrupted run's start, when this one resumes it). */
 const started = new Date(run.progress.startedAt);
 // An interrupted run keeps its folder, so that the next one can resume it.
-let publishing = false;
+let publishing = false, ending = false;
 // Ctrl+C, kill, a closed terminal: the notebook's executor and kernel are stopped before this process exits.
 onEndingSignal(async (signal) => {
   if (publishing) {
     console.error(`\n${signal} while publishing: finishing the publish first (it takes a moment)`);
     return;
   }
+  ending = true;
   await stopRunningNotebook();
+  await stopChildren(); // what else it started (the HTML renderer)
   console.error(
     `\ninterrupted (${signal}): nothing published; run the same command again to resume (${
       relative(outputs, staging)
@@ -172,8 +174,10 @@ console.log(`\nall ${names.length} notebooks passed in ${formatDuration(total)}`
 try {
   await writeReport();
 } catch (e) {
+  if (ending) await new Promise<never>(() => {}); // stopped by a signal: its handler speaks and exits
   fail(`writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
 }
+if (ending) await new Promise<never>(() => {}); // a signal came while the report was written: nothing published
 publishing = true;
 const published = await publish(outputs, staging, profile);
 console.log(

@@ -25,6 +25,53 @@ export class SavedFileError extends Error {
   }
 }
 
+/** What a system error means, in words a user can act on: "the disk is full (ENOSPC)", "permission denied", ... */
+export function systemProblem(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  const words: Record<string, string> = {
+    ENOSPC: "the disk is full (no space left on device)",
+    EDQUOT: "the disk quota is used up",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "the file system is mounted read-only",
+    ENOTDIR: "a file is in the way where a folder was expected",
+    EEXIST: "a file is in the way where a folder was expected",
+    EISDIR: "it is a folder, where a file was expected",
+    ENAMETOOLONG: "the name is too long for the file system",
+    EMFILE: "too many open files",
+    EIO: "an input/output error of the device",
+  };
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === "string" && code in words ? `${words[code]} (${code})` : message;
+}
+
+/** Whether `e` is an error of the operating system (it carries an `E...` code), not one of the program. */
+export function isSystemError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === "string" && /^E[A-Z]+$/.test(code);
+}
+
+/** A file or folder could not be written; the message names it, says why, and what was kept. */
+export class WriteError extends Error {
+  /** The file or folder at fault. */
+  readonly path: string;
+  constructor(path: string, message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = "WriteError";
+    this.path = path;
+  }
+}
+
+/** Makes folder `dir` (and its parents); a system error becomes a {@linkcode WriteError} naming the folder. */
+export async function makeFolder(dir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    throw new WriteError(dir, `cannot make the folder ${dir}: ${systemProblem(e)}`, e);
+  }
+}
+
 /** True when `path` exists. */
 export async function exists(path: string): Promise<boolean> {
   try {
@@ -114,16 +161,31 @@ export async function removeWhere(dir: string, select: (entry: Deno.DirEntry) =>
  * Writes a file atomically: `write` streams into a temporary file beside
  * `path`, which is renamed over `path` only once `write` has finished. On any
  * error the temporary file is removed and `path` is left as it was; after a
- * kill, {@linkcode removeStaleTemps} removes it.
+ * kill, {@linkcode removeStaleTemps} removes it. A system error (a full disk,
+ * a read-only file system, no permission, a file where a folder was expected)
+ * is thrown as a {@linkcode WriteError} that names `path`, says why, and says
+ * that the previous file was kept.
  */
 export async function writeAtomic(
   path: string,
   write: (file: Deno.FsFile) => Promise<void>,
 ): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path));
   const tmp = tempName(path);
   faultPoint();
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  const kept = async (e: unknown) => {
+    if (!isSystemError(e)) return e;
+    const before = await exists(path).catch(() => false)
+      ? "the previous file was kept as it was"
+      : "nothing was written";
+    return new WriteError(path, `cannot write ${path}: ${systemProblem(e)}; ${before}`, e);
+  };
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  } catch (e) {
+    throw await kept(e);
+  }
   try {
     try {
       await write(file);
@@ -136,7 +198,7 @@ export async function writeAtomic(
     faultPoint();
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    throw e;
+    throw await kept(e);
   }
 }
 
@@ -184,6 +246,41 @@ export async function notARegularFile(path: string): Promise<string | null> {
     ? "a block device"
     : "not a regular file";
   return `is ${kind}, expected a regular file`;
+}
+
+/**
+ * Why `head` (the first bytes of a file) is not plain UTF-8 text, or null:
+ * compressed (gzip, zip, bzip2, xz, zstd), UTF-16 (byte-order mark, or NUL
+ * bytes), or holding control characters. Inputs are sniffed with it, so a
+ * compressed or binary file is named as such instead of being parsed as
+ * numbers.
+ */
+export function notTextReason(head: Uint8Array): string | null {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0x1f, 0x8b)) return "it looks compressed (gzip): decompress it first (gunzip)";
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return "it looks compressed (a zip archive): extract it first (unzip)";
+  if (starts(0x42, 0x5a, 0x68)) return "it looks compressed (bzip2): decompress it first (bunzip2)";
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return "it looks compressed (xz): decompress it first (unxz)";
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return "it looks compressed (zstd): decompress it first (unzstd)";
+  if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) {
+    return "it is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8";
+  }
+  const at = head.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  if (at < 0) return null;
+  const what = head[at] === 0 ? "a NUL byte" : `the control character 0x${head[at].toString(16).padStart(2, "0")}`;
+  return `it is not UTF-8 text: ${what} at byte ${at} (a binary, UTF-16 or damaged file?)`;
+}
+
+/** {@linkcode notTextReason} of the first `bytes` bytes of the file at `path` (null for an empty file). */
+export async function notTextFile(path: string, bytes = 4096): Promise<string | null> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(bytes);
+    const n = await file.read(head);
+    return n === null ? null : notTextReason(head.subarray(0, n));
+  } finally {
+    file.close();
+  }
 }
 
 /** What a commit record holds at least: its staging folder and the process that wrote it. */

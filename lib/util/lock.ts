@@ -27,6 +27,7 @@
  */
 
 import { join, resolve } from "node:path";
+import { isSystemError, makeFolder, systemProblem, WriteError } from "./fs.ts";
 import { processAlive, processIdentity } from "./process.ts";
 
 /** Name of the lock file inside a locked folder. */
@@ -101,11 +102,17 @@ export async function lockFolder(
   { purpose, shared = false }: { purpose: string; shared?: boolean },
 ): Promise<FolderLock> {
   const folder = resolve(dir);
-  await Deno.mkdir(folder, { recursive: true });
+  await makeFolder(folder);
   const path = join(folder, LOCK_FILE);
   let entry = held.get(path);
   if (!entry) {
-    const file = await Deno.open(path, { read: true, write: true, create: true });
+    let file: Deno.FsFile;
+    try {
+      file = await Deno.open(path, { read: true, write: true, create: true });
+    } catch (e) {
+      if (!isSystemError(e)) throw e;
+      throw new WriteError(path, `cannot lock ${folder} (its lock file ${path}): ${systemProblem(e)}`, e);
+    }
     if (!(await file.tryLock(!shared))) {
       file.close();
       throw new FolderLockedError(folder, readHolder(path), purpose);

@@ -136,3 +136,61 @@ export async function stopChild(child: Deno.ChildProcess, graceMs = 5000): Promi
   } catch { /* ended meanwhile */ }
   return await child.status;
 }
+
+/** The pids of the processes whose parent is this process (Linux; none elsewhere). */
+export function childPids(): number[] {
+  const pids: number[] = [];
+  try {
+    for (const e of Deno.readDirSync("/proc")) {
+      if (!/^\d+$/.test(e.name)) continue;
+      const fields = statFields(Number(e.name)); // fields[1] is field 4, the parent pid
+      if (fields && Number(fields[1]) === Deno.pid && fields[0] !== "Z") pids.push(Number(e.name));
+    }
+  } catch { /* no procfs */ }
+  return pids;
+}
+
+/**
+ * Stops every child process of this one (a notebook executor, an HTML
+ * renderer, whatever a command started): SIGTERM, then SIGKILL to those left
+ * after `graceMs`; resolves once none runs, so that nothing this command
+ * started writes after it exits.
+ */
+export async function stopChildren(graceMs = 5000): Promise<void> {
+  const signal = (pids: number[], sig: Deno.Signal) =>
+    pids.forEach((pid) => {
+      try {
+        Deno.kill(pid, sig);
+      } catch { /* ended meanwhile */ }
+    });
+  signal(childPids(), "SIGTERM");
+  const deadline = performance.now() + graceMs;
+  let left = childPids();
+  while (left.length && performance.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    left = childPids();
+  }
+  signal(left, "SIGKILL");
+  while ((left = childPids()).length) await new Promise((resolve) => setTimeout(resolve, 20));
+}
+
+let setpriv: string | null | undefined;
+/**
+ * `command` and `args` arranged so that the child is sent SIGTERM when this
+ * process ends, however it ends (`setpriv --pdeathsig`, where util-linux has
+ * it; unchanged elsewhere). For helpers a command runs and waits for (an
+ * HTML renderer), so that a `kill -9` of the command does not leave them
+ * writing.
+ */
+export function boundToParent(command: string, args: string[]): { command: string; args: string[] } {
+  if (setpriv === undefined) {
+    setpriv = null;
+    for (const candidate of ["/usr/bin/setpriv", "/bin/setpriv"]) {
+      try {
+        if (Deno.statSync(candidate).isFile) setpriv = candidate;
+      } catch { /* not there */ }
+      if (setpriv) break;
+    }
+  }
+  return setpriv ? { command: setpriv, args: ["--pdeathsig", "SIGTERM", "--", command, ...args] } : { command, args };
+}
