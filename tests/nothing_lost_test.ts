@@ -14,7 +14,7 @@ import { dataDir, FolderSettingError, outputsDir, REPO_ROOT } from "../lib/data/
 import { checkInputFile } from "../lib/data/load.ts";
 import { saveNetwork } from "../lib/train/io.ts";
 import { notTextReason, recoverStaged, WriteError, writeFileAtomic } from "../lib/util/fs.ts";
-import { FolderLockedError, lockFolder } from "../lib/util/lock.ts";
+import { FolderLockedError, LOCK_FILE, lockFolder } from "../lib/util/lock.ts";
 import { childPids, processAlive, processIdentity, processStart, stopChildren } from "../lib/util/process.ts";
 import { runScript } from "./support/scripts.ts";
 
@@ -174,7 +174,44 @@ Deno.test("lockFolder: a second process is refused with the holder's pid and com
     // Its holder killed, the lock is free at once (the system released it), and counted within this process.
     const first = await lockFolder(dir, { purpose: "a test" }), second = await lockFolder(dir, { purpose: "a test" });
     second.release();
+    assert.ok(await exists(join(dir, LOCK_FILE)), "still held once");
     first.release();
+    assert.ok(!(await exists(join(dir, LOCK_FILE))), "its last holder removes the lock file");
+  });
+});
+
+Deno.test("two data --force at once in one folder: one is refused or they run in turn; the data left is a winner's", async () => {
+  await withTemp(async (dir) => {
+    const build = (seed: number, into: string) =>
+      runScript([
+        "scripts/data.ts",
+        "--force",
+        "--data-dir",
+        into,
+        "--seed",
+        String(seed),
+        "--train-count",
+        "20",
+        "--test-count",
+        "20",
+      ]);
+    const reference = new Map<number, string>();
+    for (const seed of [1, 2]) {
+      assert.equal((await build(seed, join(dir, `ref-${seed}`))).code, 0);
+      reference.set(seed, await Deno.readTextFile(join(dir, `ref-${seed}`, "test_solution.csv")));
+    }
+    for (let pair = 0; pair < 3; pair++) {
+      const shared = join(dir, `pair-${pair}`);
+      const [a, b] = await Promise.all([build(1, shared), build(2, shared)]);
+      for (const r of [a, b]) {
+        assert.ok(r.code === 0 || /is in use by another process\b.*building the data set/.test(r.text), r.text);
+      }
+      const left = await Deno.readTextFile(join(shared, "test_solution.csv"));
+      const winners = [[1, a], [2, b]].filter(([, r]) => (r as { code: number }).code === 0).map(([s]) => s as number);
+      assert.ok(winners.length > 0, "at least one build succeeds");
+      assert.ok(winners.some((s) => reference.get(s) === left), `pair ${pair}: the data left is a successful build's`);
+      assert.ok(!(await exists(join(shared, LOCK_FILE))));
+    }
   });
 });
 

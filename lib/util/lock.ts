@@ -7,7 +7,8 @@
  * `<folder>/.noisy-digits.lock`: the system releases it when its process
  * ends, however it ends (`kill -9`, a power cut), so a lock is never left
  * behind and a reused pid never holds it. The file also names its holder
- * (pid, start, command, since when) for the message; the file itself stays.
+ * (pid, start, command, since when) for the message; its last holder removes
+ * it (a killed one leaves a file that locks nothing).
  * Exclusive locks are for writers; shared ones for a run that reads the
  * folder and must not see it replaced meanwhile. Within one process a folder
  * already locked is not locked again (the lock is counted).
@@ -106,6 +107,36 @@ export async function lockFolder(
   const path = join(folder, LOCK_FILE);
   let entry = held.get(path);
   if (!entry) {
+    entry = { file: await openLocked(path, folder, shared, purpose), count: 0 };
+    held.set(path, entry);
+    const holder: LockHolder = {
+      ...processIdentity(),
+      command: commandLine(),
+      purpose,
+      since: new Date().toISOString(),
+    };
+    await entry.file.truncate(0);
+    await entry.file.write(new TextEncoder().encode(JSON.stringify(holder) + "\n"));
+  }
+  entry.count++;
+  let released = false;
+  return {
+    path,
+    release() {
+      if (released) return;
+      released = true;
+      if (--entry!.count > 0) return;
+      drop(path);
+    },
+  };
+}
+
+/**
+ * Opens and locks the lock file at `path`. A lock file is removed by its last holder ({@linkcode drop}), so a
+ * file opened just before that removal may be locked but no longer be the one at `path`: then it is opened again.
+ */
+async function openLocked(path: string, folder: string, shared: boolean, purpose: string): Promise<Deno.FsFile> {
+  for (;;) {
     let file: Deno.FsFile;
     try {
       file = await Deno.open(path, { read: true, write: true, create: true });
@@ -117,29 +148,24 @@ export async function lockFolder(
       file.close();
       throw new FolderLockedError(folder, readHolder(path), purpose);
     }
-    const holder: LockHolder = {
-      ...processIdentity(),
-      command: commandLine(),
-      purpose,
-      since: new Date().toISOString(),
-    };
-    await file.truncate(0);
-    await file.write(new TextEncoder().encode(JSON.stringify(holder) + "\n"));
-    entry = { file, count: 0 };
-    held.set(path, entry);
+    const [mine, current] = [await file.stat(), await Deno.stat(path).catch(() => null)];
+    if (current && current.ino === mine.ino && current.dev === mine.dev) return file;
+    file.close();
   }
-  entry.count++;
-  let released = false;
-  return {
-    path,
-    release() {
-      if (released) return;
-      released = true;
-      if (--entry!.count > 0) return;
-      held.delete(path);
-      try {
-        entry!.file.close(); // closing the file releases the lock
-      } catch { /* already closed */ }
-    },
-  };
 }
+
+/** Releases the lock on `path`: its file is removed when no other process shares it, then closed (which unlocks). */
+function drop(path: string): void {
+  const entry = held.get(path);
+  if (!entry) return;
+  held.delete(path);
+  try {
+    if (entry.file.tryLockSync(true)) Deno.removeSync(path); // no one else holds it: the folder is left clean
+  } catch { /* removed already */ }
+  try {
+    entry.file.close();
+  } catch { /* already closed */ }
+}
+
+// A command that ends by Deno.exit releases its locks (and removes their files); a kill leaves a file, not a lock.
+globalThis.addEventListener("unload", () => [...held.keys()].forEach(drop));
