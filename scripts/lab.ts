@@ -14,7 +14,7 @@ import { dataDir, REPO_ROOT } from "../lib/data/paths.ts";
 import { activeProfile } from "../lib/study/profile.ts";
 import { ensureKernel } from "./notebook_runner.ts";
 import { freePort, type FrontEnd, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
-import { intOption, parseOptions } from "./args.ts";
+import { intOption, orUsageError, parseOptions } from "./args.ts";
 import { onEndingSignal } from "../lib/util/process.ts";
 
 const USAGE = "usage: deno task lab [--lab | --notebook] [--port N]\n" +
@@ -37,18 +37,19 @@ if (!picked) {
   Deno.exit(1);
 }
 
+const data = orUsageError(() => dataDir());
 await ensureKernel();
 const dir = join(REPO_ROOT, "notebooks");
 const server = await startJupyter({
   dir,
   frontEnd: picked.frontEnd,
   port: port ?? freePort(),
-  env: { NOTEBOOK_PROFILE: activeProfile(), NOISY_DIGITS_DATA: dataDir() },
+  env: { NOTEBOOK_PROFILE: activeProfile(), NOISY_DIGITS_DATA: data },
   logFile: undefined,
 });
 const path = picked.frontEnd === "lab" ? "/lab" : "/tree";
 console.log(`\n${picked.command} (pid ${server.pid}) serves ${dir}`);
-console.log(`profile ${activeProfile()}, data ${dataDir()}; open:\n\n    ${server.urlFor(path)}\n`);
+console.log(`profile ${activeProfile()}, data ${data}; open:\n\n    ${server.urlFor(path)}\n`);
 console.log("Ctrl+C stops it.");
 
 let stopping = false;
