@@ -37,6 +37,7 @@ import {
   writeFileAtomic,
 } from "../lib/util/fs.ts";
 import { processAlive, processIdentity } from "../lib/util/process.ts";
+import { removeStaleLock } from "../lib/util/lock.ts";
 import { readResultFile, type ResultRecord, writeResultFile } from "../lib/study/results.ts";
 
 /** Name of the publish record in the outputs folder. */
@@ -339,6 +340,7 @@ export async function publish(outputs: string, staging: string, profile: string)
  */
 export async function recoverPublish(outputs: string): Promise<boolean> {
   const { completed } = await recoverStaged<PublishRecord>(outputs, PUBLISH_RECORD, (r) => apply(outputs, r));
+  await removeStaleLock(outputs); // a killed command's lock file (none while this process holds the lock)
   // A run folder without progress is a published run's leftover (killed before it was removed): nothing to resume.
   for (const e of listDir(outputs)) {
     if (!e.isDirectory || !e.name.startsWith(".reproduce-run-")) continue;

@@ -14,7 +14,7 @@ import { dataDir, FolderSettingError, outputsDir, REPO_ROOT } from "../lib/data/
 import { checkInputFile } from "../lib/data/load.ts";
 import { saveNetwork } from "../lib/train/io.ts";
 import { notTextReason, recoverStaged, WriteError, writeFileAtomic } from "../lib/util/fs.ts";
-import { FolderLockedError, LOCK_FILE, lockFolder } from "../lib/util/lock.ts";
+import { FolderLockedError, LOCK_FILE, lockFolder, removeStaleLock } from "../lib/util/lock.ts";
 import { childPids, processAlive, processIdentity, processStart, stopChildren } from "../lib/util/process.ts";
 import { runScript } from "./support/scripts.ts";
 
@@ -171,7 +171,11 @@ Deno.test("lockFolder: a second process is refused with the holder's pid and com
     holder.kill("SIGKILL");
     await holder.status;
     await reader.cancel();
-    // Its holder killed, the lock is free at once (the system released it), and counted within this process.
+    // Its holder killed: its file stays and locks nothing; recovery removes it.
+    assert.ok(await exists(join(dir, LOCK_FILE)));
+    assert.equal(await removeStaleLock(dir), true);
+    assert.ok(!(await exists(join(dir, LOCK_FILE))));
+    // The lock is free (the system released it), and counted within this process.
     const first = await lockFolder(dir, { purpose: "a test" }), second = await lockFolder(dir, { purpose: "a test" });
     second.release();
     assert.ok(await exists(join(dir, LOCK_FILE)), "still held once");

@@ -4,6 +4,8 @@ import { initBackend, tf } from "../lib/runtime/backend.ts";
 import { profiledName, trainOrLoad } from "../lib/train/reuse.ts";
 import { createDataset, PIXELS } from "../lib/data/dataset.ts";
 import { softmaxHead } from "./support/models.ts";
+import { datasetFingerprint } from "../lib/data/fingerprint.ts";
+import { saveNetwork } from "../lib/train/io.ts";
 
 await initBackend();
 
@@ -101,6 +103,48 @@ Deno.test("trainOrLoad: a saved model is reused only for the network that made i
     const moved = await logged(() => trainOrLoad("net", { build: wider, train: other, fit, key: { recipe: 1 } }));
     assert.match(moved, /it was trained on other data; training anew/);
     assert.ok(first.model !== changed.model);
+  } finally {
+    Deno.env.delete("NOISY_DIGITS_OUTPUTS");
+    await Deno.remove(outputs, { recursive: true });
+  }
+});
+
+Deno.test("trainOrLoad: a model saved before the network was in the key is reused only if its network is the code's", async () => {
+  const outputs = await Deno.makeTempDir();
+  Deno.env.set("NOISY_DIGITS_OUTPUTS", outputs);
+  try {
+    const dir = join(outputs, "models", "old-net");
+    // The earlier key: recipe and data only.
+    const key = JSON.stringify({ key: { recipe: 1 }, train: datasetFingerprint(data) });
+    const history = { epoch: [], loss: [], accuracy: [], valLoss: [], valAccuracy: [], lr: [], seconds: [] };
+    await saveNetwork(softmaxHead([28, 28, 1], 3), dir, { meta: { key, seconds: 5, date: "2026-01-01", history } });
+    const fit = { epochs: 1, batchSize: 10, optimizer: { name: "adam" as const }, progress: "silent" as const };
+    const same = await trainOrLoad("old-net", {
+      build: () => softmaxHead([28, 28, 1], 4),
+      train: data,
+      fit,
+      key: { recipe: 1 },
+    });
+    assert.ok(same.loaded, "same network: reused");
+    const lines: string[] = [], log = console.log;
+    console.log = (...args: unknown[]) => void lines.push(args.join(" "));
+    let other;
+    try {
+      other = await trainOrLoad("old-net", {
+        build: () =>
+          tf.sequential({ layers: [tf.layers.flatten({ inputShape: [28, 28, 1] }), tf.layers.dense({ units: 10 })] }),
+        train: data,
+        fit,
+        key: { recipe: 1 },
+      });
+    } finally {
+      console.log = log;
+    }
+    assert.ok(!other.loaded, "another network (no softmax): trained anew");
+    assert.match(
+      lines.join("\n"),
+      /old-net: not reusing the model saved in .*: its network differs from the one the code builds now/,
+    );
   } finally {
     Deno.env.delete("NOISY_DIGITS_OUTPUTS");
     await Deno.remove(outputs, { recursive: true });

@@ -167,5 +167,29 @@ function drop(path: string): void {
   } catch { /* already closed */ }
 }
 
+/**
+ * Removes the lock file a killed process left in `dir` (it locks nothing), unless some process holds it; returns
+ * whether it did. Recovery after a kill calls it, so that the folder is left as it was before the killed command.
+ */
+export async function removeStaleLock(dir: string): Promise<boolean> {
+  const path = join(resolve(dir), LOCK_FILE);
+  if (held.has(path)) return false;
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(path, { read: true, write: true });
+  } catch {
+    return false; // none
+  }
+  try {
+    if (!(await file.tryLock(true))) return false;
+    const [mine, current] = [await file.stat(), await Deno.stat(path).catch(() => null)];
+    if (!current || current.ino !== mine.ino || current.dev !== mine.dev) return false;
+    await Deno.remove(path);
+    return true;
+  } finally {
+    file.close();
+  }
+}
+
 // A command that ends by Deno.exit releases its locks (and removes their files); a kill leaves a file, not a lock.
 globalThis.addEventListener("unload", () => [...held.keys()].forEach(drop));
