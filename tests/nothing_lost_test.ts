@@ -273,7 +273,7 @@ const canMount = Deno.uid() === 0 &&
   new Deno.Command("mount", { args: ["--version"], stdout: "null", stderr: "null" }).outputSync().success;
 
 Deno.test({
-  name: "a full disk: the error names the file, says the disk is full and that the previous file was kept",
+  name: "a full or read-only disk: the error names the file, says why and that the previous file was kept",
   ignore: !canMount,
   async fn() {
     await withTemp(async (dir) => {
@@ -293,6 +293,17 @@ Deno.test({
         );
         assert.equal(await Deno.readTextFile(file), "old\n");
         assert.deepEqual([...Deno.readDirSync(disk)].map((x) => x.name), ["submission.csv"], "no temporary file left");
+        // The same disk read-only: named as such, the file kept.
+        const ro = new Deno.Command("mount", { args: ["-o", "remount,ro", disk] }).outputSync();
+        if (ro.success) {
+          const e2 = await writeFileAtomic(file, "new\n").then(() => null, (e) => e);
+          assert.ok(e2 instanceof WriteError, String(e2));
+          assert.match(
+            e2.message,
+            new RegExp(`cannot write ${file}: the file system is mounted read-only \\(EROFS\\)`),
+          );
+          assert.equal(await Deno.readTextFile(file), "old\n");
+        }
       } finally {
         new Deno.Command("umount", { args: [disk] }).outputSync();
       }
