@@ -50,20 +50,40 @@ export function parseOptions<T extends ParseArgsOptionsConfig>(
   return parsed;
 }
 
-/** `text` as an integer of at least `min`, or a usage error naming `name`. */
+/**
+ * `text` as a decimal integer of at least `min` and at most 2^53 - 1 (larger
+ * ones are not held exactly: a seed would silently change), or a usage error
+ * naming `name`. Hexadecimal (`0x10`), exponents (`1e3`) and fractions are
+ * refused, not converted.
+ */
 export function intOption(text: string | undefined, name: string, usage: string, min = 0): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === "" || !Number.isInteger(n) || n < min) {
-    usageError(`${name}: expected an integer >= ${min}, got "${text}"`, usage);
+  if (!/^[+-]?\d+$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+    usageError(
+      `${name}: expected a decimal integer from ${min} to ${Number.MAX_SAFE_INTEGER}, got "${text}"`,
+      usage,
+    );
   }
   return n;
 }
 
-/** `text` as a finite number, or a usage error naming `name`. */
+/** `text` as a finite decimal number (`0.5`, `1e-3`; no hexadecimal), or a usage error naming `name`. */
 export function numberOption(text: string | undefined, name: string, usage: string): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === "" || !Number.isFinite(n)) usageError(`${name}: expected a number, got "${text}"`, usage);
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(text) || !Number.isFinite(n)) {
+    usageError(`${name}: expected a decimal number, got "${text}"`, usage);
+  }
   return n;
+}
+
+/** `compute()`, or on an error (a folder setting that cannot be used) `error: <its message>` and exit status 2. */
+export function orUsageError<T>(compute: () => T): T {
+  try {
+    return compute();
+  } catch (e) {
+    console.error(`error: ${e instanceof Error ? e.message : e}`);
+    Deno.exit(2);
+  }
 }

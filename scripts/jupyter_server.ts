@@ -8,6 +8,7 @@
 
 import { delimiter, join } from "node:path";
 import { REPO_ROOT } from "noisy-digits/data";
+import { boundToParent } from "noisy-digits/util";
 
 /**
  * The project's virtual environment, where `.ci/setup` installs JupyterLab from
@@ -164,8 +165,13 @@ export async function startJupyter(options: StartJupyterOptions): Promise<Jupyte
   const port = options.port ?? freePort();
   const token = options.token ?? randomToken();
   const log = options.logFile ? await Deno.open(options.logFile, { create: true, write: true, truncate: true }) : null;
-  const child = new Deno.Command(picked.command, {
-    args: [...serverArgs({ port, dir: options.dir }), ...(options.extraArgs ?? [])],
+  // The server (and through it its kernels) ends when this process does, even by kill -9.
+  const launch = boundToParent(picked.command, [
+    ...serverArgs({ port, dir: options.dir }),
+    ...(options.extraArgs ?? []),
+  ]);
+  const child = new Deno.Command(launch.command, {
+    args: launch.args,
     env: { ...options.env, JUPYTER_TOKEN: token },
     stdin: "null",
     stdout: log ? "piped" : "inherit",

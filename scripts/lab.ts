@@ -18,9 +18,10 @@
 
 import { join, relative } from "node:path";
 import { activeProfile, dataDir, PROFILE_VARIABLE, type ProfileName, PROFILES, REPO_ROOT } from "noisy-digits/data";
+import { onEndingSignal } from "noisy-digits/util";
 import { ensureKernel } from "./notebook_runner.ts";
 import { freePort, type FrontEnd, type JupyterServer, pickFrontEnd, startJupyter } from "./jupyter_server.ts";
-import { intOption, parseOptions, usageError } from "./args.ts";
+import { intOption, orUsageError, parseOptions, usageError } from "./args.ts";
 import { stripNotebook, trackedNotebooks } from "./strip_outputs.ts";
 
 /** JupyterLab's setting that saves documents by itself, and its default interval (seconds). */
@@ -125,6 +126,7 @@ if (import.meta.main) {
     );
     Deno.exit(1);
   }
+  const data = orUsageError(() => dataDir());
   await ensureKernel();
   const lab = await startLab({
     frontEnd: picked.frontEnd,
@@ -136,7 +138,7 @@ if (import.meta.main) {
   const { server } = lab;
   const path = picked.frontEnd === "lab" ? "/lab" : "/tree";
   console.log(`\n${picked.command} (pid ${server.pid}) serves ${join(REPO_ROOT, "notebooks")}`);
-  console.log(`profile ${profile}, data ${dataDir()}; open:\n\n    ${server.urlFor(path)}\n`);
+  console.log(`profile ${profile}, data ${data}; open:\n\n    ${server.urlFor(path)}\n`);
   console.log(
     picked.frontEnd === "lab" && !values.autosave
       ? "Autosave is off: Ctrl+S saves a notebook, outputs included (`deno task strip` clears them before a commit)."
@@ -151,14 +153,12 @@ if (import.meta.main) {
     if (saved.length) console.log(`saved with outputs: ${saved.join(", ")}; \`deno task strip\` clears them`);
     Deno.exit(code);
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => {
-      if (stopping) return;
-      stopping = true;
-      console.log("\nstopping the server and its kernels…");
-      finish(0);
-    });
-  }
+  // Ctrl+C, kill, a closed terminal: the kernels are shut down and the server stopped before this process exits.
+  onEndingSignal((signal) => {
+    stopping = true;
+    console.log(`\n${signal}: stopping the server and its kernels…`);
+    return finish(0);
+  });
   const status = await server.exited;
   if (!stopping) await finish(status.code);
 }

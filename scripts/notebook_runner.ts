@@ -5,6 +5,8 @@
  * @module
  */
 
+import { stopChild } from "noisy-digits/util";
+
 /** The interpreter that has nbclient / nbconvert (override with `JUPYTER_PYTHON`). */
 export const JUPYTER_PYTHON: string = Deno.env.get("JUPYTER_PYTHON") ?? "/usr/bin/python3";
 
@@ -46,13 +48,16 @@ export function listNotebooks(dir: string): string[] {
   return [...Deno.readDirSync(dir)].filter((e) => e.isFile && e.name.endsWith(".ipynb")).map((e) => e.name).sort();
 }
 
-let running: Deno.ChildProcess | null = null;
+let running: Deno.ChildProcess | null = null, stopping = false;
 
-/** Stops the notebook run in progress, if any (its process and, through it, its kernel). */
-export function stopRunningNotebook(): void {
-  try {
-    running?.kill("SIGTERM");
-  } catch { /* already gone */ }
+/**
+ * Stops the notebook run in progress, if any: its executor gets SIGTERM
+ * (SIGKILL after `graceMs`), kills its kernels and ends; resolves once it
+ * has ended, so that nothing of the run writes after the caller exits.
+ */
+export async function stopRunningNotebook(graceMs = 5000): Promise<void> {
+  stopping = true;
+  if (running) await stopChild(running, graceMs);
 }
 
 /** Options of {@linkcode runNotebook}. */
@@ -67,7 +72,8 @@ export interface RunNotebookOptions {
 /**
  * Executes `notebooks/<name>` with nbclient on the Deno kernel
  * (`scripts/execute_notebook.py`), writing the executed copy to
- * `<outputs>/notebooks/<name>`. Output streams to this process's.
+ * `<outputs>/notebooks/<name>`. Output streams to this process's. Once
+ * {@linkcode stopRunningNotebook} was called it never resolves.
  */
 export async function runNotebook(
   path: string,
@@ -84,6 +90,8 @@ export async function runNotebook(
   const child = new Deno.Command(NOTEBOOK_STUB ? Deno.execPath() : JUPYTER_PYTHON, {
     args: NOTEBOOK_STUB ? ["run", "-A", NOTEBOOK_STUB, ...args.slice(1)] : args,
     env: {
+      // The executor ends, its kernels with it, when this process is gone (scripts/execute_notebook.py).
+      NOISY_DIGITS_PARENT_PID: String(Deno.pid),
       NOISY_DIGITS_PROFILE: options.profile,
       NOISY_DIGITS_DATA: options.dataDir,
       NOISY_DIGITS_OUTPUTS: options.outputsDir,
@@ -92,6 +100,9 @@ export async function runNotebook(
     stderr: "inherit",
   }).spawn();
   running = child;
-  const status = await child.status.finally(() => (running = null));
+  const status = await child.status;
+  // A stopped run reports nothing: whoever stopped it (a signal handler) speaks and exits.
+  if (stopping) await new Promise(() => {});
+  running = null;
   return { ok: status.success, seconds: (performance.now() - t0) / 1000 };
 }

@@ -11,9 +11,10 @@
 import { join } from "node:path";
 import { dataDir, generateData, outputsDir, REPO_ROOT } from "noisy-digits/data";
 import { activeProfile, PROFILES } from "noisy-digits/study";
-import { ensureKernel, listNotebooks, runNotebook } from "./notebook_runner.ts";
+import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
+import { lockFolder, onEndingSignal, signalExitCode, stopChildren } from "noisy-digits/util";
 import { formatDuration } from "noisy-digits/display";
-import { parseOptions, usageError } from "./args.ts";
+import { orUsageError, parseOptions, usageError } from "./args.ts";
 
 const USAGE = "usage: deno task notebooks [--profile smoke|quick|full] [--data-dir DIR] [--no-rerun] [name…]";
 const { values, positionals } = parseOptions(
@@ -29,11 +30,26 @@ if (values.profile && !(PROFILES as readonly string[]).includes(values.profile))
   usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
 }
 const profile = values.profile ?? activeProfile("full");
-const data = dataDir(values["data-dir"]);
+const [data, outputs] = orUsageError(() => [dataDir(values["data-dir"]), outputsDir()]);
 
-await ensureKernel();
-const built = await generateData({ dir: data });
-if (built.written) console.log(`built the data set in ${data} (${built.seconds.toFixed(1)} s)`);
+// Ctrl+C, kill, a closed terminal: the notebook's executor and kernel are stopped before this process exits.
+onEndingSignal(async (signal) => {
+  await stopRunningNotebook();
+  await stopChildren();
+  console.error(`\ninterrupted (${signal}): the notebook run was stopped, its kernel shut down`);
+  Deno.exit(signalExitCode(signal));
+});
+try {
+  await ensureKernel();
+  // One command at a time writes in the outputs folder; the data folder is not rebuilt while they read it.
+  await lockFolder(outputs, { purpose: "running notebooks" });
+  const built = await generateData({ dir: data });
+  if (built.written) console.log(`built the data set in ${data} (${built.seconds.toFixed(1)} s)`);
+  await lockFolder(data, { purpose: "notebooks reading it", shared: true });
+} catch (e) {
+  console.error(`error: ${e instanceof Error ? e.message : e}`);
+  Deno.exit(1);
+}
 
 const dir = join(REPO_ROOT, "notebooks");
 const all = listNotebooks(dir);
@@ -48,7 +64,7 @@ for (const name of chosen) {
   const { ok } = await runNotebook(join(dir, name), {
     profile,
     dataDir: data,
-    outputsDir: outputsDir(),
+    outputsDir: outputs,
     rerun: !values["no-rerun"],
   });
   if (!ok) {

@@ -31,7 +31,10 @@ import {
   faultPoint,
   listDir,
   processAlive,
+  processIdentity,
   recoverStaged,
+  removeStaleLock,
+  stagedBy,
   type StagedCommit,
   tempName,
   writeFileAtomic,
@@ -65,6 +68,8 @@ export interface RunProgress {
   profile: string;
   /** The process running it (another live process with the same profile is refused). */
   pid: number;
+  /** Its start ({@linkcode processIdentity}): a later process given the same pid is not taken for it. */
+  started?: string;
   startedAt: string;
   notebooks: Record<string, FinishedNotebook>;
   /** The notebook running (or interrupted), with the ledger as it was before it started. */
@@ -107,13 +112,13 @@ export async function openRun(outputs: string, profile: string, fresh = false): 
   await Deno.mkdir(outputs, { recursive: true });
   const dir = runFolder(outputs, profile);
   const old = await readProgress(dir);
-  if (old && old.pid !== Deno.pid && processAlive(old.pid)) {
+  if (old && old.pid !== Deno.pid && processAlive(old.pid, old.started)) {
     throw new Error(`another reproduce (pid ${old.pid}) is running the ${profile} profile in ${outputs}`);
   }
   const resumed = !fresh && old !== null && old.profile === profile;
   const progress: RunProgress = {
     profile,
-    pid: Deno.pid,
+    ...processIdentity(),
     startedAt: resumed ? old!.startedAt : new Date().toISOString(),
     notebooks: resumed ? old!.notebooks : {},
     running: resumed ? old!.running : undefined,
@@ -323,7 +328,7 @@ async function apply(outputs: string, record: PublishRecord): Promise<void> {
  */
 export async function publish(outputs: string, staging: string, profile: string): Promise<string[]> {
   const published = filesUnder(staging).filter((f) => f !== "progress.json");
-  const record: PublishRecord = { staging: basename(staging), profile, pid: Deno.pid };
+  const record: PublishRecord = { staging: basename(staging), profile, ...stagedBy() };
   await commitStaged(outputs, PUBLISH_RECORD, record, (r) => apply(outputs, r), { keepStagingOnFailure: true });
   return published.map((f) => relative(outputs, join(outputs, f)));
 }
@@ -336,6 +341,7 @@ export async function publish(outputs: string, staging: string, profile: string)
  */
 export async function recoverPublish(outputs: string): Promise<boolean> {
   const { completed } = await recoverStaged<PublishRecord>(outputs, PUBLISH_RECORD, (r) => apply(outputs, r));
+  await removeStaleLock(outputs); // a killed command's lock file (none while this process holds the lock)
   // A run folder without progress is a published run's leftover (killed before it was removed): nothing to resume.
   for (const e of listDir(outputs)) {
     if (!e.isDirectory || !e.name.startsWith(".reproduce-run-")) continue;

@@ -21,6 +21,7 @@
 import { basename, join } from "node:path";
 import { escapeHtml, formatDuration } from "noisy-digits/display";
 import { REPO_ROOT } from "noisy-digits/data";
+import { boundToParent } from "noisy-digits/util";
 import { NOTEBOOK_STUB } from "./notebook_runner.ts";
 
 /** One notebook of the run, for the index page. */
@@ -146,20 +147,21 @@ export async function renderHtml(executed: string, outDir: string): Promise<stri
     return target;
   }
   const { labStatic } = await nbconvert7();
-  const out = await new Deno.Command(NBCONVERT_PYTHON, {
-    args: [
-      "-m",
-      "nbconvert",
-      "--to",
-      "html",
-      "--template-file",
-      PAGE_TEMPLATE,
-      "--output-dir",
-      outDir,
-      "--output",
-      name,
-      executed,
-    ],
+  const nbconvert = boundToParent(NBCONVERT_PYTHON, [
+    "-m",
+    "nbconvert",
+    "--to",
+    "html",
+    "--template-file",
+    PAGE_TEMPLATE,
+    "--output-dir",
+    outDir,
+    "--output",
+    name,
+    executed,
+  ]);
+  const out = await new Deno.Command(nbconvert.command, {
+    args: nbconvert.args,
     stdout: "piped",
     stderr: "piped",
   }).output();

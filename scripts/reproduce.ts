@@ -33,9 +33,9 @@ import {
 } from "noisy-digits/data";
 import { headline, latestRecords, PROFILES, readAllResults, type ResultRecord } from "noisy-digits/study";
 import { formatDuration, formatPercent, table } from "noisy-digits/display";
-import { exists, writeFileAtomic } from "noisy-digits/util";
+import { exists, lockFolder, onEndingSignal, signalExitCode, stopChildren, writeFileAtomic } from "noisy-digits/util";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
-import { parseOptions, usageError } from "./args.ts";
+import { orUsageError, parseOptions, usageError } from "./args.ts";
 import {
   beginNotebook,
   finishNotebook,
@@ -99,8 +99,7 @@ async function main(): Promise<void> {
     usageError(`--profile must be one of ${PROFILES.join(", ")}, got "${values.profile}"`, USAGE);
   }
   const profile = values.profile!;
-  const data = dataDir(values["data-dir"]);
-  const outputs = outputsDir();
+  const [data, outputs] = orUsageError(() => [dataDir(values["data-dir"]), outputsDir()]);
   const steps: Step[] = [];
 
   const fail = (message: string): never => {
@@ -109,10 +108,13 @@ async function main(): Promise<void> {
   };
   const run = await (async () => {
     try {
+      // One command at a time writes in the outputs folder; the data folder is not rebuilt while the run reads it.
+      await lockFolder(outputs, { purpose: `a reproduce run (profile ${profile})` });
       if (await recoverPublish(outputs)) console.log(`completed the publish of an interrupted run in ${outputs}`);
       await ensureKernel();
       const gen = await generateData({ dir: data });
       steps.push({ step: "data", seconds: gen.seconds, status: gen.written ? "built" : "present, kept" });
+      await lockFolder(data, { purpose: `a reproduce run reading it (profile ${profile})`, shared: true });
       // Everything the notebooks write goes to the run folder (models and features are shared caches).
       return await openRun(outputs, profile, values.fresh);
     } catch (e) {
@@ -123,20 +125,23 @@ async function main(): Promise<void> {
   /** When the run began (an interrupted run's start, when this one resumes it). */
   const started = new Date(run.progress.startedAt);
   // An interrupted run keeps its folder, so that the next one can resume it.
-  let publishing = false;
-  const stop = () => {
+  let publishing = false, ending = false;
+  // Ctrl+C, kill, a closed terminal: the notebook's executor and kernel are stopped before this process exits.
+  onEndingSignal(async (signal) => {
     if (publishing) {
-      console.error("\ninterrupted while publishing: finishing the publish first (it takes a moment)");
+      console.error(`\n${signal} while publishing: finishing the publish first (it takes a moment)`);
       return;
     }
-    stopRunningNotebook();
+    ending = true;
+    await stopRunningNotebook();
+    await stopChildren(); // what else it started (the HTML renderer)
     console.error(
-      `\ninterrupted: nothing published; run the same command again to resume (${relative(outputs, staging)})`,
+      `\ninterrupted (${signal}): nothing published; run the same command again to resume (${
+        relative(outputs, staging)
+      })`,
     );
-    Deno.exit(130);
-  };
-  Deno.addSignalListener("SIGINT", stop);
-  Deno.addSignalListener("SIGTERM", stop);
+    Deno.exit(signalExitCode(signal));
+  });
 
   const dir = Deno.env.get("NOISY_DIGITS_NOTEBOOKS_DIR") ?? join(REPO_ROOT, "notebooks");
   const names = listNotebooks(dir);
@@ -203,8 +208,10 @@ async function main(): Promise<void> {
   try {
     await writeReport({ profile, data, outputs, staging, started, engine, names, steps });
   } catch (e) {
+    if (ending) await new Promise<never>(() => {}); // stopped by a signal: its handler speaks and exits
     fail(`writing the report failed, nothing published: ${e instanceof Error ? e.message : e}`);
   }
+  if (ending) await new Promise<never>(() => {}); // a signal came while the report was written: nothing published
   publishing = true;
   const published = await publish(outputs, staging, profile);
   console.log(

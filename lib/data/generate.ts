@@ -20,6 +20,7 @@ import { loadMnist, type MnistDigits } from "./mnist.ts";
 import { drawSplits, noiseSeed, noisyImages, type SynthesisOptions, synthesisSettings } from "./synthesis.ts";
 import { createRandom } from "../util/random.ts";
 import { exists, writeAll, writeAtomic, writeFileAtomic } from "../util/fs.ts";
+import { lockFolder } from "../util/lock.ts";
 import { createProgress, type ProgressOptions } from "../display/progress.ts";
 import { join } from "node:path";
 import { recoverDataDir, replaceAll } from "./replace.ts";
@@ -111,6 +112,18 @@ export async function generateData(options: GenerateOptions = {}): Promise<Gener
     const missing = present.train ? DATA_FILES.test : DATA_FILES.train;
     throw new Error(`${dir} has ${have} but not ${missing}; pass --force to rebuild both by the synthesis`);
   }
+  // One build at a time in a folder, and none while a run reads it (see lib/util/lock.ts).
+  const lock = await lockFolder(dir, { purpose: "building the data set" });
+  try {
+    await build(dir, options);
+  } finally {
+    lock.release();
+  }
+  return { written: true, files: [paths.train, paths.test, paths.solution], seconds: (performance.now() - t0) / 1000 };
+}
+
+/** Draws and writes the three files into `dir` as one unit. */
+async function build(dir: string, options: GenerateOptions): Promise<void> {
   const mnist: MnistDigits = await loadMnist();
   const settings = synthesisSettings(options);
   const draw = drawSplits(mnist.labels, settings);
@@ -131,5 +144,4 @@ export async function generateData(options: GenerateOptions = {}): Promise<Gener
     return [DATA_FILES.train, DATA_FILES.test, DATA_FILES.solution];
   });
   bar.finish();
-  return { written: true, files: [paths.train, paths.test, paths.solution], seconds: (performance.now() - t0) / 1000 };
 }

@@ -12,7 +12,7 @@ import { cacheDirFor, readCache, sourceIdentity, writeCache } from "./cache.ts";
 import { DATA_FILES, dataFile } from "./paths.ts";
 import { basename, dirname } from "node:path";
 import { recoverDataDir } from "./replace.ts";
-import { notARegularFile } from "../util/fs.ts";
+import { notARegularFile, notTextFile } from "../util/fs.ts";
 
 /** Options of the loaders. */
 export interface LoadOptions {
@@ -90,14 +90,17 @@ export function loadTest(options: LoadOptions = {}, info?: Partial<LoadInfo>): P
 
 /**
  * Throws a {@linkcode DataFormatError} naming `path` unless it is a regular
- * file (missing, a directory, a pipe or another special file). `hint` is added
- * to the "file not found" message.
+ * file (missing, a directory, a pipe or another special file) of text: a
+ * compressed, UTF-16 or binary file is named as such. `hint` is added to the
+ * "file not found" message.
  */
 export async function checkInputFile(path: string, hint?: string): Promise<void> {
   const problem = await notARegularFile(path);
   if (problem) {
     throw new DataFormatError(path, 0, 0, problem === "file not found" && hint ? `${problem} - ${hint}` : problem);
   }
+  const binary = await notTextFile(path);
+  if (binary) throw new DataFormatError(path, 0, 0, `${binary}; expected a CSV text file`);
 }
 
 /** Options of {@linkcode loadLabelsCsv}. */

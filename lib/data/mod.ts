@@ -59,7 +59,16 @@ export {
   type ProfileName,
   PROFILES,
 } from "./profile.ts";
-export { dataDir, dataFile, outputPath, outputsDir, REPO_ROOT, repoRelative } from "./paths.ts";
+export {
+  DATA_FILES,
+  dataDir,
+  dataFile,
+  FolderSettingError,
+  outputPath,
+  outputsDir,
+  REPO_ROOT,
+  repoRelative,
+} from "./paths.ts";
 export { type Split, type SplitOptions, stratifiedKFold, stratifiedSplit } from "./split.ts";
 export { scoreSubmission, submissionCsv, submissionPath, writeSubmission } from "./submission.ts";
 export { type SynthesisOptions } from "./synthesis.ts";

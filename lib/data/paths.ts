@@ -24,16 +24,51 @@ function fromFileUrl(url: URL): string {
   return decodeURIComponent(url.pathname);
 }
 
-/** The data directory: `dir` if given, else `$NOISY_DIGITS_DATA`, else `<repo>/data`. */
-export function dataDir(dir?: string): string {
-  const chosen = dir ?? Deno.env.get("NOISY_DIGITS_DATA") ?? join(REPO_ROOT, "data");
-  return resolve(chosen);
+/** A folder setting that cannot be used: empty (it would mean the working directory), or a file. */
+export class FolderSettingError extends Error {
+  constructor(setting: string, problem: string) {
+    super(`${setting} ${problem}`);
+    this.name = "FolderSettingError";
+  }
 }
 
-/** The outputs directory: `dir` if given, else `$NOISY_DIGITS_OUTPUTS`, else `<repo>/outputs`. */
+/**
+ * The folder `given` (an option) or the environment variable `variable`
+ * names, else `fallback`; resolved against the working directory. An empty
+ * value is refused rather than taken as the working directory (where a run
+ * would write over the repository's own files), and so is a path that is a
+ * file (a folder is expected).
+ */
+function chosenFolder(given: string | undefined, option: string, variable: string, fallback: string): string {
+  const fromEnv = given === undefined ? Deno.env.get(variable) : undefined;
+  const [value, setting] = given !== undefined ? [given, option] : [fromEnv, variable];
+  if (value !== undefined && value.trim() === "") {
+    throw new FolderSettingError(
+      `${setting}=""`,
+      `is empty: set it to a folder (or unset it for the default, ${repoRelative(fallback)})`,
+    );
+  }
+  const path = resolve(value ?? fallback);
+  if (value !== undefined) {
+    let isFile = false;
+    try {
+      isFile = !Deno.statSync(path).isDirectory;
+    } catch { /* missing: made when written */ }
+    if (isFile) {
+      throw new FolderSettingError(`${setting}=${value}`, `names ${path}, which is a file: expected a folder`);
+    }
+  }
+  return path;
+}
+
+/** The data directory: `dir` if given, else `$NOISY_DIGITS_DATA`, else `<repo>/data`. Throws {@linkcode FolderSettingError} on an empty setting or a file. */
+export function dataDir(dir?: string): string {
+  return chosenFolder(dir, "--data-dir", "NOISY_DIGITS_DATA", join(REPO_ROOT, "data"));
+}
+
+/** The outputs directory: `dir` if given, else `$NOISY_DIGITS_OUTPUTS`, else `<repo>/outputs`. Throws {@linkcode FolderSettingError} on an empty setting or a file. */
 export function outputsDir(dir?: string): string {
-  const chosen = dir ?? Deno.env.get("NOISY_DIGITS_OUTPUTS") ?? join(REPO_ROOT, "outputs");
-  return resolve(chosen);
+  return chosenFolder(dir, "the outputs folder", "NOISY_DIGITS_OUTPUTS", join(REPO_ROOT, "outputs"));
 }
 
 /** Path of one of the competition files in the data directory. */

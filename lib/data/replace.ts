@@ -17,7 +17,8 @@
  */
 
 import { basename, join } from "node:path";
-import { commitStaged, faultPoint, recoverStaged, type StagedCommit, tempName } from "../util/fs.ts";
+import { LOCK_FILE, removeStaleLock } from "../util/lock.ts";
+import { commitStaged, faultPoint, recoverStaged, stagedBy, type StagedCommit, tempName } from "../util/fs.ts";
 
 /** File name of the commit record inside the target folder. */
 export const BUILD_RECORD = ".noisy-digits-build.json";
@@ -44,11 +45,13 @@ function moveFiles(dir: string): (record: BuildRecord) => Promise<void> {
 /**
  * Completes a replacement that was killed after its commit record (moves the
  * rest of its files into place), and removes the staging folders and
- * temporary files (`*.tmp-<pid>-<hex>`) of processes that no longer run.
- * Leaves the work of a running process alone, and every other file.
+ * temporary files (`*.tmp-<pid>-<hex>`) of processes that no longer run, and
+ * the lock file a killed build left (see `lib/util/lock.ts`). Leaves the work of a running process alone, and every other file.
  */
-export function recoverDataDir(dir: string): Promise<{ completed: boolean; removed: string[] }> {
-  return recoverStaged(dir, BUILD_RECORD, moveFiles(dir));
+export async function recoverDataDir(dir: string): Promise<{ completed: boolean; removed: string[] }> {
+  const recovered = await recoverStaged(dir, BUILD_RECORD, moveFiles(dir));
+  if (await removeStaleLock(dir)) recovered.removed.push(join(dir, LOCK_FILE));
+  return recovered;
 }
 
 /**
@@ -73,5 +76,5 @@ export async function replaceAll(dir: string, write: (staging: string) => Promis
   }
   // After the commit point a failure leaves the record and the staging folder for recoverDataDir to complete once
   // this process has ended.
-  await commitStaged(dir, BUILD_RECORD, { staging: basename(staging), files, pid: Deno.pid }, moveFiles(dir));
+  await commitStaged(dir, BUILD_RECORD, { staging: basename(staging), files, ...stagedBy() }, moveFiles(dir));
 }

@@ -11,7 +11,8 @@
  * @module
  */
 
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
+import { processAlive, processIdentity } from "./process.ts";
 
 /** A saved file (a model, an SVM) is cut, damaged, or does not match the files saved with it. */
 export class SavedFileError extends Error {
@@ -21,6 +22,53 @@ export class SavedFileError extends Error {
     super(`${file}: ${problem}`);
     this.name = "SavedFileError";
     this.file = file;
+  }
+}
+
+/** What a system error means, in words a user can act on: "the disk is full (ENOSPC)", "permission denied", ... */
+export function systemProblem(e: unknown): string {
+  const code = (e as { code?: unknown } | null)?.code;
+  const words: Record<string, string> = {
+    ENOSPC: "the disk is full (no space left on device)",
+    EDQUOT: "the disk quota is used up",
+    EACCES: "permission denied",
+    EPERM: "operation not permitted",
+    EROFS: "the file system is mounted read-only",
+    ENOTDIR: "a file is in the way where a folder was expected",
+    EEXIST: "a file is in the way where a folder was expected",
+    EISDIR: "it is a folder, where a file was expected",
+    ENAMETOOLONG: "the name is too long for the file system",
+    EMFILE: "too many open files",
+    EIO: "an input/output error of the device",
+  };
+  const message = e instanceof Error ? e.message : String(e);
+  return typeof code === "string" && code in words ? `${words[code]} (${code})` : message;
+}
+
+/** Whether `e` is an error of the operating system (it carries an `E...` code), not one of the program. */
+export function isSystemError(e: unknown): boolean {
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === "string" && /^E[A-Z]+$/.test(code);
+}
+
+/** A file or folder could not be written; the message names it, says why, and what was kept. */
+export class WriteError extends Error {
+  /** The file or folder at fault. */
+  readonly path: string;
+  constructor(path: string, message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = "WriteError";
+    this.path = path;
+  }
+}
+
+/** Makes folder `dir` (and its parents); a system error becomes a {@linkcode WriteError} naming the folder. */
+export async function makeFolder(dir: string): Promise<void> {
+  try {
+    await Deno.mkdir(dir, { recursive: true });
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    throw new WriteError(dir, `cannot make the folder ${dir}: ${systemProblem(e)}`, e);
   }
 }
 
@@ -69,22 +117,6 @@ export function tempName(path: string): string {
 
 const TEMP = /\.tmp-(\d+)-[0-9a-f]{8}$/;
 
-/** Whether process `pid` still runs (Linux: `/proc/<pid>`; elsewhere assumed alive). */
-export function processAlive(pid: number): boolean {
-  if (pid === Deno.pid) return true;
-  try {
-    Deno.statSync("/proc/self");
-  } catch {
-    return true; // no procfs: cannot tell, so keep the file
-  }
-  try {
-    Deno.statSync(`/proc/${pid}`);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** The pid in a temporary name made by {@linkcode tempName}, or null when `name` is not one. */
 export function tempOwner(name: string): number | null {
   const m = TEMP.exec(name);
@@ -99,7 +131,8 @@ export function tempOwner(name: string): number | null {
 export function removeStaleTemps(dir: string): Promise<string[]> {
   return removeWhere(dir, (e) => {
     const pid = tempOwner(e.name);
-    return pid !== null && !processAlive(pid);
+    // A temporary name holds a pid only: this process's own are its work in progress.
+    return pid !== null && pid !== Deno.pid && !processAlive(pid);
   });
 }
 
@@ -128,16 +161,31 @@ export async function removeWhere(dir: string, select: (entry: Deno.DirEntry) =>
  * Writes a file atomically: `write` streams into a temporary file beside
  * `path`, which is renamed over `path` only once `write` has finished. On any
  * error the temporary file is removed and `path` is left as it was; after a
- * kill, {@linkcode removeStaleTemps} removes it.
+ * kill, {@linkcode removeStaleTemps} removes it. A system error (a full disk,
+ * a read-only file system, no permission, a file where a folder was expected)
+ * is thrown as a {@linkcode WriteError} that names `path`, says why, and says
+ * that the previous file was kept.
  */
 export async function writeAtomic(
   path: string,
   write: (file: Deno.FsFile) => Promise<void>,
 ): Promise<void> {
-  await Deno.mkdir(dirname(path), { recursive: true });
+  await makeFolder(dirname(path));
   const tmp = tempName(path);
   faultPoint();
-  const file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  const kept = async (e: unknown) => {
+    if (!isSystemError(e)) return e;
+    const before = await exists(path).catch(() => false)
+      ? "the previous file was kept as it was"
+      : "nothing was written";
+    return new WriteError(path, `cannot write ${path}: ${systemProblem(e)}; ${before}`, e);
+  };
+  let file: Deno.FsFile;
+  try {
+    file = await Deno.open(tmp, { write: true, create: true, truncate: true });
+  } catch (e) {
+    throw await kept(e);
+  }
   try {
     try {
       await write(file);
@@ -150,7 +198,7 @@ export async function writeAtomic(
     faultPoint();
   } catch (e) {
     await Deno.remove(tmp).catch(() => {});
-    throw e;
+    throw await kept(e);
   }
 }
 
@@ -200,12 +248,54 @@ export async function notARegularFile(path: string): Promise<string | null> {
   return `is ${kind}, expected a regular file`;
 }
 
+/**
+ * Why `head` (the first bytes of a file) is not plain UTF-8 text, or null:
+ * compressed (gzip, zip, bzip2, xz, zstd), UTF-16 (byte-order mark, or NUL
+ * bytes), or holding control characters. Inputs are sniffed with it, so a
+ * compressed or binary file is named as such instead of being parsed as
+ * numbers.
+ */
+export function notTextReason(head: Uint8Array): string | null {
+  const starts = (...bytes: number[]) => bytes.every((b, i) => head[i] === b);
+  if (starts(0x1f, 0x8b)) return "it looks compressed (gzip): decompress it first (gunzip)";
+  if (starts(0x50, 0x4b, 0x03, 0x04)) return "it looks compressed (a zip archive): extract it first (unzip)";
+  if (starts(0x42, 0x5a, 0x68)) return "it looks compressed (bzip2): decompress it first (bunzip2)";
+  if (starts(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00)) return "it looks compressed (xz): decompress it first (unxz)";
+  if (starts(0x28, 0xb5, 0x2f, 0xfd)) return "it looks compressed (zstd): decompress it first (unzstd)";
+  if (starts(0xff, 0xfe) || starts(0xfe, 0xff)) {
+    return "it is UTF-16 text (it starts with a UTF-16 byte-order mark), not UTF-8: save it as UTF-8";
+  }
+  const at = head.findIndex((b) => b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d);
+  if (at < 0) return null;
+  const what = head[at] === 0 ? "a NUL byte" : `the control character 0x${head[at].toString(16).padStart(2, "0")}`;
+  return `it is not UTF-8 text: ${what} at byte ${at} (a binary, UTF-16 or damaged file?)`;
+}
+
+/** {@linkcode notTextReason} of the first `bytes` bytes of the file at `path` (null for an empty file). */
+export async function notTextFile(path: string, bytes = 4096): Promise<string | null> {
+  const file = await Deno.open(path);
+  try {
+    const head = new Uint8Array(bytes);
+    const n = await file.read(head);
+    return n === null ? null : notTextReason(head.subarray(0, n));
+  } finally {
+    file.close();
+  }
+}
+
 /** What a commit record holds at least: its staging folder and the process that wrote it. */
 export interface StagedCommit {
   /** Name of the staging folder, inside the folder the record is in. */
   staging: string;
   /** The process that wrote the record: its work is left alone while it runs. */
   pid: number;
+  /** Its start ({@linkcode processIdentity}), so that another process given the same pid is not taken for it. */
+  started?: string;
+}
+
+/** The fields of a {@linkcode StagedCommit} that name this process. */
+export function stagedBy(): Pick<StagedCommit, "pid" | "started"> {
+  return processIdentity();
 }
 
 /**
@@ -257,11 +347,20 @@ export async function recoverStaged<R extends StagedCommit>(
     if (e instanceof SyntaxError) await Deno.remove(path).catch(() => {}); // cannot happen: written atomically
     else if (!(e instanceof Deno.errors.NotFound) && !(e instanceof Deno.errors.NotADirectory)) throw e;
   }
-  if (record && processAlive(record.pid)) return { completed: false, removed: [] };
+  if (record && processAlive(record.pid, record.started)) return { completed: false, removed: [] };
   if (record) {
     await apply(record);
     await Deno.remove(path).catch(() => {});
     await Deno.remove(join(dir, basename(record.staging)), { recursive: true }).catch(() => {});
   }
   return { completed: record !== null, removed: await removeStaleTemps(dir) };
+}
+
+/** Whether `a` and `b` are the same file (same device and inode, links followed), or the same path when either is missing. */
+export function sameFile(a: string, b: string): boolean {
+  try {
+    const [x, y] = [Deno.statSync(a), Deno.statSync(b)];
+    if (x.ino !== null && y.ino !== null) return x.dev === y.dev && x.ino === y.ino;
+  } catch { /* one is missing */ }
+  return resolve(a) === resolve(b);
 }

@@ -27,12 +27,12 @@ import {
 async function withOutputs(fn: (outputs: string) => Promise<void>) {
   const dir = await Deno.makeTempDir();
   Deno.env.set("NOISY_DIGITS_OUTPUTS", dir);
-  Deno.env.set("NOTEBOOK_PROFILE", "smoke");
+  Deno.env.set("NOISY_DIGITS_PROFILE", "smoke");
   try {
     await fn(dir);
   } finally {
     Deno.env.delete("NOISY_DIGITS_OUTPUTS");
-    Deno.env.delete("NOTEBOOK_PROFILE");
+    Deno.env.delete("NOISY_DIGITS_PROFILE");
     await Deno.remove(dir, { recursive: true });
   }
 }

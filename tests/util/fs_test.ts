@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { commitStaged, exists, recoverStaged, writeAtomic, writeFileAtomic } from "noisy-digits/util";
+import { commitStaged, exists, recoverStaged, stagedBy, writeAtomic, writeFileAtomic } from "noisy-digits/util";
 
 Deno.test("writeFileAtomic writes bytes and text, creating the folders, and replaces a file whole", async () => {
   const dir = await Deno.makeTempDir();
@@ -57,8 +57,8 @@ Deno.test("recoverStaged completes a commit whose process has ended, and leaves 
     const applied: string[] = [];
     const apply = (r: { staging: string; pid: number }) => Promise.resolve(void applied.push(r.staging));
     await Deno.mkdir(join(dir, "work"));
-    // The record of this process (still running): nothing is done.
-    await Deno.writeTextFile(join(dir, "rec.json"), JSON.stringify({ staging: "work", pid: Deno.pid }));
+    // The record of this process (still running, named by its pid and start): nothing is done.
+    await Deno.writeTextFile(join(dir, "rec.json"), JSON.stringify({ staging: "work", ...stagedBy() }));
     assert.deepEqual(await recoverStaged(dir, "rec.json", apply), { completed: false, removed: [] });
     assert.deepEqual(applied, []);
     // The record of a process that has ended: applied again, then the record and the staging folder go.
