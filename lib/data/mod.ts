@@ -12,6 +12,7 @@ export * from "./dataset.ts";
 export * from "./describe.ts";
 export * from "./fingerprint.ts";
 export * from "./generate.ts";
+export * from "./in_memory.ts";
 export * from "./load.ts";
 export * from "./matrix.ts";
 export * from "./mnist.ts";
