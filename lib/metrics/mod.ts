@@ -7,3 +7,4 @@
 export * from "./accuracy.ts";
 export * from "./confusion.ts";
 export * from "./report.ts";
+export * from "./error_sources.ts";

@@ -7,6 +7,7 @@
 export * from "./augmented.ts";
 export * from "./compare.ts";
 export * from "./confusion.ts";
+export * from "./curves.ts";
 export * from "./digits.ts";
 export * from "./figure.ts";
 export * from "./histogram.ts";

@@ -8,6 +8,7 @@ export * from "./headline.ts";
 export * from "./notebooks.ts";
 export * from "./profile.ts";
 export * from "./ranking.ts";
+export * from "./rebuild.ts";
 export * from "./report_method.ts";
 export * from "./results.ts";
 export * from "./settings.ts";
