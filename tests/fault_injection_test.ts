@@ -20,6 +20,7 @@ import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { createRandom, shuffleInPlace } from "../lib/util/random.ts";
 import { loadCsvDataset, loadSolution, loadTest, loadTrain } from "../lib/data/load.ts";
+import { readSynthesisRecord, SYNTHESIS_RECORD } from "../lib/data/generate.ts";
 import type { Dataset } from "../lib/data/dataset.ts";
 import { loadNetwork, loadOptimizer, readModelMeta, saveNetwork } from "../lib/train/io.ts";
 import { recoverPublish } from "../scripts/publish.ts";
@@ -131,9 +132,11 @@ Deno.test("data build: killed at 50 points, the loaders see wholly the old set o
       else sawNew++;
       assert.deepEqual(
         names(dir),
-        ["notes.txt", "test_data.csv", "test_solution.csv", "train_data.csv"],
+        [SYNTHESIS_RECORD, "notes.txt", "test_data.csv", "test_solution.csv", "train_data.csv"],
         `point ${point}`,
       );
+      // The synthesis record belongs to the same unit: it names the seed of the set the loaders see.
+      assert.equal((await readSynthesisRecord(dir))?.seed, isOld ? 1 : 2, `point ${point}: record of another set`);
       await Deno.remove(dir, { recursive: true });
     });
     assert.ok(sawOld > 0 && sawNew > 0, `kills fell before and after the commit point (${sawOld} old, ${sawNew} new)`);
