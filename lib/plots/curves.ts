@@ -34,7 +34,7 @@ export interface LearningCurveOptions {
   height?: number;
 }
 
-/** Accuracy against training images (log scale), a line and dots per series, reference points as labelled crosses. */
+/** Accuracy against training images (log scale), a named line with dots per series, reference points as labelled crosses. */
 export function learningCurvePlot(
   points: readonly CurvePoint[],
   marks: readonly CurveMark[] = [],
@@ -49,10 +49,23 @@ export function learningCurvePlot(
     marginRight: 150,
     x: { type: "log", label: "training images" },
     y: { label: "accuracy (%)", grid: true },
-    color: { legend: true },
     marks: [
       Plot.lineY(points, { x: "images", y: (d: CurvePoint) => d.accuracy * 100, stroke: "series" }),
       Plot.dot(points, { x: "images", y: (d: CurvePoint) => d.accuracy * 100, fill: "series", r: 3 }),
+      // Each line named at its last point (an SVG of its own: a legend would be HTML beside it).
+      Plot.text(
+        points,
+        Plot.selectLast({
+          x: "images",
+          y: (d: CurvePoint) => d.accuracy * 100,
+          z: "series",
+          text: "series",
+          fill: "series",
+          dx: 6,
+          textAnchor: "start",
+          fontSize: 10,
+        }),
+      ),
       Plot.dot(marks, { x: "images", y: (d: CurveMark) => d.accuracy * 100, symbol: "times", stroke: "black", r: 5 }),
       Plot.text(marks, {
         x: "images",
