@@ -9,11 +9,11 @@ import { learningCurvePlot } from "../lib/plots/curves.ts";
 import {
   benchmarkSplit,
   checkedLiterature,
+  leftChance,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,
-  REBUILD_SETTINGS,
 } from "../lib/study/rebuild.ts";
-import { ALTERNATIVE_CNN_SETTINGS } from "../lib/study/notebooks.ts";
+import { ALTERNATIVE_CNN_SETTINGS, REBUILD_SETTINGS } from "../lib/study/notebooks.ts";
 import { PROFILES } from "../lib/study/profile.ts";
 import { generateData } from "../lib/data/generate.ts";
 import { loadTrain } from "../lib/data/load.ts";
@@ -122,4 +122,9 @@ Deno.test("otherRecipe: the same digits in the same split rows, strokes kept as 
   // Not a rebuild (another seed's rows): a reason, no data.
   const foreign = createDataset(labelled.pixels.map((v) => 1 - v), { labels: labelled.labels, name: "foreign" });
   assert.match(String(await otherRecipe(foreign, split, dir)), /not a rebuild/);
+});
+
+Deno.test("leftChance: three standard errors above one in ten, so a small holdout needs a larger margin", () => {
+  assert.ok(!leftChance(0.11, 500) && !leftChance(0.13, 500) && leftChance(0.15, 500));
+  assert.ok(leftChance(0.13, 5000) && !leftChance(0.1, 50_000));
 });
