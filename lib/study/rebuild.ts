@@ -6,13 +6,16 @@
  * @module
  */
 
-import { type Dataset, subset, withLabels } from "../data/dataset.ts";
+import { type Dataset, head, subset, withLabels } from "../data/dataset.ts";
 import { cleanTrainingDigits } from "../data/clean.ts";
 import { readSynthesisRecord } from "../data/generate.ts";
 import { synthesizeDatasets } from "../data/in_memory.ts";
 import type { NoiseRecipe } from "../data/synthesis.ts";
 import type { Split } from "../data/split.ts";
-import type { RebuildSettings } from "./notebooks.ts";
+import type { TrainedModel } from "../train/reuse.ts";
+import { ALTERNATIVE_CNN_SETTINGS, type RebuildSettings } from "./notebooks.ts";
+import type { ProfileName } from "./profile.ts";
+import { trainWithRecipe } from "./training.ts";
 
 /**
  * The least accuracy on clean test digits at which the clean-digit classifier of notebook 09 counts as reading
@@ -117,4 +120,18 @@ export async function otherRecipe(labelled: Dataset, split: Split, dataDir?: str
  */
 export function leftChance(accuracy: number, images: number): boolean {
   return accuracy > 0.1 + 3 * Math.sqrt((0.1 * 0.9) / images);
+}
+
+/**
+ * The 4-conv CNN of a learning-curve point: the first `images` of the split's training part, our recipe and notebook
+ * 06's epochs. At notebook 06's training size it is notebook 06's network itself (same name, same run: reloaded).
+ */
+export function curveCnn(split: Split, images: number, profile: ProfileName): Promise<TrainedModel> {
+  const alt = ALTERNATIVE_CNN_SETTINGS[profile];
+  return trainWithRecipe(images === alt.trainImages ? "alt-cnn" : `alt-cnn-curve-${images}`, {
+    train: head(split.train, images),
+    validation: head(split.holdout, alt.holdoutImages),
+    epochs: alt.epochs,
+    profile,
+  });
 }
