@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { splitErrors } from "../lib/metrics/error_sources.ts";
-import { learningCurvePlot } from "../lib/plots/curves.ts";
+import { endLabels, learningCurvePlot } from "../lib/plots/curves.ts";
 import {
   benchmarkSplit,
   checkedLiterature,
@@ -127,4 +127,18 @@ Deno.test("otherRecipe: the same digits in the same split rows, strokes kept as 
 Deno.test("leftChance: three standard errors above one in ten, so a small holdout needs a larger margin", () => {
   assert.ok(!leftChance(0.11, 500) && !leftChance(0.13, 500) && leftChance(0.15, 500));
   assert.ok(leftChance(0.13, 5000) && !leftChance(0.1, 50_000));
+});
+
+Deno.test("endLabels: one name per series at its last point, close names pushed apart", () => {
+  const labels = endLabels([
+    { series: "a", images: 100, accuracy: 0.1 },
+    { series: "a", images: 900, accuracy: 0.795 },
+    { series: "b", images: 900, accuracy: 0.8 },
+    { series: "c", images: 900, accuracy: 0.2 },
+  ]);
+  assert.deepEqual(labels.map((l) => l.series), ["c", "a", "b"]);
+  const [c, a, b] = labels.map((l) => l.y);
+  assert.equal(c, 20);
+  assert.ok(Math.abs(a - 79.5) < 1e-9);
+  assert.ok(Math.abs(b - (79.5 + 70 / 25)) < 1e-9, `b pushed to ${b}`);
 });

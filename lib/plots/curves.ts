@@ -52,20 +52,9 @@ export function learningCurvePlot(
     marks: [
       Plot.lineY(points, { x: "images", y: (d: CurvePoint) => d.accuracy * 100, stroke: "series" }),
       Plot.dot(points, { x: "images", y: (d: CurvePoint) => d.accuracy * 100, fill: "series", r: 3 }),
-      // Each line named at its last point (an SVG of its own: a legend would be HTML beside it).
-      Plot.text(
-        points,
-        Plot.selectLast({
-          x: "images",
-          y: (d: CurvePoint) => d.accuracy * 100,
-          z: "series",
-          text: "series",
-          fill: "series",
-          dx: 6,
-          textAnchor: "start",
-          fontSize: 10,
-        }),
-      ),
+      // Each line named at its last point, the names pushed apart where lines end close together (an SVG of its
+      // own: a legend would be HTML beside the chart).
+      Plot.text(endLabels(points), { x: "images", y: "y", text: "series", fill: "series", dx: 6, textAnchor: "start" }),
       Plot.dot(marks, { x: "images", y: (d: CurveMark) => d.accuracy * 100, symbol: "times", stroke: "black", r: 5 }),
       Plot.text(marks, {
         x: "images",
@@ -78,4 +67,18 @@ export function learningCurvePlot(
     ],
   }) as unknown as Element;
   return createFigure(options.name ?? "learning-curves", toSvg(node));
+}
+
+/** The last point of each series, its height nudged so that no two names sit closer than 1/25 of the y range. */
+export function endLabels(points: readonly CurvePoint[]): { series: string; images: number; y: number }[] {
+  const last = new Map<string, CurvePoint>();
+  for (const p of points) last.set(p.series, p);
+  const ys = points.map((p) => p.accuracy * 100);
+  const gap = (Math.max(...ys) - Math.min(...ys) || 1) / 25;
+  const out = [...last.values()].map((p) => ({ series: p.series, images: p.images, y: p.accuracy * 100 }))
+    .sort((a, b) => a.y - b.y);
+  for (let i = 1; i < out.length; i++) {
+    if (out[i].images === out[i - 1].images && out[i].y - out[i - 1].y < gap) out[i].y = out[i - 1].y + gap;
+  }
+  return out;
 }
