@@ -11,13 +11,27 @@
  * `replace.ts`): a kill at any point leaves either the old set or the new one,
  * never a new training file beside old test files.
  *
+ * A fourth file joins the unit, the synthesis record
+ * {@linkcode SYNTHESIS_RECORD} (seed, sizes and noise recipe, JSON), so that
+ * a build asked for one noise recipe never passes off data of the other as
+ * its own (see {@linkcode generateData}). Caches of parsed files and saved
+ * models key on the content of the data, so the two recipes never share one.
+ *
  * @module
  */
 
 import { DATA_FILES, dataDir } from "./paths.ts";
 import { FILE_COLUMN_TO_UPRIGHT, PIXELS } from "./dataset.ts";
 import { loadMnist, type MnistDigits } from "./mnist.ts";
-import { drawSplits, noiseSeed, noisyImages, type SynthesisOptions, synthesisSettings } from "./synthesis.ts";
+import {
+  drawSplits,
+  type NoiseRecipe,
+  noiseSeed,
+  noisyImages,
+  parseNoiseRecipe,
+  type SynthesisOptions,
+  synthesisSettings,
+} from "./synthesis.ts";
 import { createRandom } from "../util/random.ts";
 import { exists, writeAll, writeAtomic, writeFileAtomic } from "../util/fs.ts";
 import { lockFolder } from "../util/lock.ts";
@@ -26,6 +40,40 @@ import { join } from "node:path";
 import { recoverDataDir, replaceAll } from "./replace.ts";
 
 export { recoverDataDir };
+
+/** File name of the synthesis record written beside the three data files. */
+export const SYNTHESIS_RECORD = ".noisy-digits-synthesis.json";
+
+/** What the synthesis record holds: the settings the data in that folder was built with. */
+export type SynthesisRecord = Required<SynthesisOptions>;
+
+/**
+ * The synthesis record of the data in `dir` (default {@linkcode dataDir}), or null where there is none (real
+ * competition files, or data built before the record existed, which was built with the recipe `max`).
+ *
+ * @throws when the record exists but is not a record of this project
+ */
+export async function readSynthesisRecord(dir?: string): Promise<SynthesisRecord | null> {
+  const path = join(dataDir(dir), SYNTHESIS_RECORD);
+  let text: string;
+  try {
+    text = await Deno.readTextFile(path);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) return null;
+    throw e;
+  }
+  try {
+    const r = JSON.parse(text);
+    return { seed: r.seed, trainCount: r.trainCount, testCount: r.testCount, recipe: parseNoiseRecipe(r.recipe) };
+  } catch (e) {
+    throw new Error(`${path}: not a synthesis record (${e instanceof Error ? e.message : e})`);
+  }
+}
+
+/** The noise recipe of the data in `dir`: its record's, else `max` (data built before the record, or real files). */
+export async function dataNoiseRecipe(dir?: string): Promise<NoiseRecipe> {
+  return (await readSynthesisRecord(dir))?.recipe ?? "max";
+}
 
 /** Options of {@linkcode generateData}. */
 export interface GenerateOptions extends SynthesisOptions {
@@ -90,9 +138,10 @@ async function writeImages(
 }
 
 /**
- * Runs the synthesis and writes the three files (or keeps existing data).
+ * Runs the synthesis and writes the three files and the record (or keeps existing data).
  *
- * @throws when only some of the competition files are present and `force` is not set
+ * @throws when only some of the competition files are present and `force` is not set, or when `recipe` is given,
+ * `force` is not, and the data present was not built with that noise recipe
  */
 export async function generateData(options: GenerateOptions = {}): Promise<GenerateResult> {
   const t0 = performance.now();
@@ -106,6 +155,14 @@ export async function generateData(options: GenerateOptions = {}): Promise<Gener
   const present = { train: await exists(paths.train), test: await exists(paths.test) };
   if (!options.force && (present.train || present.test)) {
     if (present.train && present.test) {
+      const recorded = options.recipe === undefined ? undefined : (await readSynthesisRecord(dir))?.recipe;
+      if (options.recipe !== undefined && recorded !== options.recipe) {
+        throw new Error(
+          `${dir} holds data ${
+            recorded ? `built with the noise recipe ${recorded}` : "without a synthesis record"
+          }, not ${options.recipe}; pass --force to rebuild it with the noise recipe ${options.recipe}`,
+        );
+      }
       return { written: false, files: [paths.train, paths.test], seconds: (performance.now() - t0) / 1000 };
     }
     const have = present.train ? DATA_FILES.train : DATA_FILES.test;
@@ -136,12 +193,23 @@ async function build(dir: string, options: GenerateOptions): Promise<void> {
   });
   await replaceAll(dir, async (staging) => {
     const inStaging = (name: string) => join(staging, name);
-    await writeImages(inStaging(DATA_FILES.train), noisyImages(mnist, draw.train, rng), true, () => bar.tick());
-    await writeImages(inStaging(DATA_FILES.test), noisyImages(mnist, draw.test, rng), false, () => bar.tick());
+    await writeImages(
+      inStaging(DATA_FILES.train),
+      noisyImages(mnist, draw.train, rng, settings.recipe),
+      true,
+      () => bar.tick(),
+    );
+    await writeImages(
+      inStaging(DATA_FILES.test),
+      noisyImages(mnist, draw.test, rng, settings.recipe),
+      false,
+      () => bar.tick(),
+    );
     const solution = ["Id,Category", ...Array.from(draw.test, (i, id) => `${id},${mnist.labels[i]}`)].join("\n") +
       "\n";
     await writeFileAtomic(inStaging(DATA_FILES.solution), solution);
-    return [DATA_FILES.train, DATA_FILES.test, DATA_FILES.solution];
+    await writeFileAtomic(inStaging(SYNTHESIS_RECORD), JSON.stringify(settings) + "\n");
+    return [DATA_FILES.train, DATA_FILES.test, DATA_FILES.solution, SYNTHESIS_RECORD];
   });
   bar.finish();
 }

@@ -14,7 +14,7 @@ export {
   writeCache,
 } from "./cache.ts";
 export { type Classifier, scoreClassifier } from "./classifier.ts";
-export { cleanTrainingDigits } from "./clean.ts";
+export { cleanTestDigits, cleanTrainingDigits } from "./clean.ts";
 export { DataFormatError, type MatrixSpec, type ParsedMatrix, parseMatrix } from "./csv.ts";
 export {
   classCounts,
@@ -34,7 +34,16 @@ export {
 } from "./dataset.ts";
 export { classBalance, classMeans, type DatasetSummary, describe } from "./describe.ts";
 export { Checksum, datasetFingerprint, fingerprint } from "./fingerprint.ts";
-export { generateData, type GenerateOptions, type GenerateResult } from "./generate.ts";
+export {
+  dataNoiseRecipe,
+  generateData,
+  type GenerateOptions,
+  type GenerateResult,
+  readSynthesisRecord,
+  SYNTHESIS_RECORD,
+  type SynthesisRecord,
+} from "./generate.ts";
+export { synthesizeDatasets } from "./in_memory.ts";
 export {
   checkInputFile,
   loadCsvDataset,
@@ -71,4 +80,4 @@ export {
 } from "./paths.ts";
 export { type Split, type SplitOptions, stratifiedKFold, stratifiedSplit } from "./split.ts";
 export { scoreSubmission, submissionCsv, submissionPath, writeSubmission } from "./submission.ts";
-export { type SynthesisOptions } from "./synthesis.ts";
+export { NOISE_RECIPES, type NoiseRecipe, parseNoiseRecipe, type SynthesisOptions } from "./synthesis.ts";

@@ -7,3 +7,4 @@
 export { accuracy } from "./accuracy.ts";
 export { type ConfusionMatrix, confusionMatrix, formatConfusion } from "./confusion.ts";
 export { type ClassificationReport, classificationReport, type ClassScores, type ReportOptions } from "./report.ts";
+export { type ErrorSources, splitErrors } from "./error_sources.ts";

@@ -13,6 +13,7 @@ export {
   PCA_SVM_SETTINGS,
   type PerProfile,
   PREDICTION_SETTINGS,
+  REBUILD_SETTINGS,
   SIMPLE_CNN_SETTINGS,
   SVM_RAW_SETTINGS,
   TRANSFER_SETTINGS,
@@ -49,6 +50,17 @@ export {
   vggHeadId,
 } from "./registry.ts";
 export {
+  benchmarkSplit,
+  checkedLiterature,
+  CLEAN_READER_MIN_ACCURACY,
+  curveCnn,
+  leftChance,
+  type LiteratureResult,
+  MNIST_BACK_RAND_LITERATURE,
+  otherRecipe,
+  type RecipeData,
+} from "./rebuild.ts";
+export {
   epochsToReach,
   type Extrapolation,
   REPORT_HISTORY,
@@ -62,7 +74,7 @@ export {
 export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
 export { profileNotice, type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
-export { loadRankingTest } from "./test_sets.ts";
+export { loadLabelledTest, loadRankingTest } from "./test_sets.ts";
 export {
   BEST_GEOMETRY,
   BEST_VARIANT,

@@ -190,3 +190,50 @@ export const BEYOND_SETTINGS = {
     minutes: 24,
   },
 };
+
+/** Settings of notebook 09 per profile. */
+export interface RebuildSettings {
+  /** Holdout images scored by the curves and the recipe comparison (the split's first). */
+  holdoutImages: number;
+  /** The benchmark's protocol: training and validation images (file order), and test images scored. */
+  benchmark: { trainImages: number; validationImages: number; testImages: number; C: number[]; gamma: number };
+  /** Training images of each learning-curve point; the largest is notebook 06's network, reloaded. */
+  curveImages: number[];
+  /** Epochs of every 4-conv CNN of the notebook (notebook 06's, so that its model is reloaded). */
+  cnnEpochs: number;
+  /** Training images of the 4-conv CNN trained on both noise recipes (one of `curveImages`). */
+  recipeCnnImages: number;
+  /** Training images of the raw-pixel SVM and of PCA + SVM (notebooks 03 and 02, reloaded). */
+  svmImages: number;
+  pcaImages: number;
+  pcaComponents: number;
+  /** Clean training originals the clean-digit classifier learns from, and its epochs. */
+  cleanImages: number;
+  cleanEpochs: number;
+}
+
+const rebuildSettings = (p: "smoke" | "quick" | "full"): RebuildSettings => ({
+  holdoutImages: { smoke: 500, quick: 1000, full: 3000 }[p],
+  benchmark: {
+    trainImages: { smoke: 600, quick: 3000, full: 10_000 }[p],
+    validationImages: { smoke: 200, quick: 1000, full: 2000 }[p],
+    testImages: { smoke: 1000, quick: 10_000, full: 50_000 }[p],
+    C: [0.8, 5],
+    gamma: 0.01,
+  },
+  curveImages: { smoke: [300, 600, 1500], quick: [750, 1500, 3000], full: [1500, 3000, 9000] }[p],
+  cnnEpochs: FOUR_CONV_CNN_SETTINGS[p].epochs,
+  recipeCnnImages: { smoke: 600, quick: 1500, full: 3000 }[p],
+  svmImages: SVM_TRAIN_IMAGES[p],
+  pcaImages: PCA_SVM_SETTINGS[p].trainImages,
+  pcaComponents: PCA_SVM_SETTINGS[p].nComponents,
+  cleanImages: { smoke: 1500, quick: 3000, full: 9000 }[p],
+  cleanEpochs: 1,
+});
+
+/** Notebook 09's settings; the largest curve point is notebook 06's training slice, so its network is reused. */
+export const REBUILD_SETTINGS: PerProfile<RebuildSettings> = {
+  smoke: rebuildSettings("smoke"),
+  quick: rebuildSettings("quick"),
+  full: rebuildSettings("full"),
+};

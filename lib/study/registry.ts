@@ -76,6 +76,7 @@ const NOTEBOOK = {
   fourConv: "06_alternative_cnn",
   prediction: "07_prediction",
   beyond: "08_beyond",
+  rebuild: "09_is_the_rebuild_real",
 } as const;
 
 /** The report's four trainings of a head on frozen VGG16 features (notebook 05), by the part of the id they give. */
@@ -365,6 +366,50 @@ const ENTRIES: readonly ModelEntry[] = [
     seed: 7,
     how: "best-cnn trained from the competition files alone (the noisy images, moved)",
     rescore: false, // as best-cnn
+  },
+  {
+    id: "rebuild-benchmark-svm",
+    file: NOTEBOOK.rebuild,
+    section: "9.1",
+    label: "RBF SVM (C={C}), benchmark protocol",
+    how: "an RBF SVM on the benchmark's training images, C chosen on its validation images (benchmarkSplit)",
+    rescore: false, // scored on the benchmark's test images, not the ranking's
+  },
+  {
+    id: "four-conv-cnn-benchmark",
+    file: NOTEBOOK.rebuild,
+    section: "9.1",
+    label: "4-conv CNN of notebook 06 ({images} images), benchmark test images",
+    seed: 3,
+    how: "four-conv-cnn itself (reloaded), scored on the benchmark's test images",
+    rescore: false, // the same saved model as four-conv-cnn
+  },
+  {
+    id: "four-conv-cnn-curve",
+    file: NOTEBOOK.rebuild,
+    section: "9.2",
+    label: "4-conv CNN, {images} training images (learning curve)",
+    seed: 3,
+    how: "the 4-conv CNN and the recipe on the split's first images (curveCnn; saved as four-conv-cnn-curve-<images>)",
+  },
+  {
+    id: "four-conv-cnn-other-recipe",
+    file: NOTEBOOK.rebuild,
+    section: "9.3",
+    label: "4-conv CNN ({images} images), noise recipe {recipe}",
+    seed: 3,
+    how: "the 4-conv CNN and the recipe on data synthesised with the other noise recipe " +
+      "(saved as four-conv-cnn-<recipe>-<images>)",
+    rescore: false, // trained and scored on another recipe's images
+  },
+  {
+    id: "clean-digit-reader",
+    file: NOTEBOOK.rebuild,
+    section: "9.4",
+    label: "4-conv CNN on the clean originals (clean-digit reader)",
+    seed: 3,
+    how: "the 4-conv CNN and the recipe on the clean originals of the training split (saved as clean-digit-reader)",
+    rescore: false, // reads clean digits, not the noisy test images
   },
 ];
 

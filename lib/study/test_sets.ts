@@ -23,10 +23,13 @@ import type { ProfileName } from "./profile.ts";
  * The ranking's test images under `profile`: the first `BEYOND_SETTINGS[profile].rankingTestImages` test images
  * with their labels, or null with the real competition files (no `test_solution.csv`).
  */
-export async function loadRankingTest(profile: ProfileName): Promise<LabelledDataset | null> {
+export function loadRankingTest(profile: ProfileName): Promise<LabelledDataset | null> {
+  return loadLabelledTest(BEYOND_SETTINGS[profile].rankingTestImages);
+}
+
+/** The first `images` test images (all of them when undefined) with their labels, or null without test labels. */
+export async function loadLabelledTest(images?: number): Promise<LabelledDataset | null> {
   const solution = await loadSolution();
   if (!solution) return null;
-  return asLabelled(
-    head(withLabels(await loadTest(), solution, "test images"), BEYOND_SETTINGS[profile].rankingTestImages),
-  );
+  return asLabelled(head(withLabels(await loadTest(), solution, "test images"), images));
 }

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { drawSplits, noiseSeed, noisyImage } from "../../lib/data/synthesis.ts"; // internal: this test reaches behind the face on purpose
+import { drawSplits, type NoiseRecipe, noiseSeed, noisyImage, synthesisSettings } from "../../lib/data/synthesis.ts"; // internal: this test reaches behind the face on purpose
 import { classCounts, loadMnist, PIXELS } from "noisy-digits/data";
 import { createRandom } from "noisy-digits/util";
 
@@ -64,4 +64,30 @@ Deno.test("noise: strokes are kept, the background is uniform on [0, 1]", () => 
   assert.ok(Math.abs(mean - 0.5) < 0.01, `background mean ${mean}`);
   assert.ok(Math.abs(variance - 1 / 12) < 0.005, `background variance ${variance}`);
   for (const b of bins) assert.ok(Math.abs(b / n - 0.1) < 0.01, `bin share ${b / n}`);
+});
+
+Deno.test("noise recipe replace: background pixels take the noise, every stroke pixel keeps its value", () => {
+  const rngMax = createRandom(noiseSeed(2020)), rngReplace = createRandom(noiseSeed(2020));
+  let strokes = 0, faint = 0;
+  for (let k = 0; k < 200; k++) {
+    const digit = mnist.images.subarray(k * PIXELS, (k + 1) * PIXELS);
+    const max = noisyImage(digit, rngMax);
+    const replaced = noisyImage(digit, rngReplace, new Float32Array(PIXELS), "replace");
+    for (let p = 0; p < PIXELS; p++) {
+      if (digit[p] === 0) {
+        // Same stream, one draw per pixel under both recipes: the background is the same noise.
+        assert.equal(replaced[p], max[p], `image ${k} pixel ${p}: background differs between the recipes`);
+      } else {
+        strokes++;
+        assert.equal(replaced[p], Math.fround(digit[p] / 255), `image ${k} pixel ${p}: stroke changed`);
+        if (max[p] > replaced[p]) faint++; // a faint edge pixel that max() brightened and replace keeps
+      }
+    }
+  }
+  assert.ok(faint > 0.05 * strokes, `only ${faint} of ${strokes} stroke pixels differ between the recipes`);
+});
+
+Deno.test("an unknown noise recipe is refused, naming the accepted ones", () => {
+  assert.throws(() => synthesisSettings({ recipe: "blend" as NoiseRecipe }), /one of max, replace, got "blend"/);
+  assert.equal(synthesisSettings({}).recipe, "max");
 });

@@ -382,6 +382,21 @@ Deno.test("deno task data: a bad number is a usage error", async () => {
   );
 });
 
+Deno.test("deno task data: an unknown --recipe is a usage error naming both recipes, and nothing is built", async () => {
+  const dir = await tempDir();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/data.ts", "--data-dir", dir, "--recipe", "overlay"],
+    cwd: ROOT,
+    stderr: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, err);
+  assert.match(err, /^error: --recipe: noise recipe must be one of max, replace, got "overlay"/);
+  assert.match(err, /usage: deno task data .*\[--recipe max\|replace\]/);
+  assert.doesNotMatch(err, /Uncaught|\bat file:/);
+  assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
+});
+
 Deno.test("deno task predict: a partial test file gets its own name; a solution of another length writes nothing", async () => {
   await tf.setBackend("cpu");
   const dir = await tempDir(), outputs = join(dir, "outputs"), part = join(dir, "part");

@@ -19,7 +19,15 @@ import assert from "node:assert/strict";
 import { join } from "node:path";
 import * as tf from "@tensorflow/tfjs";
 import { createRandom, shuffleInPlace } from "noisy-digits/util";
-import { type Dataset, loadCsvDataset, loadSolution, loadTest, loadTrain } from "noisy-digits/data";
+import {
+  type Dataset,
+  loadCsvDataset,
+  loadSolution,
+  loadTest,
+  loadTrain,
+  readSynthesisRecord,
+  SYNTHESIS_RECORD,
+} from "noisy-digits/data";
 import { loadNetwork, saveNetwork } from "noisy-digits/train";
 import { loadOptimizer, readModelMeta } from "../../lib/train/io.ts"; // internal: this test reaches behind the face on purpose
 import { recoverPublish } from "../../scripts/publish.ts";
@@ -131,9 +139,11 @@ Deno.test("data build: killed at 50 points, the loaders see wholly the old set o
       else sawNew++;
       assert.deepEqual(
         names(dir),
-        ["notes.txt", "test_data.csv", "test_solution.csv", "train_data.csv"],
+        [SYNTHESIS_RECORD, "notes.txt", "test_data.csv", "test_solution.csv", "train_data.csv"],
         `point ${point}`,
       );
+      // The synthesis record belongs to the same unit: it names the seed of the set the loaders see.
+      assert.equal((await readSynthesisRecord(dir))?.seed, isOld ? 1 : 2, `point ${point}: record of another set`);
       await Deno.remove(dir, { recursive: true });
     });
     assert.ok(sawOld > 0 && sawNew > 0, `kills fell before and after the commit point (${sawOld} old, ${sawNew} new)`);
