@@ -6,6 +6,7 @@
 
 export * from "./headline.ts";
 export * from "./notebooks.ts";
+export * from "./optimizer_study.ts";
 export * from "./profile.ts";
 export * from "./ranking.ts";
 export * from "./report_method.ts";
@@ -14,3 +15,4 @@ export * from "./settings.ts";
 export * from "./setup.ts";
 export * from "./test_sets.ts";
 export * from "./training.ts";
+export * from "./untrained.ts";
