@@ -4,6 +4,7 @@
  * @module
  */
 
+export * from "./choose.ts";
 export * from "./headline.ts";
 export * from "./notebooks.ts";
 export * from "./optimizer_study.ts";
