@@ -106,15 +106,15 @@ export interface EqualUpdatesArm {
 
 /** The three arms: the report's Adadelta, Adadelta at 1.0, Adam with our recipe (one-cycle to 2e-3, smoothing 0.1). */
 export const EQUAL_UPDATES_ARMS: readonly EqualUpdatesArm[] = Object.freeze([
-  { id: "adadelta-0.001", label: "Adadelta 0.001 (the report's rate)", optimizer: reportAdadelta },
+  { id: "adadelta-0.001", label: "Adadelta 0.001", optimizer: reportAdadelta },
   {
     id: "adadelta-1",
-    label: "Adadelta 1.0 (Zeiler's setting)",
+    label: "Adadelta 1.0",
     optimizer: { ...reportAdadelta, learningRate: 1 },
   },
   {
     id: "adam-recipe",
-    label: "Adam, our recipe (one-cycle to 2e-3, smoothing 0.1)",
+    label: "Adam (our recipe)",
     optimizer: { name: "adam" },
     schedule: oneCycle({ maxLr: 2e-3 }),
     labelSmoothing: 0.1,
