@@ -12,6 +12,7 @@ export * from "./profile.ts";
 export * from "./ranking.ts";
 export * from "./report_method.ts";
 export * from "./results.ts";
+export * from "./seeds.ts";
 export * from "./settings.ts";
 export * from "./setup.ts";
 export * from "./test_sets.ts";
