@@ -239,6 +239,11 @@ export function formatSeeds(s: SeedSummary): string {
   return `${(s.mean * 100).toFixed(2)} ± ${formatPercent(s.sd)} (${seeds})`;
 }
 
+/** "1 image", "60 images". */
+function imageCount(n: number): string {
+  return `${n.toLocaleString("en-US")} image${n === 1 ? "" : "s"}`;
+}
+
 function relation(outcome: Outcome, a: string, b: string): string {
   if (outcome === "within noise") return `${a} and ${b} are within noise of each other`;
   return `${a} is ${outcome} than ${b}`;
@@ -260,7 +265,7 @@ export function formatVerdict(v: VerdictFigures): string {
     const size = within ? `: ${formatPoints(v.gap)} apart` : ` by ${formatPoints(v.gap)}`;
     const images = v.images.toLocaleString("en-US");
     return `${head}${size} on ${images} images (exact McNemar ${formatPValue(v.test.pValue)}; ` +
-      `${v.test.onlyA} images only ${v.a.name} gets right, ${v.test.onlyB} only ${v.b.name})`;
+      `${imageCount(v.test.onlyA)} only ${v.a.name} gets right, ${v.test.onlyB} only ${v.b.name})`;
   }
   const head = relation(
     v.outcome,
