@@ -59,7 +59,7 @@ Deno.test("seed verdict: Welch with own seeds, the reference spread for single r
   });
   assert.equal(v.outcome, "better");
   assert.equal(v.method, "welch");
-  assert.ok(v.text.startsWith("wide (96.17 ± 0.15 % (3 seeds)) is better than 4-conv (95.13 ± 0.15 % (3 seeds))"));
+  assert.ok(v.text.startsWith("wide (96.17 ± 0.15 %, 3 seeds) is better than 4-conv (95.13 ± 0.15 %, 3 seeds)"));
 
   const noisy = verdictOfSeeds({
     a: { name: "A", accuracies: [0.962, 0.950, 0.958] },

@@ -232,11 +232,11 @@ export function formatInterval(w: WilsonInterval): string {
   })`;
 }
 
-/** Mean ± sd over seeds: "96.10 ± 0.12 % (3 seeds)", or "96.10 % (1 seed)" when the spread is unknown. */
+/** Mean ± sd over seeds: "96.10 ± 0.12 %, 3 seeds", or "96.10 %, 1 seed" when the spread is unknown. */
 export function formatSeeds(s: SeedSummary): string {
   const seeds = `${s.n} seed${s.n === 1 ? "" : "s"}`;
-  if (s.n < 2) return `${formatPercent(s.mean)} (${seeds})`;
-  return `${(s.mean * 100).toFixed(2)} ± ${formatPercent(s.sd)} (${seeds})`;
+  if (s.n < 2) return `${formatPercent(s.mean)}, ${seeds}`;
+  return `${(s.mean * 100).toFixed(2)} ± ${formatPercent(s.sd)}, ${seeds}`;
 }
 
 /** "1 image", "60 images". */
