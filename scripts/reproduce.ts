@@ -306,7 +306,7 @@ async function writeReport(inputs: ReportInputs): Promise<void> {
     "",
     `Machine: ${machine()}. Training engine: ${engine}.`,
     "",
-    "## Headline (test accuracy on the competition's test images)",
+    "## Headline (test accuracy on the test images of our rebuild)",
     "",
     table(headlineRows(results, true)).markdown,
     "",
@@ -314,7 +314,7 @@ async function writeReport(inputs: ReportInputs): Promise<void> {
     "",
     table(steps.map((s) => ({ step: s.step, "wall time": formatDuration(s.seconds), status: s.status }))).markdown,
     "",
-    "## Results (holdout: 3,000 images of the 75/25 split; test: the 50,000 test images)",
+    "## Results (holdout: 3,000 images of the 75/25 split; test: the 50,000 test images of our rebuild)",
     "",
     results.length
       ? table(results.map((r) => ({

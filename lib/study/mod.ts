@@ -5,6 +5,7 @@
  * @module
  */
 
+export { chooseOnHoldout, type HoldoutCandidate, type HoldoutChoice } from "./choose.ts";
 export { BEST_MODEL_IDS, FINAL_MODEL_ID, headline, type HeadlineRow } from "./headline.ts";
 export {
   BEYOND_SETTINGS,
@@ -18,6 +19,15 @@ export {
   SVM_RAW_SETTINGS,
   TRANSFER_SETTINGS,
 } from "./notebooks.ts";
+export {
+  EQUAL_UPDATES_ARMS,
+  type EqualUpdatesArm,
+  OPTIMIZER_STUDY_SETTINGS,
+  type OptimizerRunOptions,
+  REPORT_FIRST_STAGE,
+  trainEqualUpdatesArm,
+  trainReportFirstStage,
+} from "./optimizer_study.ts";
 export { activeProfile, type ProfileName, PROFILES } from "./profile.ts";
 export {
   holdoutSpan,
@@ -63,6 +73,7 @@ export {
 export {
   epochsToReach,
   type Extrapolation,
+  type NotEstimable,
   REPORT_HISTORY,
   REPORT_SIMPLE_CNN_STAGES,
   type ReportMethodRunOptions,
@@ -72,6 +83,7 @@ export {
   trainSimpleCnnReportMethod,
 } from "./report_method.ts";
 export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
+export { recipeSeedAccuracies, SEED_COUNTS, seedRunName, seedsFor, seedSpread, seedTable } from "./seeds.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
 export { profileNotice, type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
 export { loadLabelledTest, loadRankingTest } from "./test_sets.ts";
@@ -84,3 +96,15 @@ export {
   type SimpleCnnRunOptions,
   trainWithRecipe,
 } from "./training.ts";
+export {
+  budgetLabel,
+  type BudgetLabelOptions,
+  type Chance,
+  chanceOf,
+  type ConstantPrediction,
+  constantPrediction,
+  curveLeftChance,
+  type LeftChance,
+  majorityShare,
+  updatesOf,
+} from "./untrained.ts";

@@ -22,7 +22,7 @@
  * import type { Dataset } from "../data/dataset.ts";
  * declare const train: Dataset, holdout: Dataset;
  * const run = await trainFullBatchAdadelta("four-conv-cnn-report-method", { train, validation: holdout, epochs: 5, profile: "full" });
- * epochsToReach(run.history.valAccuracy, 0.921); // null when its curve does not rise
+ * epochsToReach(run.history.valAccuracy, 0.921, { images: holdout.count, majorityShare: 0.113 }); // refuses a flat curve
  * ```
  *
  * @module
@@ -35,6 +35,8 @@ import { copyWeights } from "../train/io.ts";
 import { helperWorkers } from "../train/parallel.ts";
 import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";
 import { type Schedule, warmupStep } from "../train/schedules.ts";
+import { wilsonInterval } from "../metrics/uncertainty.ts";
+import { type Chance, curveLeftChance } from "./untrained.ts";
 
 /**
  * Images computed at once within one of the report's large batches (their gradients are averaged): 128, the fastest of
@@ -243,34 +245,59 @@ export function trainWarmupStepAdadelta(name: string, options: ReportMethodRunOp
   });
 }
 
-/** What {@linkcode epochsToReach} reads from a curve. */
+/** What {@linkcode epochsToReach} reads from a curve that has left chance and rises by more than its noise. */
 export interface Extrapolation {
+  estimable: true;
   /** Gain per epoch of the straight line through the curve's second half. */
   perEpoch: number;
   /** Epochs beyond the curve's end for that line to reach the target (0 when the curve is already there). */
   moreEpochs: number;
 }
 
+/** Why a curve gives no estimate of when it would reach a target (a sentence fragment, starting lower-case). */
+export interface NotEstimable {
+  estimable: false;
+  reason: string;
+}
+
 /**
- * Where a rising curve (accuracy per epoch) would reach `target` if it kept the pace of its second half: a
- * least-squares line through the last `ceil(n / 2)` points (at least two). A curve already at the target needs no
- * more epochs (`moreEpochs` 0), whatever its line does; otherwise null when the curve has fewer than two points or
- * that line does not rise: then the curve says nothing about when.
+ * Where a rising curve (accuracy per epoch, each measured on `chance.images` images) would reach `target` if it
+ * kept the pace of its second half: a least-squares line through the last `ceil(n / 2)` points (at least two). A
+ * curve already at the target needs no more epochs (`moreEpochs` 0). Otherwise it refuses, with the reason, when:
+ * the curve has fewer than two points; it has not left chance (its best point is within the Wilson interval's reach
+ * of the majority-class share, `curveLeftChance`): then any "pace" is a constant answer switching digits; its
+ * second half does not rise; or what it gains over its second half is inside the noise of one accuracy on that many
+ * images (the half-width of the end point's 95 % Wilson interval).
  *
  * @example
  * ```ts
- * epochsToReach([0.1, 0.2, 0.3, 0.4], 0.9); // { perEpoch: 0.1, moreEpochs: 5 }
+ * const chance = { images: 3000, majorityShare: 0.113 };
+ * epochsToReach([0.3, 0.5, 0.7, 0.8], 0.9, chance); // { estimable: true, perEpoch: 0.1, moreEpochs: 1 }
+ * epochsToReach([0.1, 0.113, 0.112], 0.9, chance).estimable; // false: it has not left chance
  * ```
  */
-export function epochsToReach(curve: readonly number[], target: number): Extrapolation | null {
+export function epochsToReach(curve: readonly number[], target: number, chance: Chance): Extrapolation | NotEstimable {
   const points = curve.map((y, x) => ({ x, y })).filter((p) => Number.isFinite(p.y));
-  if (points.length < 2) return null;
+  if (points.length < 2) return { estimable: false, reason: "the curve has fewer than two measured epochs" };
   const end = points[points.length - 1];
   const last = points.slice(-Math.max(2, Math.ceil(points.length / 2)));
   const mx = last.reduce((s, p) => s + p.x, 0) / last.length, my = last.reduce((s, p) => s + p.y, 0) / last.length;
   const sxx = last.reduce((s, p) => s + (p.x - mx) ** 2, 0);
   const perEpoch = last.reduce((s, p) => s + (p.x - mx) * (p.y - my), 0) / sxx;
-  if (!(perEpoch > 0)) return end.y >= target ? { perEpoch, moreEpochs: 0 } : null;
+  const left = curveLeftChance(curve, chance);
+  if (!left.left) return { estimable: false, reason: left.reason };
+  if (end.y >= target) return { estimable: true, perEpoch, moreEpochs: 0 };
+  if (!(perEpoch > 0)) return { estimable: false, reason: "its second half does not rise" };
+  const gain = perEpoch * (last[last.length - 1].x - last[0].x);
+  const w = wilsonInterval(Math.round(Math.min(1, Math.max(0, end.y)) * chance.images), chance.images);
+  const noise = (w.upper - w.lower) / 2;
+  if (gain < noise) {
+    return {
+      estimable: false,
+      reason: `its second half gains ${(gain * 100).toFixed(2)} points, inside the noise of one accuracy on ` +
+        `${chance.images.toLocaleString("en-US")} images (±${(noise * 100).toFixed(2)} points)`,
+    };
+  }
   const fitted = my + perEpoch * (end.x - mx);
-  return { perEpoch, moreEpochs: end.y >= target ? 0 : Math.max(0, (target - fitted) / perEpoch) };
+  return { estimable: true, perEpoch, moreEpochs: Math.max(0, (target - fitted) / perEpoch) };
 }

@@ -23,7 +23,7 @@ export interface ResultRecord {
   model: string;
   /** Accuracy on the 3,000-image holdout. */
   holdoutAccuracy?: number;
-  /** Accuracy on the 50,000 test images (when scored). */
+  /** Accuracy on the test images of our rebuild (when scored; the real competition files have no test labels). */
   testAccuracy?: number;
   /** How many test images `testAccuracy` is over (all 50,000 unless a profile scored fewer). */
   testImages?: number;

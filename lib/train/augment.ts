@@ -89,6 +89,12 @@ export const REPORT_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
 });
 
 /**
+ * The one label of {@linkcode REPORT_AUGMENTATION} in rows, curves and titles: the report's sections 6.1.2 and 6.3.4
+ * do not show their generators' settings, so its VGG section's generator stands in, and every label says so.
+ */
+export const REPORT_AUGMENTATION_NAME = "the report's VGG-section augmentation (a stand-in)";
+
+/**
  * Settings that keep a digit a digit: small rotation and shift, mild zoom, no
  * mirror (a mirrored 2, 3, 7 or 9 is not that digit), noise brought in
  * where the frame moves, like the data's background, and nearest-pixel

@@ -22,17 +22,41 @@ Deno.test("section 7's schedule compressed to 6 epochs warms up in the first epo
   assert.deepEqual([one(199), one(2999), one(3000), one(4000)], [0.01, 0.01, 0.005, 0.001]);
 });
 
+const CHANCE = { images: 3000, majorityShare: 0.1127 };
+
 Deno.test("epochsToReach extends the line through the curve's second half, and declines a flat or falling one", () => {
-  const r = epochsToReach([0.1, 0.2, 0.3, 0.4], 0.9)!;
-  assert.ok(Math.abs(r.perEpoch - 0.1) < 1e-12 && Math.abs(r.moreEpochs - 5) < 1e-9, JSON.stringify(r));
+  const r = epochsToReach([0.2, 0.3, 0.4, 0.5], 0.9, CHANCE);
+  assert.ok(r.estimable && Math.abs(r.perEpoch - 0.1) < 1e-12 && Math.abs(r.moreEpochs - 4) < 1e-9, JSON.stringify(r));
   // Only the second half counts: a fast start does not make a slow end look fast.
-  const slow = epochsToReach([0.1, 0.5, 0.6, 0.61, 0.62, 0.63], 0.73)!;
-  assert.ok(Math.abs(slow.moreEpochs - 10) < 1e-6, JSON.stringify(slow));
-  assert.equal(epochsToReach([0.1, 0.1, 0.1], 0.9), null);
-  assert.equal(epochsToReach([0.3, 0.2, 0.1], 0.9), null);
-  assert.equal(epochsToReach([0.5], 0.9), null);
-  assert.deepEqual(epochsToReach([0.95, 0.94], 0.9)?.moreEpochs, 0, "already there");
-  assert.equal(epochsToReach([NaN, NaN], 0.9), null);
+  const slow = epochsToReach([0.1, 0.5, 0.6, 0.62, 0.64, 0.66], 0.86, CHANCE);
+  assert.ok(slow.estimable && Math.abs(slow.moreEpochs - 10) < 1e-6, JSON.stringify(slow));
+  const refused = (curve: number[]) => {
+    const e = epochsToReach(curve, 0.9, CHANCE);
+    assert.ok(!e.estimable, `${curve} should give no estimate: ${JSON.stringify(e)}`);
+    return e.reason;
+  };
+  assert.match(refused([0.3, 0.2, 0.1]), /does not rise/);
+  assert.match(refused([0.5]), /fewer than two/);
+  assert.match(refused([NaN, NaN]), /fewer than two/);
+  const there = epochsToReach([0.95, 0.94], 0.9, CHANCE);
+  assert.ok(there.estimable && there.moreEpochs === 0, "already there");
+});
+
+Deno.test("epochsToReach refuses a curve that has not left chance, however steep its end", () => {
+  // The published run's 6.3.1 row: the constant answer switching from one digit to another looks like a pace.
+  const flat = epochsToReach([0.0987, 0.1003, 0.1127], 0.921, CHANCE);
+  assert.ok(!flat.estimable);
+  assert.match(flat.reason, /11\.27 % on 3,000 images .* not above the 11\.27 % .*has not left chance/);
+  // just above chance on 3,000 images is still chance: the interval of 12.3 % reaches down to 11.2 %
+  assert.ok(!epochsToReach([0.1, 0.11, 0.123], 0.921, CHANCE).estimable);
+  // the same curve measured on 50,000 images has left chance, and rises by more than its noise
+  assert.ok(epochsToReach([0.1, 0.11, 0.123], 0.921, { images: 50000, majorityShare: 0.1127 }).estimable);
+});
+
+Deno.test("epochsToReach refuses a gain inside the noise of one accuracy", () => {
+  const small = epochsToReach([0.8, 0.801, 0.802, 0.803], 0.9, CHANCE); // 0.1 point over its second half
+  assert.ok(!small.estimable);
+  assert.match(small.reason, /gains 0\.10 points, inside the noise of one accuracy on 3,000 images \(±1\.4\d points\)/);
 });
 
 function history(epochs: number, validation: boolean): History {
