@@ -41,6 +41,8 @@ export {
 export {
   entries,
   entry,
+  equalUpdatesId,
+  isExtraSeed,
   labelOf,
   model,
   type ModelEntry,
@@ -55,6 +57,7 @@ export {
   type Run,
   type RunFacts,
   type Scores,
+  seedsOf,
   type TrainContext,
   VGG_HEAD_TRAININGS,
   vggHeadId,

@@ -17,7 +17,7 @@ import { openSavedPipeline } from "../svm/pipeline.ts";
 import { openSavedNetwork } from "../train/classifier.ts";
 import { helperWorkers } from "../train/parallel.ts";
 import { exists } from "../util/fs.ts";
-import { recordId } from "./registry.ts";
+import { isExtraSeed, recordId } from "./registry.ts";
 import type { ResultRecord } from "./results.ts";
 import { type Table, table } from "../display/table.ts";
 
@@ -45,11 +45,13 @@ export async function predictSaved(savedAs: string, test: Dataset): Promise<Arra
 }
 
 /**
- * One record per model: the last one, in the order given. A model is its registry id (`recordId`); a row the
- * registry does not know is its section and label.
+ * One record per model: the last one, in the order given, of its entry's own seed (the rows of its other seeds are
+ * left out: `isExtraSeed`). A model is its registry id (`recordId`); a row the registry does not know is its section
+ * and label.
  */
 export function latestRecords<T extends ResultRecord>(records: readonly T[]): T[] {
-  return [...new Map(records.map((r) => [recordId(r) ?? `${r.section}\u0000${r.model}`, r])).values()];
+  const own = records.filter((r) => !isExtraSeed(r));
+  return [...new Map(own.map((r) => [recordId(r) ?? `${r.section}\u0000${r.model}`, r])).values()];
 }
 
 /**

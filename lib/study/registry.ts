@@ -24,11 +24,18 @@ import type { Dataset } from "../data/dataset.ts";
 import { countParams, fourConvCnn } from "../networks/cnn.ts";
 import { denseNet } from "../networks/dense.ts";
 import type { SvmPipeline } from "../svm/pipeline.ts";
-import { asFitTransform, createAugmenter, REPORT_AUGMENTATION } from "../train/augment.ts";
+import { asFitTransform, createAugmenter, REPORT_AUGMENTATION, REPORT_AUGMENTATION_NAME } from "../train/augment.ts";
 import type { TrainedModel } from "../train/reuse.ts";
-import { activeProfile } from "./profile.ts";
+import {
+  EQUAL_UPDATES_ARMS,
+  type EqualUpdatesArm,
+  trainEqualUpdatesArm,
+  trainReportFirstStage,
+} from "./optimizer_study.ts";
+import { activeProfile, type ProfileName } from "./profile.ts";
 import { trainFullBatchAdadelta, trainWarmupStepAdadelta } from "./report_method.ts";
 import { recordResults, type ResultRecord } from "./results.ts";
+import { seedRunName, seedsFor } from "./seeds.ts";
 import { POWERS_VARIANT, powersCnn, trainSimpleCnn, trainWithRecipe } from "./training.ts";
 
 /** The data and budget a network of the registry is trained on (a notebook's setup gives them). */
@@ -38,6 +45,11 @@ export interface TrainContext {
   validation?: Dataset;
   epochs: number;
   profile: string;
+  /**
+   * Another seed than the entry's, for a model trained over seeds (`seedsFor`): honoured by the entries trained with
+   * the study's recipe, and saved as `<id>-seed<seed>` (`seedRunName`); the entry's own seed keeps the id as its name.
+   */
+  seed?: number;
 }
 
 /** One model of the study. */
@@ -94,9 +106,23 @@ export function vggHeadId(training: (typeof VGG_HEAD_TRAININGS)[number]["slug"],
   return `vgg16-head-${training}-${input}`;
 }
 
+/** The id of the equal-updates run of `arm` on the simple CNN (notebook 04): its saved name. */
+export function equalUpdatesId(arm: Pick<EqualUpdatesArm, "id">): string {
+  return `simple-cnn-equal-updates-${arm.id}`;
+}
+
+/** A network trained with the study's recipe, with the entry's seed or the context's (saved under `seedRunName`). */
 const recipe =
-  (id: string, seed: number, more: { variant?: string; build?: () => tf.LayersModel } = {}) => (c: TrainContext) =>
-    trainWithRecipe(id, { ...c, seed, ...more });
+  (id: string, seed: number, more: { variant?: string; build?: (seed: number) => tf.LayersModel } = {}) =>
+  (c: TrainContext) => {
+    const s = c.seed ?? seed, build = more.build;
+    return trainWithRecipe(seedRunName(id, s, seed), {
+      ...c,
+      seed: s,
+      variant: more.variant,
+      ...(build ? { build: () => build(s) } : {}),
+    });
+  };
 
 const ENTRIES: readonly ModelEntry[] = [
   {
@@ -146,18 +172,37 @@ const ENTRIES: readonly ModelEntry[] = [
     id: "simple-cnn-report",
     file: NOTEBOOK.simpleCnn,
     section: "6.1",
-    label: "Simple CNN, the report's Adadelta stages, our recipe's budget",
+    // {budget}: its updates against the report's, and whether it learned (`budgetLabel`).
+    label: "Simple CNN, the report's Adadelta stages: {budget}",
     reportAccuracy: 0.87,
     seed: 11,
     how: "the simple CNN with the report's two Adadelta stages (trainSimpleCnnReportMethod); saved as its stage 2",
   },
   {
+    id: "simple-cnn-report-first-stage",
+    file: NOTEBOOK.simpleCnn,
+    section: "6.1",
+    label: "Simple CNN, the report's first stage (Adadelta 0.001, batch 128): {budget}",
+    seed: 11,
+    how: "the simple CNN with the report's first stage, 100 epochs under full (trainReportFirstStage)",
+    train: (c) => trainReportFirstStage("simple-cnn-report-first-stage", { ...c, seed: 11 }),
+  },
+  ...EQUAL_UPDATES_ARMS.map((arm): ModelEntry => ({
+    id: equalUpdatesId(arm),
+    file: NOTEBOOK.simpleCnn,
+    section: "6.1",
+    label: `Simple CNN, equal updates: ${arm.label}`,
+    seed: 11,
+    how: `the simple CNN in batches of 128 with ${arm.label}, as many updates as the other arms (trainEqualUpdatesArm)`,
+    train: (c) => trainEqualUpdatesArm(arm, "simple-cnn-equal-updates", { ...c, seed: 11 }),
+  })),
+  {
     id: "simple-cnn-augmented",
     file: NOTEBOOK.simpleCnn,
     section: "6.1.2",
-    label: "Simple CNN + report's augmentation",
+    label: `Simple CNN + ${REPORT_AUGMENTATION_NAME}`,
     seed: 11,
-    how: "the simple CNN and its recipe on the report's augmentation (trainSimpleCnn with augment)",
+    how: "the simple CNN and its recipe on the stand-in for the report's augmentation (trainSimpleCnn with augment)",
     train: (c) => trainSimpleCnn("simple-cnn-augmented", { ...c, augment: true }),
   },
   ...VGG_HEAD_TRAININGS.flatMap((t) =>
@@ -238,9 +283,9 @@ const ENTRIES: readonly ModelEntry[] = [
     id: "four-conv-cnn-report-aug-recipe",
     file: NOTEBOOK.fourConv,
     section: "6.3.4",
-    label: "4-conv CNN, Adam one-cycle, augmentation: the report's",
+    label: `4-conv CNN, Adam one-cycle, augmentation: ${REPORT_AUGMENTATION_NAME}`,
     seed: 3,
-    how: "the 4-conv CNN and the recipe on the report's augmentation",
+    how: "the 4-conv CNN and the recipe on the stand-in for the report's augmentation",
     train: (c) =>
       trainWithRecipe("four-conv-cnn-report-aug-recipe", {
         ...c,
@@ -294,7 +339,7 @@ const ENTRIES: readonly ModelEntry[] = [
     how: "the 4-conv CNN with a dense layer of 200 and the recipe",
     train: recipe("four-conv-cnn-dense200", 3, {
       variant: "dense200",
-      build: () => fourConvCnn({ seed: 3, batchNormMomentum: 0.9, denseUnits: 200 }),
+      build: (seed) => fourConvCnn({ seed, batchNormMomentum: 0.9, denseUnits: 200 }),
     }),
   },
   {
@@ -343,7 +388,7 @@ const ENTRIES: readonly ModelEntry[] = [
     label: "4-conv CNN reading pixels and pixels^16 (ours)",
     seed: 3,
     how: "the 4-conv CNN reading the pixels and their 16th power, and the recipe (powersCnn)",
-    train: recipe("four-conv-cnn-powers", 3, { variant: POWERS_VARIANT, build: () => powersCnn(3) }),
+    train: recipe("four-conv-cnn-powers", 3, { variant: POWERS_VARIANT, build: powersCnn }),
   },
   {
     id: "best-cnn",
@@ -366,6 +411,15 @@ const ENTRIES: readonly ModelEntry[] = [
     seed: 7,
     how: "best-cnn trained from the competition files alone (the noisy images, moved)",
     rescore: false, // as best-cnn
+  },
+  {
+    id: "best-cnn-competition-files-ensemble",
+    file: NOTEBOOK.beyond,
+    section: "8.6",
+    label: "Best, competition files only, the average of {seeds} seeds: three-block CNN on pixel powers, " +
+      "{epochs} epochs{shifts}, {augmentation} augmentation",
+    how: "the mean of the probabilities of best-cnn-competition-files over its seeds (seedsOf)",
+    rescore: false, // an average of saved models, not one saved model
   },
   {
     id: "rebuild-benchmark-svm",
@@ -446,9 +500,18 @@ export function recordId(record: Pick<ResultRecord, "id" | "model">): string | u
   return record.id ?? LEGACY_LABELS.get(record.model);
 }
 
-/** The latest record of `id` among `records` (undefined when there is none). */
+/**
+ * Whether a ledger row is another seed's run of its model (`record(id, run, scores, { seed })`, for a table over
+ * seeds) rather than the model's own run: the model's figure in the ranking and the headline is its entry's seed.
+ */
+export function isExtraSeed(record: Pick<ResultRecord, "id" | "model" | "seed">): boolean {
+  const id = recordId(record), own = id === undefined ? undefined : BY_ID.get(id)?.seed;
+  return record.seed !== undefined && own !== undefined && record.seed !== own;
+}
+
+/** The latest record of `id` among `records`, its entry's own seed (undefined when there is none). */
 export function recordOf<T extends ResultRecord>(records: readonly T[], id: string): T | undefined {
-  return records.filter((r) => recordId(r) === id).at(-1);
+  return records.filter((r) => recordId(r) === id && !isExtraSeed(r)).at(-1);
 }
 
 /**
@@ -459,6 +522,18 @@ export async function model(id: string, context: TrainContext): Promise<TrainedM
   const e = entry(id);
   if (!e.train) throw new Error(`"${id}" is not trained by the registry alone: ${e.how}`);
   return await e.train(context);
+}
+
+/**
+ * The seeds `profile` trains of `id` (`seedsFor`), from its entry's own seed: run each with `model(id, { …, seed })`
+ * and record the others with `record(id, run, scores, { seed })`. Throws for a model without a seed of its own.
+ */
+export function seedsOf(id: string, profile: ProfileName): number[] {
+  const seed = entry(id).seed;
+  if (seed === undefined) {
+    throw new Error(`"${id}" has no seed of its own in the registry: it is not trained over seeds`);
+  }
+  return seedsFor(profile, seed);
 }
 
 /** What a run that is neither a trained network nor an SVM pipeline tells the ledger. */
@@ -549,6 +624,8 @@ const LEGACY_LABELS: ReadonlyMap<string, string> = new Map([
   ].map(([id, how]) =>
     [`VGG16 base (random weights, frozen, resize) + head, ${how}, scored on raw pixels`, id] as const
   ),
+  ["Simple CNN, the report's Adadelta stages, our recipe's budget", "simple-cnn-report"],
+  ["Simple CNN + report's augmentation", "simple-cnn-augmented"],
   ["Alternative CNN: frozen convolutions, new head on noisy digits", "clean-frozen-head"],
   ["Alternative CNN: fine-tuned end to end", "clean-finetuned"],
   ["Alternative CNN: same CNN from scratch on noisy digits, same epochs in total", "noisy-scratch-same-epochs"],

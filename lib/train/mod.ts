@@ -12,8 +12,8 @@ export {
   type AugmentOptions,
   createAugmenter,
   DIGIT_AUGMENTATION,
-  type ImageAugmenter,
   REPORT_AUGMENTATION,
+  REPORT_AUGMENTATION_NAME,
 } from "./augment.ts";
 export {
   emptyHistory,
@@ -38,9 +38,16 @@ export {
 export { copyWeights, loadNetwork, modelExists, saveNetwork } from "./io.ts";
 export type { OptimizerSpec } from "./optimizers.ts";
 export { helperWorkers } from "./parallel.ts";
-export { argMaxRows, evaluate, type Evaluation, predictLabels, type PredictOptions, predictProba } from "./predict.ts";
+export {
+  argMaxRows,
+  averageProbabilities,
+  evaluate,
+  type Evaluation,
+  predictLabels,
+  type PredictOptions,
+  predictProba,
+} from "./predict.ts";
 export { type TrainedModel, trainOrLoad } from "./reuse.ts";
 export { cosine, oneCycle, type Schedule, warmupStep } from "./schedules.ts";
-export type { LossName } from "./step.ts";
 export type { BatchTransform } from "./transform.ts";
 export { SHIFT_VIEWS } from "./tta.ts";
