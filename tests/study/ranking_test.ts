@@ -57,6 +57,15 @@ Deno.test("ranking: one record per model id, the last one; a row without id coun
   assert.deepEqual(latestRecords(rows).map((r) => r.holdoutAccuracy), [0.91, 0.8, 0.5]);
 });
 
+Deno.test("ranking: another seed's row of a model stays out; the model's own seed is its figure", () => {
+  const rows = [
+    { id: "four-conv-cnn", section: "6.3", model: "4-conv CNN", holdoutAccuracy: 0.95, seed: 3 },
+    { id: "four-conv-cnn", section: "6.3", model: "4-conv CNN", holdoutAccuracy: 0.5, seed: 4 },
+    { id: "four-conv-cnn-features-svm", section: "8.3", model: "svm", holdoutAccuracy: 0.9 },
+  ];
+  assert.deepEqual(latestRecords(rows).map((r) => r.holdoutAccuracy), [0.95, 0.9]);
+});
+
 Deno.test("ranking: the holdout span of a group of ids, and the widest holdout-test gap", () => {
   const rows = [
     { id: "svm_rbf_raw", section: "5.1", model: "rbf", holdoutAccuracy: 0.83, testAccuracy: 0.82 },

@@ -9,7 +9,10 @@ import {
   BEST_MODEL_IDS,
   entries,
   entry,
+  EQUAL_UPDATES_ARMS,
+  equalUpdatesId,
   FINAL_MODEL_ID,
+  isExtraSeed,
   labelOf,
   model,
   readAllResults,
@@ -21,6 +24,7 @@ import {
   reportPcaSvmSpec,
   reportSvmSpec,
   resultRow,
+  seedsOf,
 } from "noisy-digits/study";
 
 /** Runs `fn` with the ledger in a fresh folder and the smoke profile active. */
@@ -86,6 +90,42 @@ Deno.test("registry: records are found by id, not by label", () => {
   assert.equal(recordOf(rows, "simple-cnn"), undefined);
 });
 
+Deno.test("registry: another seed's record is told apart, and recordOf gives the entry's own seed", () => {
+  const rows = [
+    { id: "final-cnn", section: "7", model: "final", testAccuracy: 0.95, seed: 7 },
+    { id: "final-cnn", section: "7", model: "final", testAccuracy: 0.9, seed: 8 },
+  ];
+  assert.deepEqual(rows.map(isExtraSeed), [false, true]);
+  assert.equal(recordOf(rows, "final-cnn")?.testAccuracy, 0.95);
+  assert.equal(isExtraSeed({ id: "four-conv-cnn-features-svm", model: "svm", seed: 1 }), false, "no seed of its own");
+  assert.equal(isExtraSeed({ model: "Alternative CNN (4 conv), Adam one-cycle", seed: 4 }), true, "by its old label");
+});
+
+Deno.test("registry: the seeds of a model start from its entry's seed; a model without one is refused", () => {
+  assert.deepEqual(seedsOf("four-conv-cnn", "full"), [3, 4, 5]);
+  assert.deepEqual(seedsOf(FINAL_MODEL_ID, "smoke"), [7, 8]);
+  assert.deepEqual(seedsOf(BEST_MODEL_IDS.competition, "full"), [7, 8, 9]);
+  assert.throws(() => seedsOf("four-conv-cnn-features-svm", "full"), /has no seed of its own/);
+});
+
+Deno.test("registry: the report's budget-labelled rows, the equal-updates arms and the ensemble have ids", () => {
+  assert.equal(
+    labelOf("simple-cnn-report", { budget: "6 of ~7,100 updates: untrained, at chance" }),
+    "Simple CNN, the report's Adadelta stages: 6 of ~7,100 updates: untrained, at chance",
+  );
+  assert.throws(() => labelOf("simple-cnn-report-first-stage"), /needs the detail "budget"/);
+  const arms = EQUAL_UPDATES_ARMS.map((arm) => entry(equalUpdatesId(arm)));
+  assert.deepEqual(arms.map((e) => e.label), EQUAL_UPDATES_ARMS.map((a) => `Simple CNN, equal updates: ${a.label}`));
+  assert.ok(arms.every((e) => e.train && e.section === "6.1"), "every arm is trained by the registry");
+  assert.match(labelOf("simple-cnn-augmented"), /a stand-in/);
+  assert.match(labelOf("four-conv-cnn-report-aug-recipe"), /a stand-in/);
+  const ensemble = resultRow("best-cnn-competition-files-ensemble", { savedAs: "smoke/x" }, { holdoutAccuracy: 0.9 }, {
+    detail: { seeds: 3, epochs: 14, shifts: "", augmentation: "noisy-image" },
+  });
+  assert.equal(ensemble.savedAs, undefined, "an average of saved models is not rescored as one");
+  assert.match(ensemble.model, /the average of 3 seeds/);
+});
+
 Deno.test("registry: record derives seconds, parameters, saved name, seed and profile from the run", async () => {
   await initBackend();
   const net = fourConvCnn({ seed: 1 });
@@ -139,6 +179,22 @@ Deno.test("registry: an SVM pipeline's saved file, and a model whose figure is i
     assert.equal(row.reportAccuracy, 0.75);
     const final = resultRow(FINAL_MODEL_ID, { seconds: 3, savedAs: "smoke/final-cnn" }, { testAccuracy: 0.9 });
     assert.equal(final.savedAs, undefined, "the final model's test figure is its submission's");
+  });
+});
+
+Deno.test("registry: model() with another seed trains it under <id>-seed<n>, the entry's seed under the id", async () => {
+  await initBackend();
+  const pixels = new Float32Array(16 * 784).map((_, i) => ((i * 7919) % 255) / 255);
+  const train = createDataset(pixels, { name: "tiny", labels: Uint8Array.from({ length: 16 }, (_, i) => i % 10) });
+  await withOutputs(async () => {
+    const context = { train, epochs: 1, profile: "smoke" };
+    const own = await model("four-conv-cnn", { ...context, seed: 3 });
+    const other = await model("four-conv-cnn", { ...context, seed: 4 });
+    assert.deepEqual([own.name, other.name], ["smoke/four-conv-cnn", "smoke/four-conv-cnn-seed4"]);
+    const [a, b] = [own, other].map((r) => r.model.getWeights()[0].dataSync()[0]);
+    assert.notEqual(a, b, "another seed, other initial weights");
+    own.model.dispose();
+    other.model.dispose();
   });
 });
 
