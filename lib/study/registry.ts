@@ -273,7 +273,8 @@ const ENTRIES: readonly ModelEntry[] = [
     id: "four-conv-cnn-report-method",
     file: NOTEBOOK.fourConv,
     section: "6.3.1",
-    label: "4-conv CNN, the report's Adadelta (0.01 then 0.001, whole-set batches), our budget",
+    // {budget}: its updates against the report's, and whether it learned (`budgetLabel`).
+    label: "4-conv CNN, the report's Adadelta (0.01 then 0.001, whole-set batches): {budget}",
     reportAccuracy: 0.921,
     seed: 3,
     how: "the 4-conv CNN with the report's full-batch Adadelta on the recipe's budget (trainFullBatchAdadelta)",
@@ -324,7 +325,7 @@ const ENTRIES: readonly ModelEntry[] = [
     id: "final-cnn-report-method",
     file: NOTEBOOK.prediction,
     section: "7",
-    label: "4-conv CNN, all 12,000 images, the report's Adadelta (batch 4,096, warm-up/step), our budget",
+    label: "4-conv CNN, all 12,000 images, the report's Adadelta (batch 4,096, warm-up/step): {budget}",
     reportAccuracy: 0.95,
     seed: 7,
     how: "the 4-conv CNN with the report's section 7 Adadelta on every labelled image (trainWarmupStepAdadelta)",
