@@ -111,10 +111,12 @@ export function equalUpdatesId(arm: Pick<EqualUpdatesArm, "id">): string {
   return `simple-cnn-equal-updates-${arm.id}`;
 }
 
+/** The trainers that honour `TrainContext.seed` (those of {@linkcode recipe}). */
+const SEEDED = new WeakSet<NonNullable<ModelEntry["train"]>>();
+
 /** A network trained with the study's recipe, with the entry's seed or the context's (saved under `seedRunName`). */
-const recipe =
-  (id: string, seed: number, more: { variant?: string; build?: (seed: number) => tf.LayersModel } = {}) =>
-  (c: TrainContext) => {
+function recipe(id: string, seed: number, more: { variant?: string; build?: (seed: number) => tf.LayersModel } = {}) {
+  const train = (c: TrainContext) => {
     const s = c.seed ?? seed, build = more.build;
     return trainWithRecipe(seedRunName(id, s, seed), {
       ...c,
@@ -123,6 +125,9 @@ const recipe =
       ...(build ? { build: () => build(s) } : {}),
     });
   };
+  SEEDED.add(train);
+  return train;
+}
 
 const ENTRIES: readonly ModelEntry[] = [
   {
@@ -522,6 +527,9 @@ export function recordOf<T extends ResultRecord>(records: readonly T[], id: stri
 export async function model(id: string, context: TrainContext): Promise<TrainedModel> {
   const e = entry(id);
   if (!e.train) throw new Error(`"${id}" is not trained by the registry alone: ${e.how}`);
+  if (context.seed !== undefined && context.seed !== e.seed && !SEEDED.has(e.train)) {
+    throw new Error(`"${id}" is trained with its own seed only (${e.seed ?? "none"}), not seed ${context.seed}`);
+  }
   return await e.train(context);
 }
 

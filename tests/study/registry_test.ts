@@ -205,4 +205,8 @@ Deno.test("registry: model() trains only what the registry can train alone", asy
     /"best-cnn" is not trained by the registry alone/,
   );
   await assert.rejects(() => model("nope", { train, epochs: 1, profile: "smoke" }), /no model "nope"/);
+  await assert.rejects(
+    () => model("simple-cnn", { train, epochs: 1, profile: "smoke", seed: 12 }),
+    /"simple-cnn" is trained with its own seed only \(11\), not seed 12/,
+  );
 });
