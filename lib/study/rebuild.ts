@@ -6,7 +6,7 @@
  * @module
  */
 
-import { type Dataset, head, subset, withLabels } from "../data/dataset.ts";
+import { asLabelled, type Dataset, head, type LabelledDataset, subset, withLabels } from "../data/dataset.ts";
 import { cleanTrainingDigits } from "../data/clean.ts";
 import { readSynthesisRecord } from "../data/generate.ts";
 import { synthesizeDatasets } from "../data/in_memory.ts";
@@ -69,15 +69,18 @@ export function checkedLiterature(): LiteratureResult[] {
 }
 
 /** The benchmark's protocol on the labelled file: the first `trainImages` to train, the next `validationImages`. */
-export function benchmarkSplit(labelled: Dataset, settings: RebuildSettings): { train: Dataset; validation: Dataset } {
+export function benchmarkSplit(
+  labelled: Dataset,
+  settings: RebuildSettings,
+): { train: LabelledDataset; validation: LabelledDataset } {
   const { trainImages, validationImages } = settings.benchmark;
   if (trainImages + validationImages > labelled.count) {
     throw new RangeError(`benchmark protocol: ${trainImages} + ${validationImages} images, ${labelled.count} labelled`);
   }
   const idx = (from: number, n: number) => Array.from({ length: n }, (_, i) => from + i);
   return {
-    train: subset(labelled, idx(0, trainImages), `benchmark training images (${trainImages})`),
-    validation: subset(labelled, idx(trainImages, validationImages), `benchmark validation images`),
+    train: asLabelled(subset(labelled, idx(0, trainImages), `benchmark training images (${trainImages})`)),
+    validation: asLabelled(subset(labelled, idx(trainImages, validationImages), `benchmark validation images`)),
   };
 }
 
