@@ -210,6 +210,8 @@ export interface RebuildSettings {
   /** Clean training originals the clean-digit classifier learns from, and its epochs. */
   cleanImages: number;
   cleanEpochs: number;
+  /** Minutes a Run All takes under this profile (see the top of this file). */
+  minutes: number;
 }
 
 const rebuildSettings = (p: "smoke" | "quick" | "full"): RebuildSettings => ({
@@ -228,7 +230,8 @@ const rebuildSettings = (p: "smoke" | "quick" | "full"): RebuildSettings => ({
   pcaImages: PCA_SVM_SETTINGS[p].trainImages,
   pcaComponents: PCA_SVM_SETTINGS[p].nComponents,
   cleanImages: { smoke: 1500, quick: 3000, full: 9000 }[p],
-  cleanEpochs: 1,
+  cleanEpochs: { smoke: 1, quick: 2, full: 4 }[p],
+  minutes: { smoke: 1, quick: 3, full: 14 }[p],
 });
 
 /** Notebook 09's settings; the largest curve point is notebook 06's training slice, so its network is reused. */
