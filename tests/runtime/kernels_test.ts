@@ -141,6 +141,29 @@ Deno.test("the Tile-free batch-norm gradient equals the stock one", async () => 
   t.dispose([x, dy, mean, variance, offset, scale]);
 });
 
+Deno.test("the Sum and Mean gradients without a JavaScript array of ones equal the stock ones", async () => {
+  const { installFastConvGradients } = await import("../../lib/runtime/kernels/register.ts"); // internal: this test reaches behind the face on purpose
+  const t = await initBackend({ backend: "cpu" });
+  const rnd = createRandom(12);
+  const fill = (shape: number[]) =>
+    t.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rnd.next() * 2 - 0.5), shape);
+  const x = fill([3, 4, 5, 6]), w1 = fill([6]), w2 = fill([3, 1, 5, 1]), w3 = t.scalar(0.7);
+  // Per-channel moments (BatchNormalization's), other axes with keepDims, and a full reduction.
+  const f = (xx: tf.Tensor) =>
+    t.addN([
+      t.sum(t.mul(t.mean(t.square(xx), [0, 1, 2]), w1)),
+      t.sum(t.mul(t.sum(xx, [1, 3], true), w2)),
+      t.mul(t.mean(t.sin(xx)), w3),
+    ]) as tf.Scalar;
+  const run = () => Float32Array.from(t.grad(f)(x).dataSync());
+  installFastConvGradients(false);
+  const ref = run();
+  installFastConvGradients(true);
+  const got = run();
+  close(got, ref, "reduction gradients");
+  t.dispose([x, w1, w2, w3]);
+});
+
 Deno.test("per-channel Sum and Mean on wasm (matrix products) match the cpu backend; other axes still work", async () => {
   const rnd = createRandom(21);
   const shape = [5, 9, 7, 6]; // 315 rows: above the size where the product takes over

@@ -3,7 +3,8 @@
  * `Conv2DBackpropFilter` (missing from stock wasm) and `Conv2DBackpropInput`
  * (slow in stock wasm) re-expressed through XNNPACK's forward `Conv2D`, plus a
  * `Conv2D` gradient that also handles dilations (stock tfjs refuses them),
- * a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`),
+ * a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`), `Sum` and `Mean` gradients without a
+ * JavaScript array of ones (see `reduce_grad.ts`),
  * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`) and a
  * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`).
  *
@@ -13,6 +14,7 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./wasm_backend.ts";
 import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
+import { reductionGradient } from "./reduce_grad.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
@@ -20,6 +22,8 @@ import { maxPoolGradKernel } from "./maxpool_grad.ts";
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
 let stockBatchNorm: tf.GradConfig | undefined;
+/** Stock gradients of the reductions that {@linkcode reductionGradient} replaces. */
+const stockReductionGradients = new Map<string, tf.GradConfig>();
 /** Stock wasm kernels that {@linkcode WASM_REPLACEMENTS} wrap (they call them for the cases they do not speed up). */
 const stockWasm = new Map<string, tf.KernelConfig>();
 
@@ -132,6 +136,14 @@ export function installFastConvGradients(enabled = true): void {
     stockBatchNorm ??= tf.getGradient("FusedBatchNorm");
     if (stockBatchNorm) tf.unregisterGradient("FusedBatchNorm");
     tf.registerGradient(fusedBatchNormGradient);
+    for (const name of ["Sum", "Mean"] as const) {
+      const stock = stockReductionGradients.get(name) ?? tf.getGradient(name);
+      if (stock) {
+        stockReductionGradients.set(name, stock);
+        tf.unregisterGradient(name);
+      }
+      tf.registerGradient(reductionGradient(name));
+    }
     for (const [name, replace] of Object.entries(WASM_REPLACEMENTS)) {
       const stock = stockWasm.get(name) ?? tf.getKernel(name, "wasm");
       if (!stock) continue;
@@ -147,6 +159,10 @@ export function installFastConvGradients(enabled = true): void {
     if (stockGradient) tf.registerGradient(stockGradient);
     tf.unregisterGradient("FusedBatchNorm");
     if (stockBatchNorm) tf.registerGradient(stockBatchNorm);
+    for (const [name, stock] of stockReductionGradients) {
+      tf.unregisterGradient(name);
+      tf.registerGradient(stock);
+    }
     for (const [name, stock] of stockWasm) {
       tf.unregisterKernel(name, "wasm");
       tf.registerKernel(stock);
