@@ -449,3 +449,46 @@ function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {
     },
   };
 }
+
+/** A cached ReLU gradient over `n` values: `run([y, dy, dx])` sets `dx = y > 0 ? dy : 0`. */
+export interface ReluGradPrimitive {
+  readonly impl: string;
+  run(data: Ptr[]): void;
+}
+
+const reluCache = new WeakMap<Dnnl, Map<string, ReluGradPrimitive>>();
+
+/**
+ * The gradient of a ReLU from its output, as oneDNN's eltwise backward: ReLU's derivative at its input is 1
+ * exactly where its output is positive, so the output stands in for the input. Values are taken as one flat
+ * vector (the operation is elementwise, any layout).
+ */
+export function reluGradPrimitive(lib: NativeLibraries, n: number): ReluGradPrimitive {
+  return cached(reluCache, lib.dnnl, String(n), (ctx) => createReluGrad(ctx, n));
+}
+
+function createReluGrad(ctx: Context, n: number): ReluGradPrimitive {
+  const d = ctx.dnnl, md = vectorMd(d, n);
+  const fwdOp = new Uint8Array(OP_BYTES), bwdOp = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_eltwise_forward_desc_init(fwdOp, DNNL.forwardTraining, DNNL.eltwiseRelu, md, 0, 0),
+    "dnnl_eltwise_forward_desc_init",
+  );
+  check(d.dnnl_eltwise_backward_desc_init(bwdOp, DNNL.eltwiseRelu, md, md, 0, 0), "dnnl_eltwise_backward_desc_init");
+  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "relu forward");
+  const bwdPd = primitiveDesc(ctx, bwdOp, null, fwdPd, "relu backward");
+  const mems = [memory(ctx, md), memory(ctx, md), memory(ctx, md)];
+  const bwd = new Executable(ctx, primitive(ctx, bwdPd, "relu backward"), mems, [
+    DNNL.argSrc,
+    DNNL.argDiffDst,
+    DNNL.argDiffSrc,
+  ]);
+  const what = `relu gradient of ${n} values`;
+  return {
+    impl: implName(ctx, bwdPd),
+    run(data) {
+      bwd.run(data, what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}

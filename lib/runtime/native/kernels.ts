@@ -239,7 +239,46 @@ const channelReduce = (mean: boolean): Native => (lib, previous) => (args) => {
   return out;
 };
 
+/**
+ * Concatenation of float32 tensors, copied on the heap block by block: the stock wasm kernel copies a last-axis
+ * concatenation of one-channel images value by value through a generic path (13 ms for the pixel powers of a
+ * batch of 64, against well under one here).
+ */
+const concat: Native = (_lib, previous) => (args) => {
+  const xs = args.inputs as unknown as Info[];
+  const axisAttr = (args.attrs as unknown as tf.ConcatAttrs).axis;
+  if (!xs.length || xs.some((x) => x.dtype !== "float32" || tf.util.sizeFromShape(x.shape) === 0)) {
+    return previous.kernelFunc(args);
+  }
+  const shape0 = xs[0].shape, rank = shape0.length;
+  const axis = tf.util.parseAxisParam(axisAttr, shape0)[0];
+  const same = xs.every((x) => x.shape.length === rank && x.shape.every((d, i) => i === axis || d === shape0[i]));
+  if (!same) return previous.kernelFunc(args);
+  const outShape = shape0.slice();
+  outShape[axis] = xs.reduce((s, x) => s + x.shape[axis], 0);
+  const be = args.backend as WasmBackend;
+  const out = be.makeOutput(outShape, "float32");
+  const outer = tf.util.sizeFromShape(shape0.slice(0, axis));
+  const inners = xs.map((x) => tf.util.sizeFromShape(x.shape.slice(axis)));
+  const row = inners.reduce((s, v) => s + v, 0);
+  const o = be.typedArrayFromHeap(out) as Float32Array;
+  let offset = 0;
+  xs.forEach((x, i) => {
+    const v = be.typedArrayFromHeap(x) as Float32Array, inner = inners[i];
+    if (inner >= 16) {
+      for (let r = 0; r < outer; r++) o.set(v.subarray(r * inner, (r + 1) * inner), r * row + offset);
+    } else {
+      for (let r = 0; r < outer; r++) {
+        for (let j = 0; j < inner; j++) o[r * row + offset + j] = v[r * inner + j];
+      }
+    }
+    offset += inner;
+  });
+  return out;
+};
+
 const NATIVE_KERNELS: Record<string, Native> = {
+  Concat: concat,
   MaxPoolGrad: maxPoolGrad,
   Sum: channelReduce(false),
   Mean: channelReduce(true),
