@@ -194,6 +194,26 @@ Deno.test("per-channel reductions keep their shapes (keepDims) and dtype fallbac
   t.dispose([x, ints, s]);
 });
 
+Deno.test("Identity and same-dtype Cast on wasm share the data: values kept after the source is disposed, no leak", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const before = t.memory();
+  const x = t.tensor([1.5, -2, 3, 4], [2, 2]);
+  const clone = t.clone(x), same = t.cast(x, "float32"), ints = t.cast(x, "int32");
+  const buffers = (m: tf.MemoryInfo) => (m as tf.MemoryInfo & { numDataBuffers: number }).numDataBuffers;
+  assert.equal(
+    buffers(t.memory()) - buffers(before),
+    2,
+    "the clone and the same-dtype cast add no buffer, the int cast does",
+  );
+  x.dispose();
+  assert.deepEqual(Array.from(clone.dataSync()), [1.5, -2, 3, 4]);
+  assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 3, 4]);
+  assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 3, 4]);
+  t.dispose([clone, same, ints]);
+  assert.equal(t.memory().numTensors, before.numTensors);
+  assert.equal(buffers(t.memory()), buffers(before));
+});
+
 Deno.test("max-pool gradient on wasm matches the cpu backend, ties included", async () => {
   const rnd = createRandom(33);
   // Three levels only, so that many windows hold their maximum twice or more (as BatchNorm of ReLU zeros does):

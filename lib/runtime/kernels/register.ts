@@ -5,8 +5,9 @@
  * `Conv2D` gradient that also handles dilations (stock tfjs refuses them),
  * a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`), `Sum` and `Mean` gradients without a
  * JavaScript array of ones (see `reduce_grad.ts`),
- * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`) and a
- * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`).
+ * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`), a
+ * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`) and `Identity` / same-dtype `Cast`
+ * that share their input's data instead of copying it.
  *
  * @module
  */
@@ -32,7 +33,28 @@ const WASM_REPLACEMENTS: Record<string, (stock: tf.KernelConfig) => tf.KernelCon
   Sum: (stock) => channelReduceKernel("Sum", stock, tf.getKernel("BatchMatMul", "wasm")!),
   Mean: (stock) => channelReduceKernel("Mean", stock, tf.getKernel("BatchMatMul", "wasm")!),
   MaxPoolGrad: maxPoolGradKernel,
+  Identity: sharingKernel,
+  Cast: sharingKernel,
 };
+/**
+ * `Identity`, and a `Cast` to the dtype a tensor already has, as the cpu backend runs them: the output shares the
+ * input's data (one more reference), as `Reshape` does on wasm. The stock wasm kernels copy every value (tfjs-layers
+ * and the gradients clone activations a dozen times a training step: 12 ms of copies on the best network).
+ * Tensors are immutable, so sharing is safe; strings and real casts go to the stock kernel.
+ */
+function sharingKernel(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const dtype = (args.attrs as { dtype?: string } | undefined)?.dtype ?? x.dtype;
+      if (x.dtype === "string" || dtype !== x.dtype) return stock.kernelFunc(args);
+      (args.backend as unknown as { incRef(id: unknown): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+}
+
 let installed = false;
 /** Whether the conv2d gradient calls the backprop kernels (set while native kernels serve them). */
 let gradientViaKernels = false;
