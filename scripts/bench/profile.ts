@@ -23,6 +23,7 @@ import { helperWorkers } from "noisy-digits/train";
 import { bestCnn } from "noisy-digits/study";
 import { batchGradients, trainableVariables, trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
 import { createWorkerPool } from "../../lib/train/parallel.ts"; // internal, as train.ts
+import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 
 /** The categories both profiles are summed into (PyTorch's operators map onto the same ones). */
 export const CATEGORIES = [
@@ -140,7 +141,7 @@ function profileSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: 
       return Object.fromEntries(Object.entries(grads).map(([k, f]) => [k, run(f)]));
     };
   };
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const apply = opt.applyGradients.bind(opt);
   opt.applyGradients = (g) => {
     part = "optimizer";
@@ -245,7 +246,7 @@ export async function profileStep(): Promise<BenchEntry[]> {
   );
 
   // The unprofiled step, one replica, and the two-replica step's exchange and waits.
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const one = await stepMs(() => void trainStep(model, opt, x, y), STEPS);
   out.push({ name: "profile: native, 1 core, step", value: +f1(one), unit: "ms", note: "unprofiled, median" });
   const workers = helperWorkers();

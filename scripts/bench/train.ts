@@ -31,6 +31,7 @@ import { fourConvCnn } from "noisy-digits/networks";
 import { trainStep } from "../../lib/train/step.ts"; // internal: the benchmark measures the step itself
 import { fit, helperWorkers } from "noisy-digits/train";
 import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
+import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { achieved, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
@@ -46,7 +47,7 @@ function randomBatch(n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
 
 /** Images/s of `steps` training steps (batches of `batch`) after `warmup` untimed ones, on the current backend. */
 function trainRate(model: tf.LayersModel, steps: number, warmup: number, batch = BATCH): number {
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(batch);
   const step = () => trainStep(model, opt, x, y);
   for (let i = 0; i < warmup; i++) step();
@@ -91,7 +92,7 @@ function loadNativeQuietly() {
 
 /** Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter). */
 async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS + 4): Promise<number> {
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(BATCH);
   await pool.step(model, opt, x, y);
   const t0 = performance.now();

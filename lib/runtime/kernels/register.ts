@@ -7,7 +7,7 @@
  * JavaScript array of ones (see `reduce_grad.ts`),
  * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`), a
  * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`) and `Identity` / same-dtype `Cast`
- * that share their input's data instead of copying it.
+ * that share their input's data instead of copying it; and the fused Adam update kernel (see `adam.ts`).
  *
  * @module
  */
@@ -16,6 +16,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./wasm_backend.ts";
 import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
 import { reductionGradient } from "./reduce_grad.ts";
+import { ADAM_KERNEL, adamUpdateKernel } from "./adam.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
@@ -166,6 +167,7 @@ export function installFastConvGradients(enabled = true): void {
       }
       tf.registerGradient(reductionGradient(name));
     }
+    if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel(adamUpdateKernel);
     for (const [name, replace] of Object.entries(WASM_REPLACEMENTS)) {
       const stock = stockWasm.get(name) ?? tf.getKernel(name, "wasm");
       if (!stock) continue;
@@ -185,6 +187,7 @@ export function installFastConvGradients(enabled = true): void {
       tf.unregisterGradient(name);
       tf.registerGradient(stock);
     }
+    if (tf.getKernel(ADAM_KERNEL, "wasm")) tf.unregisterKernel(ADAM_KERNEL, "wasm");
     for (const [name, stock] of stockWasm) {
       tf.unregisterKernel(name, "wasm");
       tf.registerKernel(stock);
