@@ -113,6 +113,22 @@ Deno.test({
 });
 
 Deno.test({
+  name: "native batch normalization (with and without scale and offset, rank 2 and 4) matches the cpu backend",
+  ignore,
+  fn: async () => {
+    const out = await cpuVsNative([[3, 5, 4, 6], [6], [6], [6], [6], [7, 3]], 80, (x, m, v, o, s, x2) => [
+      tf.batchNorm(x, m, tf.abs(v), o, s, 1e-3),
+      tf.batchNorm(x, m, tf.add(tf.abs(v), 0.5)),
+      tf.batchNorm(x, m, tf.abs(v), undefined, s, 0.01),
+      tf.batchNorm(x, m, tf.abs(v), o, undefined, 0.01),
+      tf.batchNorm(x2, tf.slice(m, 0, 3), tf.slice(tf.abs(v), 0, 3), tf.slice(o, 0, 3), tf.slice(s, 0, 3)),
+      tf.batchNorm(x, tf.reshape(m, [1, 1, 1, 6]), tf.reshape(tf.abs(v), [1, 1, 1, 6])), // not of shape [c]: stock
+    ]);
+    compare(out, "batchNorm");
+  },
+});
+
+Deno.test({
   name: "native concatenation (last axis of one-channel images, middle axes, one input) matches the cpu backend",
   ignore,
   fn: async () => {

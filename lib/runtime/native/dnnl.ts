@@ -492,3 +492,57 @@ function createReluGrad(ctx: Context, n: number): ReluGradPrimitive {
     },
   };
 }
+
+/** A cached batch normalization with given statistics: `run([x, mean, variance, scale?, shift?, y])`. */
+export interface BatchNormPrimitive {
+  readonly impl: string;
+  run(data: Ptr[]): void;
+}
+
+/** Geometry of a batch normalization over channels-last values: `rows` values of `channels` channels. */
+export interface BatchNormSpec {
+  rows: number;
+  channels: number;
+  epsilon: number;
+  scale: boolean;
+  shift: boolean;
+}
+
+const batchNormCache = new WeakMap<Dnnl, Map<string, BatchNormPrimitive>>();
+
+/**
+ * `y = (x - mean) / sqrt(variance + epsilon) * scale + shift` per channel, as oneDNN's batch normalization with
+ * global statistics (the mean and variance are given, as tfjs' `FusedBatchNorm` gives them).
+ */
+export function batchNormPrimitive(lib: NativeLibraries, spec: BatchNormSpec): BatchNormPrimitive {
+  const key = `${spec.rows}|${spec.channels}|${spec.epsilon}|${spec.scale}|${spec.shift}`;
+  return cached(batchNormCache, lib.dnnl, key, (ctx) => createBatchNorm(ctx, spec));
+}
+
+function createBatchNorm(ctx: Context, spec: BatchNormSpec): BatchNormPrimitive {
+  const d = ctx.dnnl, { rows, channels: c } = spec;
+  // As an NHWC activation [rows, 1, 1, c]: oneDNN's optimised batch normalizations take channels-last 4-D data.
+  const dataMd = activationMd(d, [rows, 1, 1, c]);
+  const flags = DNNL.useGlobalStats | (spec.scale ? DNNL.useScale : 0) | (spec.shift ? DNNL.useShift : 0);
+  const op = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_batch_normalization_forward_desc_init(op, DNNL.forwardInference, dataMd, spec.epsilon, flags),
+    "dnnl_batch_normalization_forward_desc_init",
+  );
+  const pd = primitiveDesc(ctx, op, null, null, "batch normalization");
+  const vec = () => memory(ctx, vectorMd(d, c));
+  const mems = [memory(ctx, dataMd), vec(), vec()], ids: number[] = [DNNL.argSrc, DNNL.argMean, DNNL.argVariance];
+  if (spec.scale) mems.push(vec()), ids.push(DNNL.argScale);
+  if (spec.shift) mems.push(vec()), ids.push(DNNL.argShift);
+  mems.push(memory(ctx, dataMd));
+  ids.push(DNNL.argDst);
+  const bn = new Executable(ctx, primitive(ctx, pd, "batch normalization"), mems, ids);
+  const what = `batch normalization of ${rows} x ${c}`;
+  return {
+    impl: implName(ctx, pd),
+    run(data) {
+      bn.run(data, what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}
