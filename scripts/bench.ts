@@ -1,6 +1,7 @@
 /**
- * `deno task bench [suite…]`: runs the benchmark suites in one process,
- * prints one table and writes `outputs/bench.json`.
+ * `deno task bench [suite…] [--profile-step]`: runs the benchmark suites in one process, prints one table and
+ * writes `outputs/bench.json`. `--profile-step` adds the per-operation profile of one training step of the best
+ * network beside PyTorch's (`bench/profile.ts`); alone, it runs only that.
  *
  * @module
  */
@@ -10,6 +11,7 @@ import { loadSuite } from "./bench/load.ts";
 import { augmentSuite } from "./bench/augment.ts";
 import { trainSuite } from "./bench/train.ts";
 import { svmSuite } from "./bench/svm.ts";
+import { profileStep } from "./bench/profile.ts";
 import { outputPath } from "noisy-digits/data";
 import { writeFileAtomic } from "noisy-digits/util";
 import { parseOptions, usageError } from "./args.ts";
@@ -45,17 +47,27 @@ const SUITES: BenchSuite[] = [
   svmSuite,
 ];
 
-const USAGE = `usage: deno task bench [suite…]   (suites: ${SUITES.map((s) => s.name).join(", ")}; default all)`;
-const wanted: string[] = parseOptions({}, USAGE, { allowPositionals: true }).positionals as string[];
+const USAGE = `usage: deno task bench [suite…] [--profile-step]   (suites: ${
+  SUITES.map((s) => s.name).join(", ")
+}; default all, or none with --profile-step alone)`;
+const parsed = parseOptions({ "profile-step": { type: "boolean", default: false } }, USAGE, { allowPositionals: true });
+const profile = parsed.values["profile-step"] as boolean;
+const wanted: string[] = parsed.positionals as string[];
 const unknown = wanted.filter((w) => !SUITES.some((s) => s.name === w));
 if (unknown.length) usageError(`unknown suite(s): ${unknown.join(", ")}`, USAGE);
 const entries: BenchEntry[] = [];
 const ran = new Set<string>();
 for (const suite of SUITES) {
-  if (wanted.length && !wanted.includes(suite.name)) continue;
+  if (wanted.length ? !wanted.includes(suite.name) : profile) continue;
   console.error(`running bench suite "${suite.name}"…`);
   entries.push(...(await suite.run()).map((e) => ({ ...e, suite: suite.name })));
   ran.add(suite.name);
+}
+if (profile) {
+  // The per-operation profile of a training step (scripts/bench/profile.ts), kept with the train suite's figures.
+  console.error("profiling one training step of the best network…");
+  entries.push(...(await profileStep()).map((e) => ({ ...e, suite: "profile" })));
+  ran.add("profile");
 }
 const rows = entries.map((e) => [e.name, String(e.value), e.unit, e.target ?? "", e.note ?? ""]);
 const head = ["figure", "value", "unit", "target", "note"];

@@ -12,12 +12,75 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import { ADAM_KERNEL, type AdamUpdateAttrs } from "../runtime/kernels/adam.ts";
 
 /** An optimizer description. */
 export type OptimizerSpec =
   | { name: "adadelta"; learningRate?: number; rho?: number; epsilon?: number }
   | { name: "adam"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
   | { name: "sgd"; learningRate?: number; momentum?: number; nesterov?: boolean };
+
+/** The state tfjs' `AdamOptimizer` keeps (private in its types). */
+interface AdamState {
+  learningRate: number;
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+}
+
+/**
+ * tfjs' Adam, same state and formula, but each variable's update is one {@linkcode ADAM_KERNEL} kernel where the
+ * backend has it (the wasm engines) instead of about thirteen; elsewhere tfjs' own update.
+ */
+class FusedAdam extends tf.AdamOptimizer {
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
+    if (!tf.getKernel(ADAM_KERNEL, tf.getBackend())) return super.applyGradients(variableGradients);
+    const s = this as unknown as AdamState;
+    const names = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => v.name)
+      : Object.keys(variableGradients);
+    const [acc1, acc2] = [s.accBeta1.dataSync()[0], s.accBeta2.dataSync()[0]];
+    const attrs: AdamUpdateAttrs = {
+      learningRate: s.learningRate,
+      beta1: s.beta1,
+      beta2: s.beta2,
+      epsilon: s.epsilon,
+      correction1: 1 - acc1,
+      correction2: 1 - acc2,
+    };
+    tf.tidy(() => {
+      names.forEach((name, i) => {
+        const value = tf.engine().registeredVariables[name];
+        s.accumulatedFirstMoment[i] ??= {
+          originalName: `${name}/m`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+        s.accumulatedSecondMoment[i] ??= {
+          originalName: `${name}/v`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        };
+        const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+        if (g == null) return;
+        const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
+        const [x2, m2, v2] = tf.engine().runKernel(
+          ADAM_KERNEL,
+          { x: value, m, v, g },
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[];
+        m.assign(m2);
+        v.assign(v2);
+        value.assign(x2);
+      });
+      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+    });
+    this.incrementIterations();
+  }
+}
 
 /**
  * Builds an optimizer. Defaults follow Keras: Adadelta(lr 0.001, rho 0.95,
@@ -28,7 +91,7 @@ export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
     case "adadelta":
       return tf.train.adadelta(spec.learningRate ?? 1e-3, spec.rho ?? 0.95, spec.epsilon ?? 1e-7);
     case "adam":
-      return tf.train.adam(spec.learningRate ?? 1e-3, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon ?? 1e-7);
+      return new FusedAdam(spec.learningRate ?? 1e-3, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon ?? 1e-7);
     case "sgd":
       return spec.momentum
         ? tf.train.momentum(spec.learningRate ?? 0.01, spec.momentum, spec.nesterov ?? false)

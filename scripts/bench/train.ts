@@ -4,10 +4,14 @@
  * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
  * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
  * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
- * PyTorch on the same networks when Debian's python3-torch is installed (comparison only); then holdout
+ * PyTorch on the same networks when Debian's python3-torch is installed (comparison only). Before the native
+ * figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
+ * (`peak.ts`), and every figure of a network gains its achieved GMAC/s (multiply-adds of its convolutions and
+ * dense layers per image times images/s) with its share of the peak on as many cores. Then holdout
  * accuracy after each of the first epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
- * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures; `BENCH_TRAIN_QUICK=1` times fewer
- * steps and batches (for a busy machine).
+ * 0 skips it). `BENCH_TRAIN_SKIP_CPU=1` skips the slow stock-cpu figures; `BENCH_TRAIN_ENGINES` (comma-separated
+ * "wasm", "native"; default both) restricts the engines (the stock wasm figures come with "wasm");
+ * `BENCH_TRAIN_QUICK=1` times fewer steps and batches (for a busy machine).
  *
  * @module
  */
@@ -27,8 +31,10 @@ import { fourConvCnn } from "noisy-digits/networks";
 import { trainStep } from "../../lib/train/step.ts"; // internal: the benchmark measures the step itself
 import { fit, helperWorkers } from "noisy-digits/train";
 import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
+import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
+import { achieved, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
 const BATCH = 64;
 
@@ -41,7 +47,7 @@ function randomBatch(n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
 
 /** Images/s of `steps` training steps (batches of `batch`) after `warmup` untimed ones, on the current backend. */
 function trainRate(model: tf.LayersModel, steps: number, warmup: number, batch = BATCH): number {
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(batch);
   const step = () => trainStep(model, opt, x, y);
   for (let i = 0; i < warmup; i++) step();
@@ -86,7 +92,7 @@ function loadNativeQuietly() {
 
 /** Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter). */
 async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS + 4): Promise<number> {
-  const opt = tf.train.adam(1e-3);
+  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(BATCH);
   await pool.step(model, opt, x, y);
   const t0 = performance.now();
@@ -110,11 +116,42 @@ async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = 
 
 const met = (v: number, target: number) => target ? `>= ${target} (${v >= target ? "met" : "missed"})` : undefined;
 
-/** A training and an inference figure, with the network's targets. */
-function rates(name: string, net: Network, train: number, infer: number): BenchEntry[] {
+const macsByNetwork = new Map<string, NetworkMacs>();
+
+/** {@linkcode networkMacs} of `net` (built once). */
+function macsOf(net: Network): NetworkMacs {
+  let m = macsByNetwork.get(net.key);
+  if (!m) {
+    const model = net.build();
+    macsByNetwork.set(net.key, m = networkMacs(model));
+    model.dispose();
+  }
+  return m;
+}
+
+/** This machine's `cblas_sgemm` peak in GMAC/s by number of cores, measured once per run (empty without OpenBLAS). */
+const peaks = new Map<number, number>();
+
+/**
+ * The multiply-adds `rate` (images/s of `net` training or inferring on `cores` cores) achieves, as a GMAC/s figure
+ * with its share of the sgemm peak on as many cores; nothing when the peak was not measured.
+ */
+function limit(name: string, net: Network, kind: "training" | "inference", rate: number, cores: number): BenchEntry[] {
+  const peak = peaks.get(cores);
+  if (peak === undefined) return [];
+  const macs = macsOf(net);
+  const { gmac, share } = achieved(rate, kind === "training" ? macs.trainingStep : macs.forward, peak);
+  const note = `${(share * 100).toFixed(0)} % of the ${cores}-core sgemm peak (${peak.toFixed(1)} GMAC/s)`;
+  return [{ name: `${name}, ${kind}, achieved`, value: r1(gmac), unit: "GMAC/s", note }];
+}
+
+/** A training and an inference figure, with the network's targets, each with its achieved GMAC/s on `cores` cores. */
+function rates(name: string, net: Network, train: number, infer: number, cores: number): BenchEntry[] {
   return [
     { name: `${name}, training`, value: r1(train), unit: "img/s", target: met(train, net.trainTarget) },
+    ...limit(name, net, "training", train, cores),
     { name: `${name}, inference`, value: r1(infer), unit: "img/s", target: met(infer, net.inferTarget) },
+    ...limit(name, net, "inference", infer, cores),
   ];
 }
 
@@ -128,17 +165,18 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
   const model = net.build();
   const tag = `train: ${engine}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
-  out.push({ name: `${tag}, 1 core, training`, value: r1(trainRate(model, STEPS, 1)), unit: "img/s" });
-  out.push({
-    name: `${tag}, 1 core, inference`,
-    value: r1(inferRate(model, INFER_BATCHES, INFER_BATCH)),
-    unit: "img/s",
-  });
+  const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
+  out.push(
+    { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
+    ...limit(`${tag}, 1 core`, net, "training", train, 1),
+    { name: `${tag}, 1 core, inference`, value: r1(infer), unit: "img/s" },
+    ...limit(`${tag}, 1 core`, net, "inference", infer, 1),
+  );
   if (cores > 1) {
     const pool = await createWorkerPool(model, cores - 1);
     try {
       const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
-      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer));
+      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores));
     } finally {
       pool.terminate();
     }
@@ -146,7 +184,7 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
       setNativeThreads(cores);
       const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
-      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer));
+      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores));
     }
   }
   model.dispose();
@@ -175,9 +213,43 @@ function torchFigures(): BenchEntry[] {
     const v = r[net.key === "4-conv CNN" ? "four_conv" : "best"];
     return [
       { name: `train: pytorch, ${net.key}, training`, value: r1(v.train), unit: "img/s", note },
+      ...limit(`train: pytorch, ${net.key}`, net, "training", v.train, threads),
       { name: `train: pytorch, ${net.key}, inference`, value: r1(v.infer), unit: "img/s", note },
+      ...limit(`train: pytorch, ${net.key}`, net, "inference", v.infer, threads),
     ];
   });
+}
+
+/** The stock wasm backend (XNNPACK, no replacement kernels) on the 4-conv CNN: training is unsupported there. */
+async function stockWasmFigures(): Promise<BenchEntry[]> {
+  const out: BenchEntry[] = [];
+  await initBackend({ backend: "wasm", fastConvGradients: false, engine: "wasm" });
+  const model = fourConvCnn({ seed: 1 });
+  let stock: number | string;
+  try {
+    stock = r1(trainRate(model, 1, 0));
+  } catch (e) {
+    stock = "unsupported";
+    out.push({
+      name: "train: stock wasm, training",
+      value: stock,
+      unit: "img/s",
+      note: String((e as Error).message).slice(0, 80),
+    });
+  }
+  if (typeof stock === "number") out.push({ name: "train: stock wasm, training", value: stock, unit: "img/s" });
+  out.push({ name: "train: stock wasm, inference", value: r1(inferRate(model, 8)), unit: "img/s" });
+  model.dispose();
+  return out;
+}
+
+/** The engines `BENCH_TRAIN_ENGINES` asks for (comma-separated "wasm", "native"; default both). */
+function enginesToBench(): EngineName[] {
+  const v = Deno.env.get("BENCH_TRAIN_ENGINES") ?? "wasm,native";
+  const names = v.split(",").map((e) => e.trim()).filter(Boolean);
+  const bad = names.filter((e) => e !== "wasm" && e !== "native");
+  if (bad.length) throw new Error(`BENCH_TRAIN_ENGINES: unknown engine(s) ${bad.join(", ")}; expected wasm, native`);
+  return names as EngineName[];
 }
 
 const r1 = (v: number) => +v.toFixed(1);
@@ -216,26 +288,25 @@ export const trainSuite: BenchSuite = {
       model.dispose();
     }
 
-    await initBackend({ backend: "wasm", fastConvGradients: false, engine: "wasm" });
-    model = fourConvCnn({ seed: 1 });
-    let stock: number | string;
-    try {
-      stock = r1(trainRate(model, 1, 0));
-    } catch (e) {
-      stock = "unsupported";
-      entries.push({
-        name: "train: stock wasm, training",
-        value: stock,
-        unit: "img/s",
-        note: String((e as Error).message).slice(0, 80),
-      });
+    const engines = enginesToBench();
+    if (engines.includes("wasm")) entries.push(...await stockWasmFigures());
+    const lib = engines.includes("native") ? loadNativeQuietly() : null;
+    if (lib) {
+      // The machine's limit, in the same run as the networks: the faster library's sgemm on one core and on all.
+      for (const cores of new Set([1, helperWorkers() + 1])) {
+        const rate = { openblas: sgemmRate(lib, "openblas", cores), onednn: sgemmRate(lib, "onednn", cores) };
+        peaks.set(cores, Math.max(rate.openblas, rate.onednn));
+        entries.push({
+          name: `train: sgemm peak, ${cores} core${cores > 1 ? "s" : ""}`,
+          value: r1(peaks.get(cores)!),
+          unit: "GMAC/s",
+          note: `1024 x 1024 x 1024 on ${cores} thread(s), best of 3: OpenBLAS ${rate.openblas.toFixed(1)}, ` +
+            `oneDNN ${rate.onednn.toFixed(1)}`,
+        });
+      }
     }
-    if (typeof stock === "number") entries.push({ name: "train: stock wasm, training", value: stock, unit: "img/s" });
-    entries.push({ name: "train: stock wasm, inference", value: r1(inferRate(model, 8)), unit: "img/s" });
-    model.dispose();
-
-    for (const engine of ["wasm", "native"] as const) {
-      if (engine === "native" && !loadNativeQuietly()) {
+    for (const engine of engines) {
+      if (engine === "native" && !lib) {
         entries.push({ name: "train: native engine", value: "skipped", unit: "", note: NATIVE_INSTALL_HINT });
         continue;
       }

@@ -141,6 +141,29 @@ Deno.test("the Tile-free batch-norm gradient equals the stock one", async () => 
   t.dispose([x, dy, mean, variance, offset, scale]);
 });
 
+Deno.test("the Sum and Mean gradients without a JavaScript array of ones equal the stock ones", async () => {
+  const { installFastConvGradients } = await import("../../lib/runtime/kernels/register.ts"); // internal: this test reaches behind the face on purpose
+  const t = await initBackend({ backend: "cpu" });
+  const rnd = createRandom(12);
+  const fill = (shape: number[]) =>
+    t.tensor(Float32Array.from({ length: shape.reduce((a, b) => a * b) }, () => rnd.next() * 2 - 0.5), shape);
+  const x = fill([3, 4, 5, 6]), w1 = fill([6]), w2 = fill([3, 1, 5, 1]), w3 = t.scalar(0.7);
+  // Per-channel moments (BatchNormalization's), other axes with keepDims, and a full reduction.
+  const f = (xx: tf.Tensor) =>
+    t.addN([
+      t.sum(t.mul(t.mean(t.square(xx), [0, 1, 2]), w1)),
+      t.sum(t.mul(t.sum(xx, [1, 3], true), w2)),
+      t.mul(t.mean(t.sin(xx)), w3),
+    ]) as tf.Scalar;
+  const run = () => Float32Array.from(t.grad(f)(x).dataSync());
+  installFastConvGradients(false);
+  const ref = run();
+  installFastConvGradients(true);
+  const got = run();
+  close(got, ref, "reduction gradients");
+  t.dispose([x, w1, w2, w3]);
+});
+
 Deno.test("per-channel Sum and Mean on wasm (matrix products) match the cpu backend; other axes still work", async () => {
   const rnd = createRandom(21);
   const shape = [5, 9, 7, 6]; // 315 rows: above the size where the product takes over
@@ -169,6 +192,26 @@ Deno.test("per-channel reductions keep their shapes (keepDims) and dtype fallbac
   assert.equal(s.dtype, "int32");
   assert.deepEqual(Array.from(s.dataSync()), [256, 256, 256]);
   t.dispose([x, ints, s]);
+});
+
+Deno.test("Identity and same-dtype Cast on wasm share the data: values kept after the source is disposed, no leak", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const before = t.memory();
+  const x = t.tensor([1.5, -2, 3, 4], [2, 2]);
+  const clone = t.clone(x), same = t.cast(x, "float32"), ints = t.cast(x, "int32");
+  const buffers = (m: tf.MemoryInfo) => (m as tf.MemoryInfo & { numDataBuffers: number }).numDataBuffers;
+  assert.equal(
+    buffers(t.memory()) - buffers(before),
+    2,
+    "the clone and the same-dtype cast add no buffer, the int cast does",
+  );
+  x.dispose();
+  assert.deepEqual(Array.from(clone.dataSync()), [1.5, -2, 3, 4]);
+  assert.deepEqual(Array.from(same.dataSync()), [1.5, -2, 3, 4]);
+  assert.deepEqual(Array.from(ints.dataSync()), [1, -2, 3, 4]);
+  t.dispose([clone, same, ints]);
+  assert.equal(t.memory().numTensors, before.numTensors);
+  assert.equal(buffers(t.memory()), buffers(before));
 });
 
 Deno.test("max-pool gradient on wasm matches the cpu backend, ties included", async () => {

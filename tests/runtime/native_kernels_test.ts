@@ -78,30 +78,68 @@ Deno.test({
 });
 
 Deno.test({
-  name: "native fused conv2d (bias, relu) and its gradients match the cpu backend",
+  name: "native fused conv2d (bias, relu) and its gradients match the cpu backend, under a gradient fused too",
   ignore,
   fn: async () => {
-    for (const activation of ["linear", "relu"] as const) {
+    const cases = [
+      { activation: "linear", strides: 1, pad: "same" },
+      { activation: "relu", strides: 1, pad: "same" },
+      { activation: "relu", strides: 2, pad: "valid" },
+    ] as const;
+    for (const c of cases) {
       const out = await cpuVsNative([[3, 10, 10, 4], [3, 3, 4, 6], [6]], 31, (x, f, b) => {
         const fused = (xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) =>
           tf.fused.conv2d({
             x: xx as tf.Tensor4D,
             filter: ff as tf.Tensor4D,
             bias: bb,
-            strides: 1,
-            pad: "same",
-            activation,
+            strides: c.strides,
+            pad: c.pad,
+            activation: c.activation,
           });
         const y = fused(x, f, b); // outside a gradient: the FusedConv2D kernel
-        const g = tf.grads((xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.square(fused(xx, ff, bb))))([
+        // A weighted sum, so that dy is not zero where the ReLU's output is (a squared loss would hide the mask).
+        const w = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
+        const g = tf.grads((xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(fused(xx, ff, bb), w)))([
           x,
           f,
           b,
         ]);
         return [y, ...g];
       });
-      compare(out, `fused conv2d ${activation}`);
+      compare(out, `fused conv2d ${JSON.stringify(c)}`);
     }
+  },
+});
+
+Deno.test({
+  name: "native batch normalization (with and without scale and offset, rank 2 and 4) matches the cpu backend",
+  ignore,
+  fn: async () => {
+    const out = await cpuVsNative([[3, 5, 4, 6], [6], [6], [6], [6], [7, 3]], 80, (x, m, v, o, s, x2) => [
+      tf.batchNorm(x, m, tf.abs(v), o, s, 1e-3),
+      tf.batchNorm(x, m, tf.add(tf.abs(v), 0.5)),
+      tf.batchNorm(x, m, tf.abs(v), undefined, s, 0.01),
+      tf.batchNorm(x, m, tf.abs(v), o, undefined, 0.01),
+      tf.batchNorm(x2, tf.slice(m, 0, 3), tf.slice(tf.abs(v), 0, 3), tf.slice(o, 0, 3), tf.slice(s, 0, 3)),
+      tf.batchNorm(x, tf.reshape(m, [1, 1, 1, 6]), tf.reshape(tf.abs(v), [1, 1, 1, 6])), // not of shape [c]: stock
+    ]);
+    compare(out, "batchNorm");
+  },
+});
+
+Deno.test({
+  name: "native concatenation (last axis of one-channel images, middle axes, one input) matches the cpu backend",
+  ignore,
+  fn: async () => {
+    const out = await cpuVsNative([[4, 5, 6, 1], [4, 5, 6, 1], [4, 5, 6, 20], [4, 3, 6, 1]], 70, (a, b, c, d) => [
+      tf.concat([a, b], -1),
+      tf.concat([a, c, b], 3),
+      tf.concat([a, d], 1),
+      tf.concat([c], 3),
+      tf.concat([a, b], 0),
+    ]);
+    compare(out, "concat");
   },
 });
 

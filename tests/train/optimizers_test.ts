@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { initBackend } from "noisy-digits/runtime";
+import { initBackend, type tf } from "noisy-digits/runtime";
 import { createOptimizer, getLearningRate, setLearningRate } from "../../lib/train/optimizers.ts"; // internal: this test reaches behind the face on purpose
 
 await initBackend();
@@ -26,4 +26,30 @@ Deno.test("setLearningRate changes the rate the next update uses, for every kind
     assert.equal(getLearningRate(o), 5e-4, name);
     o.dispose();
   }
+});
+
+Deno.test("Adam's fused update on wasm follows tfjs' Adam on cpu step by step, moments and rate changes included", async () => {
+  const start = [[0.5, -1.2, 3, 0, 2.5, -0.25], [0.1, -0.3]];
+  /** Five steps of a loss with gradients of varied signs and sizes; the rate changes after the second. */
+  const run = async (backend: "cpu" | "wasm") => {
+    const tf = await initBackend({ backend });
+    const vars = start.map((v, i) => tf.variable(tf.tensor(v), true, `adam_test_${backend}_${i}`));
+    const opt = createOptimizer({ name: "adam", learningRate: 0.05 });
+    for (let step = 0; step < 5; step++) {
+      if (step === 2) setLearningRate(opt, 0.01);
+      opt.minimize(() => tf.add(tf.sum(tf.square(tf.sin(vars[0]))), tf.sum(tf.mul(vars[1], vars[1]))) as tf.Scalar);
+    }
+    const values = vars.map((v) => Array.from(v.dataSync()));
+    const moments = opt.getWeights();
+    const state = await Promise.all((await moments).map((w) => w.tensor.data()));
+    opt.dispose();
+    tf.dispose(vars);
+    return { values, state: state.map((s) => Array.from(s)) };
+  };
+  const ref = await run("cpu"), got = await run("wasm");
+  const near = (a: number[], b: number[], what: string) =>
+    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-5 * (1 + Math.abs(b[i])), `${what}[${i}]: ${v} vs ${b[i]}`));
+  ref.values.forEach((r, i) => near(got.values[i], r, `value ${i}`));
+  assert.equal(got.state.length, ref.state.length);
+  ref.state.forEach((r, i) => near(got.state[i], r, `optimizer weight ${i}`));
 });

@@ -3,9 +3,11 @@
  * `Conv2DBackpropFilter` (missing from stock wasm) and `Conv2DBackpropInput`
  * (slow in stock wasm) re-expressed through XNNPACK's forward `Conv2D`, plus a
  * `Conv2D` gradient that also handles dilations (stock tfjs refuses them),
- * a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`),
- * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`) and a
- * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`).
+ * a `FusedBatchNorm` gradient without `Tile` (see `batchnorm_grad.ts`), `Sum` and `Mean` gradients without a
+ * JavaScript array of ones (see `reduce_grad.ts`),
+ * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`), a
+ * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`) and `Identity` / same-dtype `Cast`
+ * that share their input's data instead of copying it; and the fused Adam update kernel (see `adam.ts`).
  *
  * @module
  */
@@ -13,6 +15,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./wasm_backend.ts";
 import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
+import { reductionGradient } from "./reduce_grad.ts";
+import { ADAM_KERNEL, adamUpdateKernel } from "./adam.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
@@ -20,6 +24,8 @@ import { maxPoolGradKernel } from "./maxpool_grad.ts";
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
 let stockBatchNorm: tf.GradConfig | undefined;
+/** Stock gradients of the reductions that {@linkcode reductionGradient} replaces. */
+const stockReductionGradients = new Map<string, tf.GradConfig>();
 /** Stock wasm kernels that {@linkcode WASM_REPLACEMENTS} wrap (they call them for the cases they do not speed up). */
 const stockWasm = new Map<string, tf.KernelConfig>();
 
@@ -28,7 +34,28 @@ const WASM_REPLACEMENTS: Record<string, (stock: tf.KernelConfig) => tf.KernelCon
   Sum: (stock) => channelReduceKernel("Sum", stock, tf.getKernel("BatchMatMul", "wasm")!),
   Mean: (stock) => channelReduceKernel("Mean", stock, tf.getKernel("BatchMatMul", "wasm")!),
   MaxPoolGrad: maxPoolGradKernel,
+  Identity: sharingKernel,
+  Cast: sharingKernel,
 };
+/**
+ * `Identity`, and a `Cast` to the dtype a tensor already has, as the cpu backend runs them: the output shares the
+ * input's data (one more reference), as `Reshape` does on wasm. The stock wasm kernels copy every value (tfjs-layers
+ * and the gradients clone activations a dozen times a training step: 12 ms of copies on the best network).
+ * Tensors are immutable, so sharing is safe; strings and real casts go to the stock kernel.
+ */
+function sharingKernel(stock: tf.KernelConfig): tf.KernelConfig {
+  return {
+    ...stock,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      const dtype = (args.attrs as { dtype?: string } | undefined)?.dtype ?? x.dtype;
+      if (x.dtype === "string" || dtype !== x.dtype) return stock.kernelFunc(args);
+      (args.backend as unknown as { incRef(id: unknown): void }).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  };
+}
+
 let installed = false;
 /** Whether the conv2d gradient calls the backprop kernels (set while native kernels serve them). */
 let gradientViaKernels = false;
@@ -132,6 +159,15 @@ export function installFastConvGradients(enabled = true): void {
     stockBatchNorm ??= tf.getGradient("FusedBatchNorm");
     if (stockBatchNorm) tf.unregisterGradient("FusedBatchNorm");
     tf.registerGradient(fusedBatchNormGradient);
+    for (const name of ["Sum", "Mean"] as const) {
+      const stock = stockReductionGradients.get(name) ?? tf.getGradient(name);
+      if (stock) {
+        stockReductionGradients.set(name, stock);
+        tf.unregisterGradient(name);
+      }
+      tf.registerGradient(reductionGradient(name));
+    }
+    if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel(adamUpdateKernel);
     for (const [name, replace] of Object.entries(WASM_REPLACEMENTS)) {
       const stock = stockWasm.get(name) ?? tf.getKernel(name, "wasm");
       if (!stock) continue;
@@ -147,6 +183,11 @@ export function installFastConvGradients(enabled = true): void {
     if (stockGradient) tf.registerGradient(stockGradient);
     tf.unregisterGradient("FusedBatchNorm");
     if (stockBatchNorm) tf.registerGradient(stockBatchNorm);
+    for (const [name, stock] of stockReductionGradients) {
+      tf.unregisterGradient(name);
+      tf.registerGradient(stock);
+    }
+    if (tf.getKernel(ADAM_KERNEL, "wasm")) tf.unregisterKernel(ADAM_KERNEL, "wasm");
     for (const [name, stock] of stockWasm) {
       tf.unregisterKernel(name, "wasm");
       tf.registerKernel(stock);

@@ -449,3 +449,100 @@ function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {
     },
   };
 }
+
+/** A cached ReLU gradient over `n` values: `run([y, dy, dx])` sets `dx = y > 0 ? dy : 0`. */
+export interface ReluGradPrimitive {
+  readonly impl: string;
+  run(data: Ptr[]): void;
+}
+
+const reluCache = new WeakMap<Dnnl, Map<string, ReluGradPrimitive>>();
+
+/**
+ * The gradient of a ReLU from its output, as oneDNN's eltwise backward: ReLU's derivative at its input is 1
+ * exactly where its output is positive, so the output stands in for the input. Values are taken as one flat
+ * vector (the operation is elementwise, any layout).
+ */
+export function reluGradPrimitive(lib: NativeLibraries, n: number): ReluGradPrimitive {
+  return cached(reluCache, lib.dnnl, String(n), (ctx) => createReluGrad(ctx, n));
+}
+
+function createReluGrad(ctx: Context, n: number): ReluGradPrimitive {
+  const d = ctx.dnnl, md = vectorMd(d, n);
+  const fwdOp = new Uint8Array(OP_BYTES), bwdOp = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_eltwise_forward_desc_init(fwdOp, DNNL.forwardTraining, DNNL.eltwiseRelu, md, 0, 0),
+    "dnnl_eltwise_forward_desc_init",
+  );
+  check(d.dnnl_eltwise_backward_desc_init(bwdOp, DNNL.eltwiseRelu, md, md, 0, 0), "dnnl_eltwise_backward_desc_init");
+  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "relu forward");
+  const bwdPd = primitiveDesc(ctx, bwdOp, null, fwdPd, "relu backward");
+  const mems = [memory(ctx, md), memory(ctx, md), memory(ctx, md)];
+  const bwd = new Executable(ctx, primitive(ctx, bwdPd, "relu backward"), mems, [
+    DNNL.argSrc,
+    DNNL.argDiffDst,
+    DNNL.argDiffSrc,
+  ]);
+  const what = `relu gradient of ${n} values`;
+  return {
+    impl: implName(ctx, bwdPd),
+    run(data) {
+      bwd.run(data, what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}
+
+/** A cached batch normalization with given statistics: `run([x, mean, variance, scale?, shift?, y])`. */
+export interface BatchNormPrimitive {
+  readonly impl: string;
+  run(data: Ptr[]): void;
+}
+
+/** Geometry of a batch normalization over channels-last values: `rows` values of `channels` channels. */
+export interface BatchNormSpec {
+  rows: number;
+  channels: number;
+  epsilon: number;
+  scale: boolean;
+  shift: boolean;
+}
+
+const batchNormCache = new WeakMap<Dnnl, Map<string, BatchNormPrimitive>>();
+
+/**
+ * `y = (x - mean) / sqrt(variance + epsilon) * scale + shift` per channel, as oneDNN's batch normalization with
+ * global statistics (the mean and variance are given, as tfjs' `FusedBatchNorm` gives them).
+ */
+export function batchNormPrimitive(lib: NativeLibraries, spec: BatchNormSpec): BatchNormPrimitive {
+  const key = `${spec.rows}|${spec.channels}|${spec.epsilon}|${spec.scale}|${spec.shift}`;
+  return cached(batchNormCache, lib.dnnl, key, (ctx) => createBatchNorm(ctx, spec));
+}
+
+function createBatchNorm(ctx: Context, spec: BatchNormSpec): BatchNormPrimitive {
+  const d = ctx.dnnl, { rows, channels: c } = spec;
+  // As an NHWC activation [rows, 1, 1, c]: oneDNN's optimised batch normalizations take channels-last 4-D data.
+  const dataMd = activationMd(d, [rows, 1, 1, c]);
+  const flags = DNNL.useGlobalStats | (spec.scale ? DNNL.useScale : 0) | (spec.shift ? DNNL.useShift : 0);
+  const op = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_batch_normalization_forward_desc_init(op, DNNL.forwardInference, dataMd, spec.epsilon, flags),
+    "dnnl_batch_normalization_forward_desc_init",
+  );
+  const pd = primitiveDesc(ctx, op, null, null, "batch normalization");
+  const vec = () => memory(ctx, vectorMd(d, c));
+  const mems = [memory(ctx, dataMd), vec(), vec()], ids: number[] = [DNNL.argSrc, DNNL.argMean, DNNL.argVariance];
+  if (spec.scale) mems.push(vec()), ids.push(DNNL.argScale);
+  if (spec.shift) mems.push(vec()), ids.push(DNNL.argShift);
+  mems.push(memory(ctx, dataMd));
+  ids.push(DNNL.argDst);
+  const bn = new Executable(ctx, primitive(ctx, pd, "batch normalization"), mems, ids);
+  const what = `batch normalization of ${rows} x ${c}`;
+  return {
+    impl: implName(ctx, pd),
+    run(data) {
+      bn.run(data, what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}

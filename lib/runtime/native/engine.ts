@@ -21,6 +21,7 @@ import {
   setNativeThreads,
 } from "./library.ts";
 import { installNativeKernels, uninstallNativeKernels } from "./kernels.ts";
+import { installTrainingFusion, uninstallTrainingFusion } from "./fusion.ts";
 import { useBackpropKernelsForConvGradient } from "../kernels/register.ts";
 
 let active: EngineName = "wasm";
@@ -35,6 +36,7 @@ let warned = false;
  */
 export function selectEngine(engine: EngineName | "auto" = requestedEngine()): EngineName {
   uninstallNativeKernels();
+  uninstallTrainingFusion();
   useBackpropKernelsForConvGradient(false);
   active = "wasm";
   if (engine === "wasm") return active;
@@ -50,6 +52,7 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
     return active;
   }
   installNativeKernels(lib);
+  installTrainingFusion(lib);
   useBackpropKernelsForConvGradient(true);
   setNativeThreads(nativeThreadsPerReplica());
   return active = "native";

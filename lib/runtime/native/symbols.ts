@@ -48,6 +48,12 @@ export const DNNL_SYMBOLS = {
     parameters: ["buffer", "i32", "buffer", "buffer", "buffer", "buffer", "buffer", "buffer"],
     result: "i32",
   },
+  dnnl_eltwise_forward_desc_init: { parameters: ["buffer", "i32", "i32", "buffer", "f32", "f32"], result: "i32" },
+  dnnl_eltwise_backward_desc_init: { parameters: ["buffer", "i32", "buffer", "buffer", "f32", "f32"], result: "i32" },
+  dnnl_batch_normalization_forward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "f32", "u32"],
+    result: "i32",
+  },
   dnnl_primitive_attr_create: { parameters: ["buffer"], result: "i32" },
   dnnl_post_ops_create: { parameters: ["buffer"], result: "i32" },
   dnnl_post_ops_append_eltwise: { parameters: ["pointer", "f32", "i32", "f32", "f32"], result: "i32" },
@@ -61,6 +67,10 @@ export const DNNL_SYMBOLS = {
   },
   dnnl_primitive_create: { parameters: ["buffer", "pointer"], result: "i32" },
   dnnl_primitive_execute: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },
+  dnnl_sgemm: {
+    parameters: ["u8", "u8", "i64", "i64", "i64", "f32", "pointer", "i64", "pointer", "i64", "f32", "pointer", "i64"],
+    result: "i32",
+  },
 } as const satisfies Deno.ForeignLibraryInterface;
 
 /** OpenBLAS functions. */
@@ -115,6 +125,9 @@ export const DNNL = {
   convolutionDirect: 1,
   eltwiseRelu: 0x1f,
   poolingMax: 0x1ff,
+  useGlobalStats: 0x1,
+  useScale: 0x8,
+  useShift: 0x10,
   queryImplInfoStr: 8,
   queryWeightsMd: 131,
   queryDiffWeightsMd: 132,
@@ -124,6 +137,10 @@ export const DNNL = {
   argDst: 17,
   argWeights: 33,
   argBias: 41,
+  argMean: 49,
+  argVariance: 50,
+  argScale: 51,
+  argShift: 52,
   argWorkspace: 64,
   argDiffSrc: 129,
   argDiffDst: 145,

@@ -1,0 +1,49 @@
+/**
+ * The training bench's multiply-add count (`scripts/bench/peak.ts`), which turns images/s into a share of the
+ * machine's sgemm peak: checked against counts worked out by hand, so that a wrong share cannot pass unseen.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { initBackend, tf } from "noisy-digits/runtime";
+import { bestCnn } from "noisy-digits/study";
+import { achieved, networkMacs } from "../../scripts/bench/peak.ts";
+
+await initBackend({ backend: "cpu" });
+
+Deno.test("networkMacs counts convolutions per output pixel and dense layers per input-output pair", () => {
+  const model = tf.sequential();
+  // 'valid' 3x3, 1 -> 4 channels on 6x6: a 4x4 output of 3*3*1*4 multiply-adds per pixel = 576.
+  model.add(tf.layers.conv2d({ inputShape: [6, 6, 1], filters: 4, kernelSize: 3 }));
+  // 'same' 3x3 stride 2, 4 -> 2 channels: a 2x2 output of 3*3*4*2 per pixel = 288.
+  model.add(tf.layers.conv2d({ filters: 2, kernelSize: 3, strides: 2, padding: "same" }));
+  model.add(tf.layers.flatten());
+  model.add(tf.layers.dense({ units: 3 })); // 8 * 3 = 24
+  const m = networkMacs(model);
+  assert.equal(m.forward, 576 + 288 + 24);
+  // Weight gradients of every layer, input gradients of all but the first.
+  assert.equal(m.trainingStep, 3 * (576 + 288 + 24) - 576);
+  model.dispose();
+});
+
+Deno.test("networkMacs gives the best network its 66 M multiply-adds forward", () => {
+  const model = bestCnn(1);
+  const convs = [[28, 2, 48], [28, 48, 48], [14, 48, 96], [14, 96, 96], [7, 96, 192], [7, 192, 192]];
+  const expected = convs.reduce((s, [hw, ci, co]) => s + hw * hw * 9 * ci * co, 0) + 192 * 10;
+  assert.equal(networkMacs(model).forward, expected);
+  model.dispose();
+});
+
+Deno.test("networkMacs refuses a kernel it cannot count", () => {
+  const model = tf.sequential();
+  model.add(tf.layers.conv1d({ inputShape: [8, 1], filters: 2, kernelSize: 3 }));
+  assert.throws(() => networkMacs(model), /kernel of shape \[3,1,2\]/);
+  model.dispose();
+});
+
+Deno.test("achieved turns images/s into GMAC/s and a share of the peak", () => {
+  const a = achieved(100, 2e8, 40);
+  assert.ok(Math.abs(a.gmac - 20) < 1e-9);
+  assert.ok(Math.abs(a.share - 0.5) < 1e-9);
+});
