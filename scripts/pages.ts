@@ -25,15 +25,18 @@ export function runFromReport(report: string, source = "REPORT.md") {
   const head = /^Profile `(\w+)`, data from .*, started (\S+), total (\S+)\.$/m.exec(report);
   const engine = /Training engine: (.*)\.$/m.exec(report)?.[1];
   if (!head || !engine) throw new Error(`${source}: no "Profile …, started …" line or no "Training engine: …"`);
-  const steps = new Map<string, number>();
-  for (const m of report.matchAll(/^\| ([^|]+?) \| ([^|]+?) \| [^|]+ \|$/gm)) {
+  const steps = new Map<string, number>(), statuses = new Map<string, string>();
+  for (const m of report.matchAll(/^\| ([^|]+?) \| ([^|]+?) \| ([^|]+?) \|$/gm)) {
     const seconds = parseDuration(m[2]);
-    if (Number.isFinite(seconds)) steps.set(m[1], seconds);
+    if (!Number.isFinite(seconds)) continue;
+    steps.set(m[1], seconds);
+    statuses.set(m[1], m[3]);
   }
   const headline = /^## Headline[^\n]*\n\n((?:\|.*\n)+)/m.exec(report)?.[1] ?? "";
   return {
     run: { profile: head[1], started: head[2], totalSeconds: [...steps.values()].reduce((a, b) => a + b, 0), engine },
     steps,
+    statuses,
     headlineHtml: headline ? markdownToHtml(headline) : "",
   };
 }
@@ -48,7 +51,7 @@ if (import.meta.main) {
   } catch {
     usageError(`${dir} holds no REPORT.md: not a published run`, USAGE);
   }
-  const { run, steps, headlineHtml } = runFromReport(report, join(dir, "REPORT.md"));
+  const { run, steps, statuses, headlineHtml } = runFromReport(report, join(dir, "REPORT.md"));
   const notebooksDir = join(dir, "notebooks");
   const names = [...Deno.readDirSync(notebooksDir)].map((e) => e.name).filter((n) => n.endsWith(".ipynb")).sort();
   const notebooks = [];
@@ -56,7 +59,11 @@ if (import.meta.main) {
     const executed = join(notebooksDir, name);
     const page = await renderHtml(executed, notebooksDir);
     console.log(`${page}: ${(Deno.statSync(page).size / 1024).toFixed(0)} KB`);
-    notebooks.push({ ...describeExecuted(name, await Deno.readTextFile(executed)), seconds: steps.get(name) ?? 0 });
+    notebooks.push({
+      ...describeExecuted(name, await Deno.readTextFile(executed)),
+      seconds: steps.get(name) ?? 0,
+      status: statuses.get(name),
+    });
   }
   const figures = [...Deno.readDirSync(join(dir, "figures"))].map((e) => e.name).filter((n) => n.endsWith(".svg"))
     .sort();

@@ -33,6 +33,8 @@ export interface PublishedNotebook {
   seconds: number;
   /** Figures (image outputs) the executed notebook shows. */
   figures: number;
+  /** The run's status of the notebook when it says more than "ok" (e.g. that it ran on its own, later). */
+  status?: string;
 }
 
 interface Cell {
@@ -236,7 +238,8 @@ export function indexPage(
   const rows = notebooks.map((n) => {
     const page = `notebooks/${encodeURIComponent(basename(n.name, ".ipynb"))}.html`;
     return `<tr><td><a class="notebook" href="${page}">${escapeHtml(n.title)}</a></td>` +
-      `<td><code>${escapeHtml(n.name)}</code></td><td>${escapeHtml(formatDuration(n.seconds))}</td>` +
+      `<td><code>${escapeHtml(n.name)}</code></td><td>${escapeHtml(formatDuration(n.seconds))}` +
+      `${n.status && n.status !== "ok" ? ` <span class="status">(${escapeHtml(n.status)})</span>` : ""}</td>` +
       `<td class="figures">${n.figures}</td></tr>`;
   }).join("\n");
   const figureItems = figures.map((f) =>

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { compactPage, markdownToHtml, reportPage } from "../../scripts/published.ts";
+import { compactPage, indexPage, markdownToHtml, reportPage } from "../../scripts/published.ts";
 import { parseDuration, runFromReport } from "../../scripts/pages.ts";
 import { formatDuration } from "noisy-digits/display";
 
@@ -45,15 +45,27 @@ Deno.test("pages: wall times and the run are read back from a report as formatDu
   const report = "# r\n\nProfile `full`, data from `data`, started 2026-12-01T20:20:25.001Z, total 6m00s.\n\n" +
     "Machine: x. Training engine: native (a. b).\n\n## Headline (test)\n\n| | test |\n| :--- | :--- |\n| m | 1 % |\n\n" +
     "## Steps\n\n| step | wall time | status |\n| :--- | :--- | :--- |\n| data | 3.2s | built |\n" +
-    "| 01_a.ipynb | 5m56s | ok |\n";
-  const { run, steps, headlineHtml } = runFromReport(report);
+    "| 01_a.ipynb | 5m56s | ok |\n| 02_b.ipynb | 2m32s | ok, run on its own 2026-12-04 |\n";
+  const { run, steps, statuses, headlineHtml } = runFromReport(report);
   assert.deepEqual(run, {
     profile: "full",
     started: "2026-12-01T20:20:25.001Z",
-    totalSeconds: 359.2,
+    totalSeconds: 511.2,
     engine: "native (a. b)",
   });
   assert.equal(steps.get("01_a.ipynb"), 356);
+  assert.equal(statuses.get("02_b.ipynb"), "ok, run on its own 2026-12-04");
+  // The index shows a status that says more than "ok" beside the wall time, and nothing for a plain "ok".
+  const notebook = (name: string) => ({
+    name,
+    title: name,
+    seconds: steps.get(name)!,
+    figures: 0,
+    status: statuses.get(name),
+  });
+  const index = indexPage(run, [notebook("01_a.ipynb"), notebook("02_b.ipynb")], headlineHtml);
+  assert.match(index, /2m32s <span class="status">\(ok, run on its own 2026-12-04\)<\/span>/);
+  assert.doesNotMatch(index, /5m56s <span/);
   assert.match(headlineHtml, /<td>m<\/td><td>1 %<\/td>/);
   assert.throws(() => runFromReport("# nothing\n", "x/REPORT.md"), /x\/REPORT\.md: no "Profile/);
 });
