@@ -83,7 +83,7 @@ export {
   trainSimpleCnnReportMethod,
 } from "./report_method.ts";
 export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
-export { recipeSeedAccuracies, SEED_COUNTS, seedRunName, seedsFor, seedSpread, seedTable } from "./seeds.ts";
+export { SEED_COUNTS, seedRunName, seedsFor, seedSpread, seedTable } from "./seeds.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
 export { profileNotice, type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
 export { loadLabelledTest, loadRankingTest } from "./test_sets.ts";
