@@ -64,7 +64,6 @@ export {
   checkedLiterature,
   CLEAN_READER_MIN_ACCURACY,
   curveCnn,
-  leftChance,
   type LiteratureResult,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,
