@@ -67,7 +67,6 @@ export {
   checkedLiterature,
   CLEAN_READER_MIN_ACCURACY,
   curveCnn,
-  leftChance,
   type LiteratureResult,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,
@@ -86,7 +85,7 @@ export {
   trainSimpleCnnReportMethod,
 } from "./report_method.ts";
 export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
-export { recipeSeedAccuracies, SEED_COUNTS, seedRunName, seedsFor, seedSpread, seedTable } from "./seeds.ts";
+export { SEED_COUNTS, seedRunName, seedsFor, seedSpread, seedTable } from "./seeds.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
 export { profileNotice, type SetupOptions, setupStudy, type SliceSettings, type StudySetup } from "./setup.ts";
 export { loadLabelledTest, loadRankingTest } from "./test_sets.ts";

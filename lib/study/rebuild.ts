@@ -119,14 +119,6 @@ export async function otherRecipe(labelled: Dataset, split: Split, dataDir?: str
 }
 
 /**
- * Whether an accuracy measured on `images` images has left chance (one class in ten): more than three binomial
- * standard errors above 10 %. A model that has not is untrained at its budget, and no curve is read from it.
- */
-export function leftChance(accuracy: number, images: number): boolean {
-  return accuracy > 0.1 + 3 * Math.sqrt((0.1 * 0.9) / images);
-}
-
-/**
  * The 4-conv CNN of a learning-curve point: the first `images` of the split's training part, our recipe and notebook
  * 06's epochs. At notebook 06's training size it is notebook 06's network itself (same name, same run: reloaded).
  */

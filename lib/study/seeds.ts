@@ -21,10 +21,7 @@ import { type Table, table } from "../display/table.ts";
 import { formatPercent } from "../display/format.ts";
 import { seedSummary } from "../metrics/uncertainty.ts";
 import type { SeededModel } from "../metrics/verdict.ts";
-import type { Dataset } from "../data/dataset.ts";
-import { evaluate } from "../train/predict.ts";
 import type { ProfileName } from "./profile.ts";
-import { type RecipeRunOptions, trainWithRecipe } from "./training.ts";
 
 /**
  * Seeds per profile: 3 under `full` (the minimum for a headline row), 2 under `quick` and `smoke` (so that the
@@ -71,23 +68,4 @@ export function seedTable(models: readonly SeededModel[], title = "Accuracy over
     }),
     { title },
   );
-}
-
-/**
- * The default network trained with the study's recipe over `seedsFor(profile, first)` (the first seed's run keeps
- * `name`, so its saved model is reloaded; the others are trained once and reloaded afterwards), each scored on
- * `holdout`: the holdout accuracies, in seed order. Any section can call it after the setup alone.
- */
-export async function recipeSeedAccuracies(
-  name: string,
-  options: Omit<RecipeRunOptions, "seed" | "profile"> & { profile: ProfileName; first: number; holdout: Dataset },
-): Promise<number[]> {
-  const { first, holdout, ...run } = options;
-  const accuracies: number[] = [];
-  for (const seed of seedsFor(options.profile, first)) {
-    const trained = await trainWithRecipe(seedRunName(name, seed, first), { ...run, seed });
-    accuracies.push((await evaluate(trained.model, holdout)).accuracy);
-    trained.model.dispose();
-  }
-  return accuracies;
 }

@@ -10,7 +10,6 @@ import {
   benchmarkSplit,
   checkedLiterature,
   FOUR_CONV_CNN_SETTINGS,
-  leftChance,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,
   PROFILES,
@@ -126,11 +125,6 @@ Deno.test("otherRecipe: the same digits in the same split rows, strokes kept as 
   // Not a rebuild (another seed's rows): a reason, no data.
   const foreign = createDataset(labelled.pixels.map((v) => 1 - v), { labels: labelled.labels, name: "foreign" });
   assert.match(String(await otherRecipe(foreign, split, dir)), /not a rebuild/);
-});
-
-Deno.test("leftChance: three standard errors above one in ten, so a small holdout needs a larger margin", () => {
-  assert.ok(!leftChance(0.11, 500) && !leftChance(0.13, 500) && leftChance(0.15, 500));
-  assert.ok(leftChance(0.13, 5000) && !leftChance(0.1, 50_000));
 });
 
 Deno.test("endLabels: one name per series at its last point, close names pushed apart", () => {

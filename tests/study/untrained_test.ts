@@ -24,6 +24,12 @@ Deno.test("curveLeftChance: the best point's Wilson interval must clear the majo
   assert.throws(() => curveLeftChance([0.5], { images: 0, majorityShare: 0.1 }), /images > 0/);
 });
 
+Deno.test("curveLeftChance on one point: a small holdout needs a larger margin (notebook 09's single accuracies)", () => {
+  const left = (accuracy: number, images: number) => curveLeftChance([accuracy], { images, majorityShare: 0.113 }).left;
+  assert.ok(!left(0.11, 500) && !left(0.13, 500) && left(0.15, 500));
+  assert.ok(left(0.13, 5000) && !left(0.1, 50_000));
+});
+
 Deno.test("constantPrediction finds a model that answers one digit, and only such a model", () => {
   assert.deepEqual(constantPrediction(new Uint8Array(3000).fill(1)), { label: 1, share: 1 });
   const almost = new Uint8Array(1000).fill(4);
