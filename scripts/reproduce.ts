@@ -56,6 +56,8 @@ import {
   reportPage,
 } from "./published.ts";
 import { expectedEngineDescription } from "noisy-digits/runtime";
+import { helperWorkers } from "noisy-digits/train";
+import { machinePeak } from "./bench/peak.ts";
 
 const USAGE = "usage: deno task reproduce [--profile full|quick|smoke] [--data-dir DIR] [--fresh]";
 
@@ -298,13 +300,19 @@ async function writeReport(inputs: ReportInputs): Promise<void> {
   } catch { /* no figures */ }
   figures.sort();
   const totalSeconds = steps.reduce((s, x) => s + x.seconds, 0);
+  // The machine's limit as the bench measures it, taken now that the notebooks are done and the machine is quiet.
+  const peak = machinePeak(helperWorkers() + 1);
+  const peakText = peak
+    ? ` Matrix-product peak (\`deno task bench\`'s sgemm measure, taken after the notebooks): ` +
+      `${peak.oneCore.toFixed(1)} GMAC/s on 1 core, ${peak.allCores.toFixed(1)} GMAC/s on ${peak.cores} cores.`
+    : "";
   const report = [
     "# noisy-digits: reproduction report",
     "",
     `Profile \`${profile}\`, data from ${dataFolder(data)}, started ${started.toISOString()}, ` +
     `total ${formatDuration(totalSeconds)}.`,
     "",
-    `Machine: ${machine()}. Training engine: ${engine}.`,
+    `Machine: ${machine()}. Training engine: ${engine}.${peakText}`,
     "",
     "## Headline (test accuracy on the test images of our rebuild)",
     "",

@@ -7,7 +7,7 @@
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import { type NativeLibraries, nativeThreadsPerReplica, setNativeThreads } from "noisy-digits/runtime";
+import { loadNative, type NativeLibraries, nativeThreadsPerReplica, setNativeThreads } from "noisy-digits/runtime";
 // internal: the peak is measured on the engine's own calls
 import { sgemm } from "../../lib/runtime/native/blas.ts";
 import { check } from "../../lib/runtime/native/dnnl.ts";
@@ -90,4 +90,28 @@ export function networkMacs(model: tf.LayersModel): NetworkMacs {
 export function achieved(imagesPerSecond: number, macsPerImage: number, peak: number): { gmac: number; share: number } {
   const gmac = (imagesPerSecond * macsPerImage) / 1e9;
   return { gmac, share: peak > 0 ? gmac / peak : NaN };
+}
+
+/** This machine's sgemm peak (the faster library) on one core and on `cores` cores, in GMAC/s. */
+export interface MachinePeak {
+  oneCore: number;
+  allCores: number;
+  cores: number;
+}
+
+/**
+ * The bench's sgemm peak of this machine, on one core and on `cores` (the training engine's cores), measured now
+ * (about 3 seconds); null where the native libraries cannot be loaded.
+ */
+export function machinePeak(cores: number): MachinePeak | null {
+  let lib: NativeLibraries | null;
+  try {
+    lib = loadNative();
+  } catch {
+    return null;
+  }
+  if (!lib) return null;
+  const native = lib;
+  const rate = (n: number) => Math.max(sgemmRate(native, "openblas", n), sgemmRate(native, "onednn", n));
+  return { oneCore: rate(1), allCores: cores > 1 ? rate(cores) : rate(1), cores };
 }

@@ -65,6 +65,10 @@ Deno.test("reproduce: a full run publishes index, pages, executed notebooks, fig
     assert.match(report, /## Headline/);
     assert.match(report, /\*\*anyone with the competition files: this is the figure to expect[^*]*\*\*/);
     assert.match(report, /^Machine: .+ cores/m);
+    // The bench's sgemm peak of the machine that ran it, a measured positive figure (the native libraries are installed).
+    const peak = /Matrix-product peak .*?: ([0-9.]+) GMAC\/s on 1 core, ([0-9.]+) GMAC\/s on (\d+) cores/.exec(report);
+    assert.ok(peak, "REPORT.md states the machine's sgemm peak");
+    assert.ok(Number(peak[1]) > 1 && Number(peak[2]) > 1, `a measured peak, got ${peak[0]}`);
     assert.ok(!report.includes(dir), "the report names no absolute path of this machine");
     // A smoke run afterwards leaves the published run as it was.
     const before = await Deno.readTextFile(join(pub, "REPORT.md"));
