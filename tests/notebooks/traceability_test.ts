@@ -6,7 +6,16 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { ledgerFigures, printedFigures, quotes, roundsTo, type Sources, untraced } from "../support/traceability.ts";
+import {
+  ledgerFigures,
+  ledgerSeedFigures,
+  printedFigures,
+  quotes,
+  roundsTo,
+  type Sources,
+  untraced,
+  untracedSpreads,
+} from "../support/traceability.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const PUBLISHED = join(ROOT, "outputs", "published");
@@ -96,7 +105,8 @@ Deno.test({
 Deno.test({
   name: "traceability: the README's headline and results quote the published ledger or the report",
   fn() {
-    const ledger = ledgerFigures(JSON.parse(Deno.readTextFileSync(join(PUBLISHED, "results.json"))));
+    const rows = JSON.parse(Deno.readTextFileSync(join(PUBLISHED, "results.json")));
+    const ledger = ledgerFigures(rows);
     const report = REPORT_FIGURES;
     const readme = Deno.readTextFileSync(join(ROOT, "README.md"));
     // The part above the first section, and the results section.
@@ -106,8 +116,20 @@ Deno.test({
     const problems = untraced(`${intro}\n\n${results}`, sources([], ledger, report)).map((q) =>
       `"${q.text}" in "${q.sentence.slice(0, 160)}"`
     );
+    // "mean % ± sd": both from one model's seeds in the ledger.
+    problems.push(...untracedSpreads(`${intro}\n\n${results}`, ledgerSeedFigures(rows)).map((s) => `over seeds: ${s}`));
     assert.deepEqual(problems, [], `README figures not in the published ledger:\n${problems.join("\n")}`);
   },
+});
+
+Deno.test("traceability: a mean ± sd is traced to one model's seeds in the ledger, not to any accuracy", () => {
+  const rows = [0.9, 0.92, 0.94].map((testAccuracy, i) => ({ id: "m", seed: 7 + i, profile: "full", testAccuracy }));
+  const figures = ledgerSeedFigures(rows);
+  assert.deepEqual(untracedSpreads("It scores 92.00 % ± 2.00 over 3 seeds.", figures), []);
+  assert.deepEqual(untracedSpreads("It scores 92.00 % ± 1.00 over 3 seeds.", figures), ["92 % ± 1"]);
+  assert.deepEqual(untracedSpreads("It scores 91.00 % ± 2.00 over 3 seeds.", figures), ["91 % ± 2"]);
+  // The spread is not read as an accuracy of its own.
+  assert.deepEqual(quotes("Its test accuracy is 92.00 % ± 0.02 over seeds.").map((q) => q.text), ["92.00 %"]);
 });
 
 Deno.test("traceability: a table row is read with its header", () => {

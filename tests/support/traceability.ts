@@ -25,8 +25,9 @@ export interface Quote {
   sentence: string;
 }
 
-const PERCENT = /(?<![\d.])(\d{1,3}(?:\.\d+)?)\s?%/g;
-const FRACTION = /(?<![\d.])(0\.\d{2,4})(?![\d])/g;
+// A figure after "±" is a spread over seeds, traced by {@linkcode untracedSpreads}, not an accuracy.
+const PERCENT = /(?<![\d.]|±\s?)(\d{1,3}(?:\.\d+)?)\s?%/g;
+const FRACTION = /(?<![\d.]|±\s?)(0\.\d{2,4})(?![\d])/g;
 const ACCURACY_WORDS = /accura|score|precision|recall/i;
 
 /**
@@ -109,4 +110,47 @@ export function ledgerFigures(rows: readonly Record<string, unknown>[]): number[
       typeof v === "number"
     ).map((v) => v * 100)
   );
+}
+
+/** Mean and sample standard deviation, in percent, of one accuracy of one model over its seeds. */
+export interface SeedFigure {
+  mean: number;
+  sd: number;
+  seeds: number;
+}
+
+/**
+ * Per model id and profile with two seeds or more in the ledger: the mean and standard deviation over its seeds of
+ * its holdout and of its test accuracy (rows scored on the same number of test images), in percent.
+ */
+export function ledgerSeedFigures(rows: readonly Record<string, unknown>[]): SeedFigure[] {
+  const groups = new Map<string, Record<string, unknown>[]>();
+  for (const r of rows) {
+    if (typeof r.id !== "string" || typeof r.seed !== "number") continue;
+    const key = `${r.id}\u0000${r.profile}\u0000${r.testImages ?? ""}`;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  const out: SeedFigure[] = [];
+  for (const group of groups.values()) {
+    for (const k of ["holdoutAccuracy", "testAccuracy"]) {
+      const values = group.map((r) => r[k]).filter((v): v is number => typeof v === "number").map((v) => v * 100);
+      if (values.length < 2) continue;
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+      out.push({ mean, sd, seeds: values.length });
+    }
+  }
+  return out;
+}
+
+/** The "mean % ± sd" figures of `text` that no seed figure of the ledger rounds to (mean and sd both). */
+export function untracedSpreads(text: string, figures: readonly SeedFigure[]): string[] {
+  const out: string[] = [];
+  for (const m of text.matchAll(/(\d{1,3}\.\d+)\s?%\s?±\s?(\d+(?:\.\d+)?)/g)) {
+    const [mean, sd] = [Number(m[1]), Number(m[2])];
+    const near = (v: number, q: string) =>
+      Math.abs(v - Number(q)) <= 0.5 * 10 ** -(q.split(".")[1] ?? "").length + 1e-9;
+    if (!figures.some((f) => near(f.mean, m[1]) && near(f.sd, m[2]))) out.push(`${mean} % ± ${sd}`);
+  }
+  return out;
 }
