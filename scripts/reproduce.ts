@@ -277,7 +277,11 @@ function headlineRows(results: ResultRecord[], markdown: boolean): Record<string
 async function writeReport(inputs: ReportInputs): Promise<void> {
   const { profile, data, outputs, staging, started, engine, names, steps } = inputs;
   // The results of this run only (the run folder's ledger starts empty).
-  const results = latestRecords((await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile));
+  // Every row of this run: each seed's run has its own row (the ledger); the tables show each model's own seed.
+  // (A row recorded twice alike, e.g. an SVM notebook 08 records again under notebook 03's id, is kept once.)
+  const rows = (await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile);
+  const ledger = [...new Map(rows.map((r) => [JSON.stringify(r), r])).values()];
+  const results = latestRecords(ledger);
   // The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
   const solution = await loadSolution({ dataDir: data });
   const submissions: Record<string, string>[] = [];
@@ -373,7 +377,7 @@ async function writeReport(inputs: ReportInputs): Promise<void> {
   const stylesheet = join(executedDir, PAGE_STYLESHEET);
   if (await exists(stylesheet)) await Deno.copyFile(stylesheet, join(pub, "notebooks", PAGE_STYLESHEET));
   for (const f of figures) await Deno.copyFile(join(staging, "figures", f), join(pub, "figures", f));
-  await Deno.writeTextFile(join(pub, "results.json"), JSON.stringify(results, null, 1) + "\n");
+  await Deno.writeTextFile(join(pub, "results.json"), JSON.stringify(ledger, null, 1) + "\n");
   await Deno.writeTextFile(join(pub, "REPORT.md"), report);
   await Deno.writeTextFile(join(pub, "REPORT.html"), reportPage(report));
   const headlineHtml = table(headlineRows(results, false)).html;

@@ -26,7 +26,7 @@ export interface Quote {
 }
 
 // A figure after "±" is a spread over seeds, traced by {@linkcode untracedSpreads}, not an accuracy.
-const PERCENT = /(?<![\d.]|±\s?)(\d{1,3}(?:\.\d+)?)\s?%/g;
+const PERCENT = /(?<![\d.]|±\s?)(\d{1,3}(?:\.\d+)?)\s?%(?!\s?±)/g;
 const FRACTION = /(?<![\d.]|±\s?)(0\.\d{2,4})(?![\d])/g;
 const ACCURACY_WORDS = /accura|score|precision|recall/i;
 
@@ -124,16 +124,20 @@ export interface SeedFigure {
  * its holdout and of its test accuracy (rows scored on the same number of test images), in percent.
  */
 export function ledgerSeedFigures(rows: readonly Record<string, unknown>[]): SeedFigure[] {
-  const groups = new Map<string, Record<string, unknown>[]>();
-  for (const r of rows) {
-    if (typeof r.id !== "string" || typeof r.seed !== "number") continue;
-    const key = `${r.id}\u0000${r.profile}\u0000${r.testImages ?? ""}`;
-    groups.set(key, [...(groups.get(key) ?? []), r]);
-  }
+  type Row = Record<string, unknown>;
+  const groupings: [string, (r: Row) => string][] = [
+    ["holdoutAccuracy", () => ""],
+    ["testAccuracy", (r) => String(r.testImages ?? "")],
+  ];
   const out: SeedFigure[] = [];
-  for (const group of groups.values()) {
-    for (const k of ["holdoutAccuracy", "testAccuracy"]) {
-      const values = group.map((r) => r[k]).filter((v): v is number => typeof v === "number").map((v) => v * 100);
+  for (const [k, by] of groupings) {
+    const groups = new Map<string, number[]>();
+    for (const r of rows) {
+      if (typeof r.id !== "string" || typeof r.seed !== "number" || typeof r[k] !== "number") continue;
+      const key = `${r.id}\u0000${r.profile}\u0000${by(r)}`;
+      groups.set(key, [...(groups.get(key) ?? []), (r[k] as number) * 100]);
+    }
+    for (const values of groups.values()) {
       if (values.length < 2) continue;
       const mean = values.reduce((a, b) => a + b, 0) / values.length;
       const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
