@@ -187,13 +187,13 @@ function symmetricTimes(c: Float64Array, q: Float64Array, d: number, l: number):
 }
 
 /**
- * Orthonormal columns spanning those of `a` (`d x l`, column-major, overwritten): modified Gram-Schmidt applied
- * twice per column ("twice is enough", Giraud, Langou & Rozloznik 2005), as stable as Householder QR for a basis.
- * A column that vanishes (rank deficiency) is left zero.
+ * Orthonormal columns spanning those of `a` (`d x l`, column-major, overwritten; `l <= d`): modified Gram-Schmidt
+ * applied twice per column ("twice is enough", Giraud, Langou & Rozloznik 2005). A column that is (numerically) in
+ * the span of the previous ones is replaced by the first unit vector that is not, so the result is always an
+ * orthonormal basis, as Householder QR gives.
  */
 export function orthonormalColumns(a: Float64Array, d: number, l: number): Float64Array {
-  for (let j = 0; j < l; j++) {
-    const v = a.subarray(j * d, (j + 1) * d);
+  const project = (v: Float64Array, j: number) => {
     for (let pass = 0; pass < 2; pass++) {
       for (let p = 0; p < j; p++) {
         const u = a.subarray(p * d, (p + 1) * d);
@@ -204,8 +204,20 @@ export function orthonormalColumns(a: Float64Array, d: number, l: number): Float
     }
     let norm = 0;
     for (let i = 0; i < d; i++) norm += v[i] * v[i];
-    norm = Math.sqrt(norm);
-    if (norm > 0) { for (let i = 0; i < d; i++) v[i] /= norm; }
+    return Math.sqrt(norm);
+  };
+  for (let j = 0; j < l; j++) {
+    const v = a.subarray(j * d, (j + 1) * d);
+    let before = 0;
+    for (let i = 0; i < d; i++) before += v[i] * v[i];
+    let norm = project(v, j);
+    for (let t = 0; !(norm > 1e-8 * Math.sqrt(before)) && t < d; t++) {
+      v.fill(0);
+      v[t] = 1;
+      before = 1;
+      norm = project(v, j);
+    }
+    for (let i = 0; i < d; i++) v[i] /= norm;
   }
   return a;
 }

@@ -103,3 +103,10 @@ Deno.test("a Gram matrix of a set with itself (mirrored blocks) equals the plain
   const plain = await kernelMatrix(x, copy, { kernel: "linear" }, { shared: false, blockRows: 8 });
   for (let i = 0; i < sym.length; i++) close(sym[i], plain[i], 1e-5);
 });
+
+Deno.test("kernel matrices of matrices that view into a larger buffer read the right rows", async () => {
+  const buffer = Float32Array.from([9, 9, 0, 0, 1, 2]);
+  const a = matrix(buffer.subarray(2), 2, 2), b = matrix(Float32Array.from([1, 0]), 1, 2);
+  assert.deepEqual(Array.from(await kernelMatrix(a, b, { kernel: "linear" }, { shared: false })), [0, 1]);
+  assert.deepEqual(Array.from(await kernelMatrix(b, a, { kernel: "linear" }, { shared: false })), [0, 1]);
+});
