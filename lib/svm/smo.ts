@@ -77,14 +77,16 @@ export function solveBinary(problem: BinaryProblem, options: SolverOptions = {})
   const n = problem.rows.length;
   const eps = options.tolerance ?? 1e-3;
   const maxIter = options.maxIterations ?? Math.max(10_000_000, n > Number.MAX_SAFE_INTEGER / 100 ? n : 100 * n);
-  // Copy the problem's kernel block so that row access is contiguous.
+  // The problem's kernel rows, copied contiguous the first time the working set needs them: many samples never
+  // enter it (gathering the whole n x n block took about half of the solve on the PCA pipeline's pairs).
   const k = new Float32Array(n * n);
-  const size = problem.size;
-  for (let a = 0; a < n; a++) {
-    const base = problem.rows[a] * size;
-    const out = a * n;
-    for (let b = 0; b < n; b++) k[out + b] = problem.kernel[base + problem.rows[b]];
-  }
+  const size = problem.size, full = problem.kernel, rows = problem.rows;
+  const filled = new Uint8Array(n);
+  const fillRow = (a: number) => {
+    filled[a] = 1;
+    const base = rows[a] * size, out = a * n;
+    for (let b = 0; b < n; b++) k[out + b] = full[base + rows[b]];
+  };
   const y = new Int8Array(n);
   const c = new Float64Array(n);
   for (let t = 0; t < n; t++) {
@@ -92,7 +94,7 @@ export function solveBinary(problem: BinaryProblem, options: SolverOptions = {})
     c[t] = y[t] > 0 ? problem.cPositive : problem.cNegative;
   }
   const qd = new Float64Array(n);
-  for (let t = 0; t < n; t++) qd[t] = k[t * n + t];
+  for (let t = 0; t < n; t++) qd[t] = full[rows[t] * size + rows[t]];
   const alpha = new Float64Array(n);
   const grad = new Float64Array(n).fill(-1);
   // The active multipliers, in increasing order (so that ties in the selection break as without shrinking).
@@ -110,8 +112,8 @@ export function solveBinary(problem: BinaryProblem, options: SolverOptions = {})
     for (let t = 0; t < n; t++) {
       if (inActive[t]) continue;
       let sum = 0;
-      const kt = t * n;
-      for (const s of support) sum += y[s] * alpha[s] * k[kt + s];
+      const base = rows[t] * size;
+      for (const s of support) sum += y[s] * alpha[s] * full[base + rows[s]];
       grad[t] = y[t] * sum - 1;
     }
     for (let t = 0; t < n; t++) active[t] = t;
@@ -156,6 +158,7 @@ export function solveBinary(problem: BinaryProblem, options: SolverOptions = {})
       } else if (alpha[t] > 0 && grad[t] >= gmax) (gmax = grad[t]), (iIdx = t);
     }
     if (iIdx < 0 && activeSize === n) break;
+    if (iIdx >= 0 && !filled[iIdx]) fillRow(iIdx);
     const ki = iIdx * n;
     const qdi = qd[iIdx];
     for (let s = 0; s < (iIdx < 0 ? 0 : activeSize); s++) {
@@ -185,6 +188,7 @@ export function solveBinary(problem: BinaryProblem, options: SolverOptions = {})
       continue;
     }
     iter++;
+    if (!filled[jIdx]) fillRow(jIdx);
     const i = iIdx, j = jIdx, kj = j * n;
     const ci = c[i], cj = c[j];
     const oldI = alpha[i], oldJ = alpha[j];
