@@ -158,3 +158,18 @@ for (
     }
   });
 }
+
+Deno.test("an RBF kernel of more than 2^20 values (native exponentials in chunks, then a tail) matches the formula", async () => {
+  const rng = createRandom(3);
+  const a = matrix(Float32Array.from({ length: 1100 * 3 }, () => rng.next()), 1100, 3);
+  const b = matrix(Float32Array.from({ length: 1000 * 3 }, () => rng.next()), 1000, 3);
+  const k = await kernelMatrix(a, b, { kernel: "rbf", gamma: 2 }, { shared: false });
+  for (let i = 0; i < 1100; i += 7) {
+    for (let j = 0; j < 1000; j += 3) {
+      let d = 0;
+      for (let f = 0; f < 3; f++) d += (a.data[i * 3 + f] - b.data[j * 3 + f]) ** 2;
+      const want = Math.exp(-2 * d);
+      assert(Math.abs(k[i * 1000 + j] - want) < 1e-5 * want + 1e-7, `K[${i}, ${j}] = ${k[i * 1000 + j]}, want ${want}`);
+    }
+  }
+});
