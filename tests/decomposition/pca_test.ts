@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { PCA } from "noisy-digits/decomposition";
 import { matrix } from "noisy-digits/data";
 import { createRandom } from "noisy-digits/util";
+import { orthonormalColumns } from "../../lib/decomposition/pca.ts"; // internal: the range finder's basis
 
 const close = (a: number, b: number, eps: number) => assert(Math.abs(a - b) < eps, `${a} != ${b} (eps ${eps})`);
 
@@ -52,4 +53,43 @@ Deno.test("PCA whitening gives unit-variance, uncorrelated scores", async () => 
       close(s / (n - 1), a === b ? 1 : 0, 1e-3);
     }
   }
+});
+
+Deno.test("orthonormalColumns returns an orthonormal basis of the same span, even for nearly parallel columns", () => {
+  const d = 7, l = 3, rng = createRandom(5);
+  const a = Float64Array.from({ length: d * l }, () => rng.next() - 0.5);
+  for (let i = 0; i < d; i++) a[2 * d + i] = a[i] + 1e-7 * a[d + i]; // third column almost the first
+  const original = a.slice();
+  const q = orthonormalColumns(a, d, l);
+  for (let p = 0; p < l; p++) {
+    for (let r = 0; r < l; r++) {
+      let dot = 0;
+      for (let i = 0; i < d; i++) dot += q[p * d + i] * q[r * d + i];
+      close(dot, p === r ? 1 : 0, 1e-9);
+    }
+  }
+  // Every original column is its own projection on the basis.
+  for (let c = 0; c < l; c++) {
+    const v = original.subarray(c * d, (c + 1) * d), proj = new Float64Array(d);
+    for (let p = 0; p < l; p++) {
+      let dot = 0;
+      for (let i = 0; i < d; i++) dot += q[p * d + i] * v[i];
+      for (let i = 0; i < d; i++) proj[i] += dot * q[p * d + i];
+    }
+    for (let i = 0; i < d; i++) close(proj[i], v[i], 1e-9);
+  }
+});
+
+Deno.test("orthonormalColumns completes a rank-deficient set to an orthonormal basis", () => {
+  const d = 4, l = 3;
+  const a = Float64Array.from([1, 2, 0, 0, 2, 4, 0, 0, 0, 0, 0, 0]); // second column = 2 x first, third zero
+  const q = orthonormalColumns(a, d, l);
+  for (let p = 0; p < l; p++) {
+    for (let r = 0; r < l; r++) {
+      let dot = 0;
+      for (let i = 0; i < d; i++) dot += q[p * d + i] * q[r * d + i];
+      close(dot, p === r ? 1 : 0, 1e-12);
+    }
+  }
+  close(q[0], 1 / Math.sqrt(5), 1e-12);
 });

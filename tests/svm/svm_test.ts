@@ -103,3 +103,73 @@ Deno.test("a Gram matrix of a set with itself (mirrored blocks) equals the plain
   const plain = await kernelMatrix(x, copy, { kernel: "linear" }, { shared: false, blockRows: 8 });
   for (let i = 0; i < sym.length; i++) close(sym[i], plain[i], 1e-5);
 });
+
+Deno.test("kernel matrices of matrices that view into a larger buffer read the right rows", async () => {
+  const buffer = Float32Array.from([9, 9, 0, 0, 1, 2]);
+  const a = matrix(buffer.subarray(2), 2, 2), b = matrix(Float32Array.from([1, 0]), 1, 2);
+  assert.deepEqual(Array.from(await kernelMatrix(a, b, { kernel: "linear" }, { shared: false })), [0, 1]);
+  assert.deepEqual(Array.from(await kernelMatrix(b, a, { kernel: "linear" }, { shared: false })), [0, 1]);
+});
+
+/** An RBF binary problem of two overlapping Gaussian clouds in 5-D, `nPos` positives then `nNeg` negatives. */
+async function overlapping(nPos: number, nNeg: number, seed: number) {
+  const rng = createRandom(seed), d = 5, n = nPos + nNeg;
+  const normal = () => Math.sqrt(-2 * Math.log(rng.next() || 1e-12)) * Math.cos(2 * Math.PI * rng.next());
+  const data = Float32Array.from({ length: n * d }, (_, i) => normal() + (Math.floor(i / d) < nPos ? 0.6 : -0.6));
+  const x = matrix(data, n, d);
+  const kernel = await kernelMatrix(x, x, { kernel: "rbf", gamma: 0.5 }, { shared: false });
+  const y = Int8Array.from({ length: n }, (_, i) => (i < nPos ? 1 : -1));
+  return { kernel, n, y, rows: Int32Array.from({ length: n }, (_, i) => i) };
+}
+
+for (
+  const [name, nPos, nNeg, cPositive, cNegative] of [
+    ["equal C", 150, 150, 10, 10],
+    // scikit-learn's "balanced" weights for 200 against 100 samples: n / (2 n_class) times C = 10.
+    ["balanced class weights", 200, 100, 10 * 300 / 400, 10 * 300 / 200],
+  ] as const
+) {
+  Deno.test(`SMO with shrinking sets variables aside and finds the plain solver's solution (${name})`, async () => {
+    const { kernel, n, y, rows } = await overlapping(nPos, nNeg, 7);
+    const problem = { kernel, size: n, rows, y, cPositive, cNegative };
+    // A tight tolerance, so that two correct solvers must agree closely whatever path rounding sends them on.
+    const plain = solveBinary(problem, { shrinking: false, tolerance: 1e-7 });
+    const shrunk = solveBinary(problem, { shrinking: true, tolerance: 1e-7 });
+    assert.equal(plain.maxShrunk, 0);
+    assert.ok(shrunk.maxShrunk > n / 10, `shrinking set aside only ${shrunk.maxShrunk} of ${n}`);
+    assert.ok(plain.converged && shrunk.converged);
+    // The objective is computed from the final gradient of every multiplier, set aside or not: a gradient left stale
+    // by shrinking would show here.
+    for (let t = 0; t < n; t++) close(shrunk.alpha[t], plain.alpha[t], 1e-4);
+    close(shrunk.rho, plain.rho, 1e-4);
+    close(shrunk.objective, plain.objective, 1e-7 * Math.abs(plain.objective));
+    let bounded = 0;
+    for (let t = 0; t < n; t++) if (shrunk.alpha[t] >= (y[t] > 0 ? cPositive : cNegative)) bounded++;
+    assert.ok(bounded > 0, "the problem has multipliers at the upper bound");
+    // The decision values, and so the predictions, of every training point agree.
+    for (let i = 0; i < n; i++) {
+      let fPlain = -plain.rho, fShrunk = -shrunk.rho;
+      for (let t = 0; t < n; t++) {
+        fPlain += plain.alpha[t] * y[t] * kernel[i * n + t];
+        fShrunk += shrunk.alpha[t] * y[t] * kernel[i * n + t];
+      }
+      close(fShrunk, fPlain, 1e-4);
+      if (Math.abs(fPlain) > 1e-4) assert.equal(Math.sign(fShrunk), Math.sign(fPlain));
+    }
+  });
+}
+
+Deno.test("an RBF kernel of more than 2^20 values (native exponentials in chunks, then a tail) matches the formula", async () => {
+  const rng = createRandom(3);
+  const a = matrix(Float32Array.from({ length: 1100 * 3 }, () => rng.next()), 1100, 3);
+  const b = matrix(Float32Array.from({ length: 1000 * 3 }, () => rng.next()), 1000, 3);
+  const k = await kernelMatrix(a, b, { kernel: "rbf", gamma: 2 }, { shared: false });
+  for (let i = 0; i < 1100; i += 7) {
+    for (let j = 0; j < 1000; j += 3) {
+      let d = 0;
+      for (let f = 0; f < 3; f++) d += (a.data[i * 3 + f] - b.data[j * 3 + f]) ** 2;
+      const want = Math.exp(-2 * d);
+      assert(Math.abs(k[i * 1000 + j] - want) < 1e-5 * want + 1e-7, `K[${i}, ${j}] = ${k[i * 1000 + j]}, want ${want}`);
+    }
+  }
+});

@@ -124,6 +124,7 @@ export const DNNL = {
   forwardInference: 96,
   convolutionDirect: 1,
   eltwiseRelu: 0x1f,
+  eltwiseExp: 0xbf,
   poolingMax: 0x1ff,
   useGlobalStats: 0x1,
   useScale: 0x8,
