@@ -106,18 +106,40 @@ async function writeStylesheet(outDir: string, labStatic: string): Promise<void>
  * Makes a page of nbconvert's smaller without changing what it shows: an SVG figure that is also a file of
  * `figures` (name to SVG text, the run's `figures/` folder beside the pages' folder) is linked as
  * `../figures/<name>` instead of inlined in base64, with its name as alternative text; pygments' whitespace tokens
- * (coloured, but blank) lose their `<span>`; the hidden collapser boxes go.
+ * (coloured, but blank) and the tokens the page's stylesheet does not colour lose their `<span>`, neighbouring
+ * spans that show the same become one (class unquoted), the inline stylesheet loses its comments; the hidden
+ * collapser boxes go.
  */
 export function compactPage(html: string, figures: Map<string, string>): string {
   const byContent = new Map([...figures].map(([name, svg]) => [svg, name]));
-  return html
+  // What the page's stylesheet gives each pygments token class (`.highlight .k { … }`); a class without a rule shows
+  // nothing, and two classes with the same rule show the same.
+  const rules = new Map(
+    [...html.matchAll(/\.highlight \.([a-z0-9]{1,3}) \{([^}]*)\}/g)].map((m) => [m[1], m[2].trim()]),
+  );
+  let page = html
     .replace(/<img alt="[^"]*" src="data:image\/svg\+xml;base64,([A-Za-z0-9+/=]+)"/g, (img, data: string) => {
       const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
       const name = byContent.get(new TextDecoder().decode(bytes));
       return name ? `<img alt="figure ${attr(name)}" src="../figures/${encodeURIComponent(name)}"` : img;
     })
     .replace(/<span class="w">(\s*)<\/span>/g, "$1")
-    .replace(/<div class="jp-Collapser[^"]*">\s*<\/div>\n?/g, "");
+    .replace(/<div class="jp-Collapser[^"]*">\s*<\/div>\n?/g, "")
+    .replace(/<style type="text\/css">[\s\S]*?<\/style>/g, (style) => style.replace(/ ?\/\*[^*]*\*\//g, ""))
+    .replace(
+      /<span class="([a-z0-9]{1,3})">([^<]*)<\/span>/g,
+      (span, cls: string, text: string) => rules.has(cls) ? `<span class=${cls}>${text}</span>` : text,
+    );
+  // Neighbouring token spans that show the same become one span.
+  const same = /<span class=([a-z0-9]{1,3})>([^<]*)<\/span><span class=([a-z0-9]{1,3})>/g;
+  for (let before = ""; before !== page;) {
+    before = page;
+    page = page.replace(
+      same,
+      (pair, a: string, text: string, b: string) => rules.get(a) === rules.get(b) ? `<span class=${a}>${text}` : pair,
+    );
+  }
+  return page;
 }
 
 /** The SVG files of a figures folder, name to text (empty when there is no folder). */
