@@ -128,7 +128,7 @@ export function compactPage(html: string, figures: Map<string, string>): string 
     .replace(/<style type="text\/css">[\s\S]*?<\/style>/g, (style) => style.replace(/ ?\/\*[^*]*\*\//g, ""))
     .replace(
       /<span class="([a-z0-9]{1,3})">([^<]*)<\/span>/g,
-      (span, cls: string, text: string) => rules.has(cls) ? `<span class=${cls}>${text}</span>` : text,
+      (_span, cls: string, text: string) => rules.has(cls) ? `<span class=${cls}>${text}</span>` : text,
     );
   // Neighbouring token spans that show the same become one span.
   const same = /<span class=([a-z0-9]{1,3})>([^<]*)<\/span><span class=([a-z0-9]{1,3})>/g;
