@@ -12,6 +12,8 @@
  * @module
  */
 
+import { seedSummary } from "noisy-digits/metrics";
+
 /** Percentages that are facts of the design, not results: chance (10 %), the 75 / 25 split, all (100 %). */
 export const DESIGN_FIGURES: readonly number[] = [10, 25, 75, 100];
 
@@ -139,9 +141,8 @@ export function ledgerSeedFigures(rows: readonly Record<string, unknown>[]): See
     }
     for (const values of groups.values()) {
       if (values.length < 2) continue;
-      const mean = values.reduce((a, b) => a + b, 0) / values.length;
-      const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
-      out.push({ mean, sd, seeds: values.length });
+      const { mean, sd, n } = seedSummary(values);
+      out.push({ mean, sd, seeds: n });
     }
   }
   return out;
@@ -151,10 +152,16 @@ export function ledgerSeedFigures(rows: readonly Record<string, unknown>[]): See
 export function untracedSpreads(text: string, figures: readonly SeedFigure[]): string[] {
   const out: string[] = [];
   for (const m of text.matchAll(/(\d{1,3}\.\d+)\s?%\s?±\s?(\d+(?:\.\d+)?)/g)) {
-    const [mean, sd] = [Number(m[1]), Number(m[2])];
-    const near = (v: number, q: string) =>
-      Math.abs(v - Number(q)) <= 0.5 * 10 ** -(q.split(".")[1] ?? "").length + 1e-9;
-    if (!figures.some((f) => near(f.mean, m[1]) && near(f.sd, m[2]))) out.push(`${mean} % ± ${sd}`);
+    // Each figure is traced to its own rounding, as roundsTo does for a single quote.
+    const [mean, sd] = [m[1], m[2]].map((text) => ({
+      text,
+      percent: Number(text),
+      decimals: (text.split(".")[1] ?? "").length,
+      sentence: m[0],
+    }));
+    if (!figures.some((f) => roundsTo(f.mean, mean) && roundsTo(f.sd, sd))) {
+      out.push(`${mean.percent} % ± ${sd.percent}`);
+    }
   }
   return out;
 }
