@@ -130,13 +130,15 @@ export function compactPage(html: string, figures: Map<string, string>): string 
       /<span class="([a-z0-9]{1,3})">([^<]*)<\/span>/g,
       (_span, cls: string, text: string) => rules.has(cls) ? `<span class=${cls}>${text}</span>` : text,
     );
-  // Neighbouring token spans that show the same become one span.
-  const same = /<span class=([a-z0-9]{1,3})>([^<]*)<\/span><span class=([a-z0-9]{1,3})>/g;
+  // Neighbouring token spans that show the same become one span, with the blanks between them (the code is set in
+  // a monospaced font, so a blank is as wide in any style).
+  const same = /<span class=([a-z0-9]{1,3})>([^<]*)<\/span>([ \t]*)<span class=([a-z0-9]{1,3})>/g;
   for (let before = ""; before !== page;) {
     before = page;
     page = page.replace(
       same,
-      (pair, a: string, text: string, b: string) => rules.get(a) === rules.get(b) ? `<span class=${a}>${text}` : pair,
+      (pair, a: string, text: string, blank: string, b: string) =>
+        rules.get(a) === rules.get(b) ? `<span class=${a}>${text}${blank}` : pair,
     );
   }
   return page;
