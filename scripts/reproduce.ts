@@ -31,7 +31,7 @@ import {
   repoRelative,
   scoreSubmission,
 } from "noisy-digits/data";
-import { headline, latestRecords, PROFILES, readAllResults, type ResultRecord } from "noisy-digits/study";
+import { headline, latestRecords, PROFILES, readAllResults, type ResultRecord, runLedger } from "noisy-digits/study";
 import { formatDuration, formatPercent, table } from "noisy-digits/display";
 import { exists, lockFolder, onEndingSignal, signalExitCode, stopChildren, writeFileAtomic } from "noisy-digits/util";
 import { ensureKernel, listNotebooks, runNotebook, stopRunningNotebook } from "./notebook_runner.ts";
@@ -277,10 +277,8 @@ function headlineRows(results: ResultRecord[], markdown: boolean): Record<string
 async function writeReport(inputs: ReportInputs): Promise<void> {
   const { profile, data, outputs, staging, started, engine, names, steps } = inputs;
   // The results of this run only (the run folder's ledger starts empty).
-  // Every row of this run: each seed's run has its own row (the ledger); the tables show each model's own seed.
-  // (A row recorded twice alike, e.g. an SVM notebook 08 records again under notebook 03's id, is kept once.)
-  const rows = (await readAllResults(staging)).filter((r) => (r.profile ?? profile) === profile);
-  const ledger = [...new Map(rows.map((r) => [JSON.stringify(r), r])).values()];
+  // Every row of this run (the ledger: each seed's run its own row); the tables show each model's own seed.
+  const ledger = runLedger(await readAllResults(staging), profile);
   const results = latestRecords(ledger);
   // The submissions of notebooks 07 (the report's final model) and 08 (our best), scored as the leaderboard would.
   const solution = await loadSolution({ dataDir: data });

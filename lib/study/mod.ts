@@ -35,6 +35,7 @@ export {
   predictSaved,
   type RankedRecord,
   rankingTable,
+  runLedger,
   scoreSavedModels,
   widestHoldoutTestGap,
 } from "./ranking.ts";

@@ -55,6 +55,23 @@ export function latestRecords<T extends ResultRecord>(records: readonly T[]): T[
 }
 
 /**
+ * The ledger of one run: every row of `profile` (a row without a profile is the run's own), each seed's run its own
+ * row, a row recorded twice alike (an SVM notebook 08 records again under notebook 03's id) kept once, in order.
+ *
+ * @example
+ * ```ts
+ * import { runLedger } from "./ranking.ts";
+ *
+ * const row = { id: "m", section: "6", model: "m", holdoutAccuracy: 0.9, seed: 3 };
+ * runLedger([row, { ...row }, { ...row, seed: 4 }], "full").length; // 2
+ * ```
+ */
+export function runLedger<T extends ResultRecord>(records: readonly T[], profile: string): T[] {
+  const rows = records.filter((r) => (r.profile ?? profile) === profile);
+  return [...new Map(rows.map((r) => [JSON.stringify(r), r])).values()];
+}
+
+/**
  * Scores every record with a saved model on `test` (labels required); the
  * others keep their recorded test accuracy, if any. Models whose files are
  * gone are reported in `note` instead of failing the table.

@@ -5,7 +5,14 @@ import { argMaxRows, predictProba, saveNetwork } from "noisy-digits/train";
 import { denseNet } from "noisy-digits/networks";
 import { createDataset, PIXELS } from "noisy-digits/data";
 import { accuracy } from "noisy-digits/metrics";
-import { holdoutSpan, latestRecords, rankingTable, scoreSavedModels, widestHoldoutTestGap } from "noisy-digits/study";
+import {
+  holdoutSpan,
+  latestRecords,
+  rankingTable,
+  runLedger,
+  scoreSavedModels,
+  widestHoldoutTestGap,
+} from "noisy-digits/study";
 import { createRandom } from "noisy-digits/util";
 
 await initBackend();
@@ -64,6 +71,23 @@ Deno.test("ranking: another seed's row of a model stays out; the model's own see
     { id: "four-conv-cnn-features-svm", section: "8.3", model: "svm", holdoutAccuracy: 0.9 },
   ];
   assert.deepEqual(latestRecords(rows).map((r) => r.holdoutAccuracy), [0.95, 0.9]);
+});
+
+Deno.test("ranking: a run's ledger keeps every seed's row and the profile's rows, a row recorded twice alike once", () => {
+  const row = { id: "four-conv-cnn", section: "6.3", model: "4-conv CNN", holdoutAccuracy: 0.95, seed: 3 };
+  const rows = [
+    row,
+    { ...row, seed: 4, holdoutAccuracy: 0.94 },
+    { ...row }, // the same record again (another notebook): once
+    { ...row, holdoutAccuracy: 0.96 }, // the same model and seed recorded again with another figure: kept
+    { ...row, profile: "smoke", seed: 5 }, // another profile's row: out
+    { ...row, profile: "full", seed: 6 },
+  ];
+  assert.deepEqual(runLedger(rows, "full").map((r) => [r.seed, r.holdoutAccuracy]), [[3, 0.95], [4, 0.94], [3, 0.96], [
+    6,
+    0.95,
+  ]]);
+  assert.deepEqual(latestRecords(runLedger(rows, "full")).map((r) => r.holdoutAccuracy), [0.96]);
 });
 
 Deno.test("ranking: the holdout span of a group of ids, and the widest holdout-test gap", () => {
