@@ -196,7 +196,8 @@ const ENTRIES: readonly ModelEntry[] = [
     id: equalUpdatesId(arm),
     file: NOTEBOOK.simpleCnn,
     section: "6.1",
-    label: `Simple CNN, equal updates: ${arm.label}`,
+    // {budget}: its updates against the report's first stage's, and whether it learned (`budgetLabel`).
+    label: `Simple CNN, equal updates: ${arm.label}, {budget}`,
     seed: 11,
     how: `the simple CNN in batches of 128 with ${arm.label}, as many updates as the other arms (trainEqualUpdatesArm)`,
     train: (c) => trainEqualUpdatesArm(arm, "simple-cnn-equal-updates", { ...c, seed: 11 }),

@@ -117,7 +117,10 @@ Deno.test("registry: the report's budget-labelled rows, the equal-updates arms a
   );
   assert.throws(() => labelOf("simple-cnn-report-first-stage"), /needs the detail "budget"/);
   const arms = EQUAL_UPDATES_ARMS.map((arm) => entry(equalUpdatesId(arm)));
-  assert.deepEqual(arms.map((e) => e.label), EQUAL_UPDATES_ARMS.map((a) => `Simple CNN, equal updates: ${a.label}`));
+  assert.deepEqual(
+    arms.map((e) => e.label),
+    EQUAL_UPDATES_ARMS.map((a) => `Simple CNN, equal updates: ${a.label}, {budget}`),
+  );
   assert.ok(arms.every((e) => e.train && e.section === "6.1"), "every arm is trained by the registry");
   assert.match(labelOf("simple-cnn-augmented"), /a stand-in/);
   assert.match(labelOf("four-conv-cnn-report-aug-recipe"), /a stand-in/);
