@@ -51,4 +51,5 @@ export {
   verdict,
   type VerdictFigures,
   verdictOfSeeds,
+  verdictText,
 } from "./verdict.ts";

@@ -279,3 +279,21 @@ export function formatVerdict(v: VerdictFigures): string {
       formatPValue(v.test.pValue);
   return `${head}${size} (${how})`;
 }
+
+/**
+ * The sentence of a verdict, or "no verdict between A and B: both are untrained" when neither model learned (two
+ * runs that have not left chance differ only in which digit they guess; a test between them says nothing).
+ *
+ * @example
+ * ```ts
+ * import { verdict, verdictText } from "./verdict.ts";
+ *
+ * const v = verdict({ a: { name: "A", correct: [false, true] }, b: { name: "B", correct: [true, false] } });
+ * verdictText(v, { aUntrained: true, bUntrained: true }); // "no verdict between A and B: both are untrained"
+ * ```
+ */
+export function verdictText(v: Verdict, untrained: { aUntrained: boolean; bUntrained: boolean }): string {
+  return untrained.aUntrained && untrained.bUntrained
+    ? `no verdict between ${v.a.name} and ${v.b.name}: both are untrained`
+    : v.text;
+}

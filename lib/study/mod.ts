@@ -107,7 +107,10 @@ export {
   type ConstantPrediction,
   constantPrediction,
   curveLeftChance,
+  isUntrained,
   type LeftChance,
   majorityShare,
+  type RunEvidence,
+  untrainedReason,
   updatesOf,
 } from "./untrained.ts";

@@ -41,10 +41,12 @@ const SECONDARY =
   "a summary of the paper in a public repository quotes this figure; a summary is not the paper, so it " +
   "is not taken as checked";
 const LAROCHELLE = "Larochelle, Erhan, Courville, Bergstra, Bengio, ICML 2007";
-const LAROCHELLE_COPY = "copy read: studylib.net/doc/18192290 (the ICML paper) and the online companion's text " +
-  "(huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1)";
+const LAROCHELLE_COPY = "copies read: the ICML paper at studylib.net/doc/18192290, and a copy of the paper's online " +
+  "companion page kept in a web-crawl dataset (huggingface.co/datasets/nvidia/Nemotron-CC-Math-v1), not the authors' " +
+  "own site";
 const PCANET = "Chan, Jia, Gao, Lu, Zeng, Ma, IEEE TIP 2015 (arXiv 1404.3606)";
-const PCANET_COPY = "copies read: arxiv 1404.3606v2 via scribd (arietiform.com), pubmed 26340772, paperswithcode";
+const PCANET_COPY = "copies read: arXiv 1404.3606v2 as a Scribd document through a web proxy (arietiform.com), a " +
+  "copy at vdocuments.mx, the abstract at PubMed (26340772) and the Papers with Code page";
 
 /**
  * The published figures on `mnist-back-rand` (the benchmark's 10,000 + 2,000 images for training and model choice,

@@ -135,21 +135,62 @@ export function updatesOf(epochs: number, images: number, batchSize: number): nu
   return epochs * Math.ceil(images / batchSize);
 }
 
-/** Options of {@linkcode budgetLabel}. */
-export interface BudgetLabelOptions {
-  /** Updates the run made. */
-  updates: number;
-  /** Updates the report's schedule makes for the same training (see `updatesOf`). */
-  reportUpdates: number;
+/** What shows whether a run learned: its predictions on some images, its accuracy curve and where chance lies. */
+export interface RunEvidence {
   /** The run's predictions on some images (holdout or test), to see whether it answers one digit. */
   predicted?: ArrayLike<number>;
-  /** Its accuracy curve and where chance lies, to see whether it has left chance. */
+  /** Its accuracy curve (one point is enough) and where chance lies, to see whether it has left chance. */
   curve?: { values: readonly number[]; chance: Chance };
 }
 
 /**
+ * Why a run counts as untrained ("predicts one digit (1)" when it answers one digit for at least 99 % of the images,
+ * "at chance" when its curve has not left chance), or null when the evidence given shows it learned. This is the
+ * one rule the notebooks label runs with.
+ *
+ * @example
+ * ```ts
+ * import { untrainedReason } from "./untrained.ts";
+ *
+ * untrainedReason({ predicted: [1, 1, 1] }); // "predicts one digit (1)"
+ * untrainedReason({ curve: { values: [0.115], chance: { images: 3000, majorityShare: 0.1127 } } }); // "at chance"
+ * untrainedReason({ predicted: [0, 4, 9], curve: { values: [0.9], chance: { images: 3000, majorityShare: 0.11 } } });
+ * // null
+ * ```
+ */
+export function untrainedReason(evidence: RunEvidence): string | null {
+  const constant = evidence.predicted ? constantPrediction(evidence.predicted) : null;
+  if (constant) return `predicts one digit (${constant.label})`;
+  if (evidence.curve && !curveLeftChance(evidence.curve.values, evidence.curve.chance).left) return "at chance";
+  return null;
+}
+
+/**
+ * Whether a run counts as untrained by {@linkcode untrainedReason}'s rule.
+ *
+ * @example
+ * ```ts
+ * import { isUntrained } from "./untrained.ts";
+ *
+ * isUntrained({ predicted: [7, 7, 7, 7] }); // true
+ * ```
+ */
+export function isUntrained(evidence: RunEvidence): boolean {
+  return untrainedReason(evidence) !== null;
+}
+
+/** Options of {@linkcode budgetLabel}. */
+export interface BudgetLabelOptions extends RunEvidence {
+  /** Updates the run made. */
+  updates: number;
+  /** Updates the report's schedule makes for the same training (see `updatesOf`). */
+  reportUpdates: number;
+}
+
+/**
  * What a report-method row is: "18 of ~15,000 updates: untrained, predicts one digit (1)" when the model answers
- * one digit, "…: untrained, at chance" when its curve has not left chance, else "18 of ~15,000 updates".
+ * one digit, "…: untrained, at chance" when its curve has not left chance (the rule of
+ * {@linkcode untrainedReason}), else "18 of ~15,000 updates".
  *
  * @example
  * ```ts
@@ -162,10 +203,6 @@ export function budgetLabel(options: BudgetLabelOptions): string {
   const head = `${options.updates.toLocaleString("en-US")} of ~${
     Math.round(options.reportUpdates).toLocaleString("en-US")
   } updates`;
-  const constant = options.predicted ? constantPrediction(options.predicted) : null;
-  if (constant) return `${head}: untrained, predicts one digit (${constant.label})`;
-  if (options.curve && !curveLeftChance(options.curve.values, options.curve.chance).left) {
-    return `${head}: untrained, at chance`;
-  }
-  return head;
+  const reason = untrainedReason(options);
+  return reason ? `${head}: untrained, ${reason}` : head;
 }

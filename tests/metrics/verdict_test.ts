@@ -1,5 +1,12 @@
 import assert from "node:assert/strict";
-import { formatInterval, formatVerdict, verdict, verdictOfSeeds, wilsonInterval } from "noisy-digits/metrics";
+import {
+  formatInterval,
+  formatVerdict,
+  verdict,
+  verdictOfSeeds,
+  verdictText,
+  wilsonInterval,
+} from "noisy-digits/metrics";
 
 /** Per-image correctness with `both` images right for both models, then `onlyA`, `onlyB`, then `neither`. */
 function pairs(both: number, onlyA: number, onlyB: number, neither: number): [boolean[], boolean[]] {
@@ -81,4 +88,16 @@ Deno.test("seed verdict: Welch with own seeds, the reference spread for single r
 
 Deno.test("formatInterval states the accuracy and its Wilson bounds", () => {
   assert.equal(formatInterval(wilsonInterval(2880, 3000)), "96.00 % (95 % interval 95.24 to 96.64 %)");
+});
+
+Deno.test("verdictText: two untrained runs get no verdict, whatever the test says; one learning run keeps it", () => {
+  const [a, b] = pairs(100, 60, 10, 30);
+  const v = verdict({ a: { name: "A", correct: a }, b: { name: "B", correct: b } });
+  assert.equal(v.outcome, "better");
+  assert.equal(
+    verdictText(v, { aUntrained: true, bUntrained: true }),
+    "no verdict between A and B: both are untrained",
+  );
+  assert.equal(verdictText(v, { aUntrained: false, bUntrained: true }), v.text);
+  assert.equal(verdictText(v, { aUntrained: false, bUntrained: false }), v.text);
 });

@@ -4,7 +4,9 @@ import {
   chanceOf,
   constantPrediction,
   curveLeftChance,
+  isUntrained,
   majorityShare,
+  untrainedReason,
   updatesOf,
 } from "noisy-digits/study";
 
@@ -63,5 +65,21 @@ Deno.test("budgetLabel names an untrained run for what it is", () => {
   assert.equal(
     budgetLabel({ updates: 50, reportUpdates: 6000, predicted: varied, curve: { values: [0.3, 0.6], chance } }),
     "50 of ~6,000 updates",
+  );
+});
+
+Deno.test("untrainedReason: one digit for everything, or a curve inside chance; a learning run passes", () => {
+  const chance = { images: 3000, majorityShare: 0.1127 };
+  const varied = Uint8Array.from({ length: 3000 }, (_, i) => i % 10);
+  assert.equal(untrainedReason({ predicted: new Uint8Array(3000).fill(4) }), "predicts one digit (4)");
+  assert.equal(untrainedReason({ predicted: varied, curve: { values: [0.115], chance } }), "at chance");
+  assert.equal(untrainedReason({ predicted: varied, curve: { values: [0.6], chance } }), null);
+  assert.equal(untrainedReason({ curve: { values: [0.6], chance } }), null);
+  assert.equal(isUntrained({ curve: { values: [0.12], chance } }), true, "one point above chance, inside its noise");
+  assert.equal(isUntrained({ predicted: varied }), false);
+  // budgetLabel applies the same rule: its label carries the reason.
+  assert.equal(
+    budgetLabel({ updates: 5, reportUpdates: 6000, predicted: varied, curve: { values: [0.115], chance } }),
+    `5 of ~6,000 updates: untrained, ${untrainedReason({ predicted: varied, curve: { values: [0.115], chance } })}`,
   );
 });
