@@ -102,13 +102,17 @@ async function writeStylesheet(outDir: string, labStatic: string): Promise<void>
   await Deno.writeTextFile(join(outDir, PAGE_STYLESHEET), parts.join("\n"));
 }
 
+/** The output MIME types the pages' stylesheet (JupyterLab's) selects on: `data-mime-type` stays for these only. */
+export const STYLED_MIME_TYPES: readonly string[] = ["application/vnd.jupyter.stderr"];
+
 /**
  * Makes a page of nbconvert's smaller without changing what it shows: an SVG figure that is also a file of
  * `figures` (name to SVG text, the run's `figures/` folder beside the pages' folder) is linked as
  * `../figures/<name>` instead of inlined in base64, with its name as alternative text; pygments' whitespace tokens
  * (coloured, but blank) and the tokens the page's stylesheet does not colour lose their `<span>`, neighbouring
  * spans that show the same become one (class unquoted), the inline stylesheet loses its comments; the hidden
- * collapser boxes go.
+ * collapser boxes go, and so does the MIME type an output names, but for {@linkcode STYLED_MIME_TYPES} (the page runs
+ * no script, and its stylesheet selects no other).
  */
 export function compactPage(html: string, figures: Map<string, string>): string {
   const byContent = new Map([...figures].map(([name, svg]) => [svg, name]));
@@ -125,6 +129,7 @@ export function compactPage(html: string, figures: Map<string, string>): string 
     })
     .replace(/<span class="w">(\s*)<\/span>/g, "$1")
     .replace(/<div class="jp-Collapser[^"]*">\s*<\/div>\n?/g, "")
+    .replace(/ data-mime-type="([^"]*)"/g, (a, type: string) => STYLED_MIME_TYPES.includes(type) ? a : "")
     .replace(/<style type="text\/css">[\s\S]*?<\/style>/g, (style) => style.replace(/ ?\/\*[^*]*\*\//g, ""))
     .replace(
       /<span class="([a-z0-9]{1,3})">([^<]*)<\/span>/g,

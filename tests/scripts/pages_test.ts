@@ -24,7 +24,7 @@ Deno.test("pages: the report's Markdown becomes headings, tables, images and esc
   assert.match(reportPage("# R\n\nbody\n"), /<title>R<\/title>[\s\S]*<a href="index\.html">/);
 });
 
-Deno.test("pages: a figure that is also a file is linked, another stays inline, blank tokens lose their span", () => {
+Deno.test("pages: a figure that is also a file is linked, another stays inline, blank tokens and MIME types go", () => {
   const svg = '<svg width="4" height="4"><rect width="4" height="4"/></svg>';
   const other = '<svg width="2" height="2"><circle r="1"/></svg>';
   const b64 = (s: string) => btoa(s);
@@ -37,6 +37,14 @@ Deno.test("pages: a figure that is also a file is linked, another stays inline, 
   assert.ok(out.includes(`src="data:image/svg+xml;base64,${b64(other)}"`), "a figure with no file stays inline");
   assert.ok(out.includes("const a"), "the blank token's text stays (no stylesheet here, so no token is coloured)");
   assert.ok(!out.includes("jp-Collapser") && out.includes("<p>kept</p>"));
+  const outputs = '<div class="jp-RenderedText" data-mime-type="text/plain">a</div>' +
+    '<div class="jp-RenderedText" data-mime-type="application/vnd.jupyter.stderr">b</div>';
+  assert.equal(
+    compactPage(outputs, new Map()),
+    '<div class="jp-RenderedText">a</div>' +
+      '<div class="jp-RenderedText" data-mime-type="application/vnd.jupyter.stderr">b</div>',
+    "an output's MIME type goes unless the stylesheet selects on it (stderr's red background)",
+  );
 });
 
 Deno.test("pages: token spans the stylesheet does not colour go, spans that show the same merge across blanks, CSS comments go", () => {

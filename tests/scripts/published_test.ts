@@ -10,6 +10,7 @@ import assert from "node:assert/strict";
 import { join, relative } from "node:path";
 import { launchChromium } from "../e2e/browser.ts";
 import { figureInk, serveDir } from "../e2e/figures.ts";
+import { STYLED_MIME_TYPES } from "../../scripts/published.ts";
 
 const ROOT = new URL("../..", import.meta.url).pathname;
 const PUBLISHED = join(ROOT, "outputs", "published");
@@ -116,4 +117,11 @@ Deno.test({
       await server.close();
     }
   },
+});
+
+Deno.test("published run: every output MIME type the pages' stylesheet selects on is one the compaction keeps", () => {
+  const css = Deno.readTextFileSync(join(PUBLISHED, "notebooks", "notebook.css"));
+  const selected = new Set([...css.matchAll(/data-mime-type=['"]([^'"]+)['"]/g)].map((m) => m[1]));
+  assert.ok(selected.size > 0, "the stylesheet selects on some MIME type (else this test reads the wrong file)");
+  assert.deepEqual([...selected].filter((t) => !STYLED_MIME_TYPES.includes(t)), []);
 });
