@@ -1,8 +1,9 @@
 /**
  * Every choice the study makes (how many views at test time, which model is submitted, which setting is kept) is made
  * on the holdout, and only there: {@linkcode chooseOnHoldout} takes each candidate's per-image correctness on the
- * holdout and nothing else, so no test label can steer it. A candidate replaces the default only when the exact
- * McNemar test on the holdout says it is better; a difference inside the noise keeps the default.
+ * holdout and nothing else, so no test label can steer it. Candidates come in order of cost, the default first; each
+ * replaces the choice so far only when the exact McNemar test on the holdout says it is better than that choice, so a
+ * difference inside the noise keeps the cheaper option.
  *
  * @example
  * ```ts
@@ -31,16 +32,16 @@ export interface HoldoutChoice<C extends HoldoutCandidate> {
   chosen: C;
   /** Index of `chosen` among the candidates. */
   index: number;
-  /** Each other candidate's verdict against the default (the first candidate), in order. */
+  /** Each later candidate's verdict against the choice so far when its turn came (the first: against the default). */
   verdicts: PairedVerdict[];
   /** One sentence: what was chosen and the verdict behind it. */
   text: string;
 }
 
 /**
- * Chooses among `candidates` on the holdout alone. The first candidate is the default (the simpler or cheaper
- * option); another replaces it only when it is better by the exact McNemar test at `alpha`, and among several such
- * the one with the highest holdout accuracy wins.
+ * Chooses among `candidates` on the holdout alone. They come in order of cost: the first is the default (the simpler
+ * or cheaper option), and each later one replaces the choice so far only when it is better than that choice by the
+ * exact McNemar test at `alpha`. A costlier option inside the noise of a cheaper one is never taken.
  */
 export function chooseOnHoldout<C extends HoldoutCandidate>(
   candidates: readonly C[],
@@ -55,19 +56,16 @@ export function chooseOnHoldout<C extends HoldoutCandidate>(
         `${candidates[0].name} on ${n}: candidates must be scored on the same images`,
     );
   }
-  const base = candidates[0];
-  const verdicts = candidates.slice(1).map((c) =>
-    verdict({ a: { name: c.name, correct: c.holdoutCorrect }, b: { name: base.name, correct: base.holdoutCorrect } }, {
-      alpha: options.alpha,
-    })
-  );
   let index = 0;
-  let bestAccuracy = verdicts.length ? verdicts[0].b.accuracy.estimate : NaN;
-  verdicts.forEach((v, i) => {
-    if (v.outcome === "better" && v.a.accuracy.estimate > bestAccuracy) {
-      index = i + 1;
-      bestAccuracy = v.a.accuracy.estimate;
-    }
+  const verdicts: PairedVerdict[] = [];
+  candidates.slice(1).forEach((c, i) => {
+    const held = candidates[index];
+    const v = verdict(
+      { a: { name: c.name, correct: c.holdoutCorrect }, b: { name: held.name, correct: held.holdoutCorrect } },
+      { alpha: options.alpha },
+    );
+    verdicts.push(v);
+    if (v.outcome === "better") index = i + 1;
   });
   const why = verdicts.length === 0 ? "the only candidate" : verdicts.map((v) => v.text).join("; ");
   return {

@@ -68,6 +68,7 @@ export {
   checkedLiterature,
   CLEAN_READER_MIN_ACCURACY,
   curveCnn,
+  curveCnnOnLabelled,
   type LiteratureResult,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,
@@ -85,6 +86,7 @@ export {
   type SimpleCnnReportRun,
   trainSimpleCnnReportMethod,
 } from "./report_method.ts";
+export { type TwoChanges, type TwoChangesOutcomes, twoChangesReading } from "./readings.ts";
 export { readAllResults, readResultFile, recordResults, type ResultRecord, writeResultFile } from "./results.ts";
 export { SEED_COUNTS, seedRunName, seedsFor, seedSpread, seedTable } from "./seeds.ts";
 export { reportPcaSvmSpec, reportSvmSpec, SVM_TRAIN_IMAGES } from "./settings.ts";
@@ -94,9 +96,11 @@ export {
   BEST_GEOMETRY,
   BEST_VARIANT,
   bestCnn,
+  bestCnnPlan,
   recipeFitOptions,
   type RecipeRunOptions,
   type SimpleCnnRunOptions,
+  trainBestCnn,
   trainWithRecipe,
 } from "./training.ts";
 export {

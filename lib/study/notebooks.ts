@@ -199,6 +199,11 @@ export interface RebuildSettings {
   benchmark: { trainImages: number; validationImages: number; testImages: number; C: number[]; gamma: number };
   /** Training images of each learning-curve point; the largest is notebook 06's network, reloaded. */
   curveImages: number[];
+  /**
+   * Training images of the curve's last point, the first of all labelled images (training split and holdout
+   * together: every labelled image under `full`), so that point has a test score and no holdout score.
+   */
+  curveLabelledImages: number;
   /** Epochs of every 4-conv CNN of the notebook (notebook 06's, so that its model is reloaded). */
   cnnEpochs: number;
   /** Training images of the 4-conv CNN trained on both noise recipes (one of `curveImages`). */
@@ -224,6 +229,7 @@ const rebuildSettings = (p: "smoke" | "quick" | "full"): RebuildSettings => ({
     gamma: 0.01,
   },
   curveImages: { smoke: [300, 600, 1500], quick: [750, 1500, 3000], full: [1500, 3000, 9000] }[p],
+  curveLabelledImages: { smoke: 2000, quick: 4000, full: 12_000 }[p],
   cnnEpochs: FOUR_CONV_CNN_SETTINGS[p].epochs,
   recipeCnnImages: { smoke: 600, quick: 1500, full: 3000 }[p],
   svmImages: SVM_TRAIN_IMAGES[p],
@@ -231,7 +237,7 @@ const rebuildSettings = (p: "smoke" | "quick" | "full"): RebuildSettings => ({
   pcaComponents: PCA_SVM_SETTINGS[p].nComponents,
   cleanImages: { smoke: 1500, quick: 3000, full: 9000 }[p],
   cleanEpochs: { smoke: 1, quick: 2, full: 4 }[p],
-  minutes: { smoke: 1, quick: 3, full: 6 }[p],
+  minutes: { smoke: 1, quick: 3, full: 9 }[p],
 });
 
 /** Notebook 09's settings; the largest curve point is notebook 06's training slice, so its network is reused. */

@@ -133,3 +133,18 @@ export function curveCnn(split: Split, images: number, profile: ProfileName): Pr
     profile,
   });
 }
+
+/**
+ * The learning curve's last point: the 4-conv CNN on the first `images` of all labelled images (the holdout among
+ * them, so it is scored on the test images only), with the recipe and epochs of every other point.
+ */
+export function curveCnnOnLabelled(labelled: Dataset, images: number, profile: ProfileName): Promise<TrainedModel> {
+  if (images > labelled.count) {
+    throw new RangeError(`curveCnnOnLabelled: ${images} images asked for, ${labelled.count} labelled`);
+  }
+  return trainWithRecipe(`four-conv-cnn-curve-labelled-${images}`, {
+    train: head(labelled, images),
+    epochs: FOUR_CONV_CNN_SETTINGS[profile].epochs,
+    profile,
+  });
+}

@@ -17,6 +17,8 @@ import { helperWorkers } from "../train/parallel.ts";
 import { type TrainedModel, trainOrLoad } from "../train/reuse.ts";
 import { oneCycle } from "../train/schedules.ts";
 import { asFitTransform, type AugmentOptions, createAugmenter, REPORT_AUGMENTATION } from "../train/augment.ts";
+import { type AugmentationPlan, describeGeometry, digitAugmentationPlan } from "../train/fresh_noise.ts";
+import type { Split } from "../data/split.ts";
 
 /** Name of the recipe in the keys of saved models. */
 export const RECIPE_NAME = "adam-onecycle-3e-3-ls0.1-bn0.9";
@@ -137,5 +139,45 @@ export function trainSimpleCnn(name: string, options: SimpleCnnRunOptions): Prom
     },
     key: { recipe: "adam-onecycle-2e-3-ls0.1", epochs, profile, augment },
     profile,
+  });
+}
+
+/**
+ * The augmentation plan of the best network (notebook 08, 8.6) on the first `images` training rows of `split`:
+ * {@linkcode BEST_GEOMETRY} over the clean originals with fresh noise, or, with `useOriginals: false` (as with the real
+ * competition files), over the noisy images themselves. Seed 3, as the published runs.
+ */
+export function bestCnnPlan(
+  labelled: Dataset,
+  split: Split,
+  options: { images: number; useOriginals?: boolean },
+): Promise<AugmentationPlan> {
+  return digitAugmentationPlan(labelled, split.trainIndices, {
+    count: options.images,
+    seed: 3,
+    geometry: BEST_GEOMETRY,
+    useOriginals: options.useOriginals,
+  });
+}
+
+/**
+ * The best network ({@linkcode bestCnn}) trained with the recipe on `plan`'s images and batch hook, or reloaded when
+ * the same run was saved (notebook 08 trains it; notebook 09 reloads it under the same name and settings).
+ */
+export function trainBestCnn(
+  name: string,
+  plan: AugmentationPlan,
+  options: { epochs: number; profile: string; validation?: Dataset; seed?: number },
+): Promise<TrainedModel> {
+  const seed = options.seed ?? 7;
+  return trainWithRecipe(name, {
+    train: plan.train,
+    validation: options.validation,
+    epochs: options.epochs,
+    profile: options.profile,
+    seed,
+    build: () => bestCnn(seed),
+    extra: { transform: plan.transform },
+    variant: `${BEST_VARIANT}-fresh-noise-${plan.kind}-${describeGeometry(plan.augment)}`,
   });
 }

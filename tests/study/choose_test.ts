@@ -34,6 +34,23 @@ Deno.test("chooseOnHoldout keeps the default inside the noise and takes a clear 
   );
 });
 
+Deno.test("chooseOnHoldout takes a costlier option only when it beats the choice so far", () => {
+  const cheap = scored(3000, (i) => i % 25 === 0); // 96.0 %
+  const better = scored(3000, (i) => i % 50 === 0); // 98.0 %: better than the default
+  const costly = scored(3000, (i) => i % 50 === 0 && i > 200); // 4 images more than `better`: noise
+  const choice = chooseOnHoldout([
+    { name: "cheap", holdoutCorrect: correctness(cheap.labels, cheap.predicted) },
+    { name: "better", holdoutCorrect: correctness(better.labels, better.predicted) },
+    { name: "costly", holdoutCorrect: correctness(costly.labels, costly.predicted) },
+  ]);
+  // "costly" is better than the default too, but inside the noise of "better", which it had to beat.
+  assert.equal(choice.chosen.name, "better");
+  assert.deepEqual(choice.verdicts.map((v) => [v.a.name, v.b.name, v.outcome]), [
+    ["better", "cheap", "better"],
+    ["costly", "better", "within noise"],
+  ]);
+});
+
 Deno.test("poisoned test labels do not change a choice made on the holdout", () => {
   // Holdout: option B is clearly better. Test: option A is, by far. A choice that read the test would flip.
   const holdoutA = scored(3000, (i) => i % 10 === 0);
