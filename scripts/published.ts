@@ -112,7 +112,8 @@ export const STYLED_MIME_TYPES: readonly string[] = ["application/vnd.jupyter.st
  * (coloured, but blank) and the tokens the page's stylesheet does not colour lose their `<span>`, neighbouring
  * spans that show the same become one (class unquoted), the inline stylesheet loses its comments; the hidden
  * collapser boxes go, and so does the MIME type an output names, but for {@linkcode STYLED_MIME_TYPES} (the page runs
- * no script, and its stylesheet selects no other).
+ * no script, and its stylesheet selects no other); neighbouring plain-text outputs of a cell (progress lines, printed
+ * text) become one output holding their lines in the same order.
  */
 export function compactPage(html: string, figures: Map<string, string>): string {
   const byContent = new Map([...figures].map(([name, svg]) => [svg, name]));
@@ -146,8 +147,26 @@ export function compactPage(html: string, figures: Map<string, string>): string 
         rules.get(a) === rules.get(b) ? `<span class=${a}>${text}${blank}` : pair,
     );
   }
-  return page;
+  return page.replace(
+    PLAIN_OUTPUT_RUN,
+    (run) => plainOutput([...run.matchAll(PLAIN_OUTPUT)].map((m) => m[1]).join("\n")),
+  );
 }
+
+/** One plain-text output of a code cell as nbconvert writes it (its MIME type gone), `text` already escaped. */
+function plainOutput(text: string): string {
+  return '<div class="jp-OutputArea-child">\n<div class="jp-OutputPrompt jp-OutputArea-prompt"></div>\n' +
+    `<div class="jp-RenderedText jp-OutputArea-output" tabindex="0">\n<pre>${text}</pre>\n</div>\n</div>\n`;
+}
+
+/** A plain-text output holding text only (no tags), its text captured. */
+const PLAIN_OUTPUT = new RegExp(
+  plainOutput("\u0000").replace(/[.*+?^${}()|[\]\\]/g, "\\$&").replace("\u0000", "([^<]*)"),
+  "g",
+);
+
+/** Two or more such outputs in a row: one output holds their lines, one after the other, as they were shown. */
+const PLAIN_OUTPUT_RUN = new RegExp(`(?:${PLAIN_OUTPUT.source}){2,}`, "g");
 
 /** The SVG files of a figures folder, name to text (empty when there is no folder). */
 function readFigures(dir: string): Map<string, string> {

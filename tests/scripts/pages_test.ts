@@ -47,6 +47,24 @@ Deno.test("pages: a figure that is also a file is linked, another stays inline, 
   );
 });
 
+Deno.test("pages: neighbouring plain-text outputs become one, in order; stderr and rich outputs stay apart", () => {
+  const child = (text: string, attrs = "") =>
+    `<div class="jp-OutputArea-child">\n<div class="jp-OutputPrompt jp-OutputArea-prompt"></div>\n` +
+    `<div class="jp-RenderedText jp-OutputArea-output"${attrs} tabindex="0">\n<pre>${text}</pre>\n</div>\n</div>\n`;
+  const stderr = ' data-mime-type="application/vnd.jupyter.stderr"';
+  const page = child("train 100% [1.0s&lt;0.0s]") + child("predict 100%") + child("a warning", stderr) +
+    child("after") + child('<span class="ansi-red-fg">red</span>') + child("last");
+  const out = compactPage(page, new Map());
+  assert.equal(
+    out,
+    child("train 100% [1.0s&lt;0.0s]\npredict 100%") + child("a warning", stderr) + child("after") +
+      child('<span class="ansi-red-fg">red</span>') + child("last"),
+  );
+  const text = (h: string) => h.replace(/<[^>]+>/g, "").replace(/\s+/g, " ");
+  assert.equal(text(out), text(page), "the same text, in the same order");
+  assert.ok(out.length < page.length);
+});
+
 Deno.test("pages: token spans the stylesheet does not colour go, spans that show the same merge across blanks, CSS comments go", () => {
   const style = '<style type="text/css">\n.highlight .k { color: red } /* Keyword */\n' +
     ".highlight .s2 { color: green } /* Literal.String.Double */\n.highlight .sb { color: green }\n</style>";
