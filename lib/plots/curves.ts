@@ -34,7 +34,7 @@ export interface LearningCurveOptions {
   height?: number;
 }
 
-/** Accuracy against training images (log scale), a named line with dots per series, reference points as labelled crosses. */
+/** Accuracy against training images (log scale), a named line with dots per series, reference points as crosses labelled on their left. */
 export function learningCurvePlot(
   points: readonly CurvePoint[],
   marks: readonly CurveMark[] = [],
@@ -52,16 +52,17 @@ export function learningCurvePlot(
     marks: [
       Plot.lineY(points, { x: "images", y: (d: CurvePoint) => d.accuracy * 100, stroke: "series" }),
       Plot.dot(points, { x: "images", y: (d: CurvePoint) => d.accuracy * 100, fill: "series", r: 3 }),
-      // Each line named at its last point, the names pushed apart where lines end close together (an SVG of its
-      // own: a legend would be HTML beside the chart).
-      Plot.text(endLabels(points), { x: "images", y: "y", text: "series", fill: "series", dx: 6, textAnchor: "start" }),
+      // Each line named in one column at the right edge, at the height of its last point, the names pushed apart
+      // where lines end close together (inside the SVG: a legend would be HTML beside the chart).
+      Plot.text(endLabels(points), { x: "images", y: "y", text: "series", fill: "series", dx: 8, textAnchor: "start" }),
       Plot.dot(marks, { x: "images", y: (d: CurveMark) => d.accuracy * 100, symbol: "times", stroke: "black", r: 5 }),
       Plot.text(marks, {
         x: "images",
         y: (d: CurveMark) => d.accuracy * 100,
         text: "label",
-        dx: 8,
-        textAnchor: "start",
+        // Left of the cross: the right edge holds the lines' names.
+        dx: -8,
+        textAnchor: "end",
         fontSize: 10,
       }),
     ],
@@ -69,16 +70,31 @@ export function learningCurvePlot(
   return createFigure(options.name ?? "learning-curves", toSvg(node));
 }
 
-/** The last point of each series, its height nudged so that no two names sit closer than 1/25 of the y range. */
+/**
+ * One name per series, all set at the right edge of the chart (the largest training-image count of any series) at the
+ * height of the series' last point, pushed apart so that no two names sit closer than 1/25 of the y range. Lines that
+ * end at different image counts are named in one column, so no name runs over another line's last point.
+ *
+ * @example
+ * ```ts
+ * import { endLabels } from "./curves.ts";
+ *
+ * endLabels([
+ *   { series: "holdout", images: 9000, accuracy: 0.95 },
+ *   { series: "test", images: 12000, accuracy: 0.96 },
+ * ]); // both at images 12000, y 95 and 96 (the gap 1/25 of 1 point is kept)
+ * ```
+ */
 export function endLabels(points: readonly CurvePoint[]): { series: string; images: number; y: number }[] {
   const last = new Map<string, CurvePoint>();
   for (const p of points) last.set(p.series, p);
   const ys = points.map((p) => p.accuracy * 100);
   const gap = (Math.max(...ys) - Math.min(...ys) || 1) / 25;
-  const out = [...last.values()].map((p) => ({ series: p.series, images: p.images, y: p.accuracy * 100 }))
+  const edge = Math.max(...points.map((p) => p.images));
+  const out = [...last.values()].map((p) => ({ series: p.series, images: edge, y: p.accuracy * 100 }))
     .sort((a, b) => a.y - b.y);
   for (let i = 1; i < out.length; i++) {
-    if (out[i].images === out[i - 1].images && out[i].y - out[i - 1].y < gap) out[i].y = out[i - 1].y + gap;
+    if (out[i].y - out[i - 1].y < gap) out[i].y = out[i - 1].y + gap;
   }
   return out;
 }

@@ -464,6 +464,16 @@ const ENTRIES: readonly ModelEntry[] = [
     rescore: false, // trained and scored on another recipe's images
   },
   {
+    id: "best-cnn-other-recipe",
+    file: NOTEBOOK.rebuild,
+    section: "9.3",
+    label: "Best architecture ({images} images, no augmentation), noise recipe {recipe}",
+    seed: 7,
+    how: "the best network's architecture (notebook 08) with the recipe, without its augmentation, on data " +
+      "synthesised with the other noise recipe (saved as best-cnn-<recipe>-<images>)",
+    rescore: false, // trained and scored on another recipe's images
+  },
+  {
     id: "clean-digit-reader",
     file: NOTEBOOK.rebuild,
     section: "9.4",

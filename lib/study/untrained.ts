@@ -141,12 +141,21 @@ export interface RunEvidence {
   predicted?: ArrayLike<number>;
   /** Its accuracy curve (one point is enough) and where chance lies, to see whether it has left chance. */
   curve?: { values: readonly number[]; chance: Chance };
+  /** Updates the run made and the updates the report's schedule makes, to see whether it got a real share of them. */
+  budget?: { updates: number; reportUpdates: number };
 }
 
 /**
+ * A run stopped before this share of the report's updates is not a run of the report's method, whatever its curve
+ * shows (the study's rule: give a method its budget or label the row untrained); 1 %.
+ */
+export const MIN_BUDGET_SHARE = 0.01;
+
+/**
  * Why a run counts as untrained ("predicts one digit (1)" when it answers one digit for at least 99 % of the images,
- * "at chance" when its curve has not left chance), or null when the evidence given shows it learned. This is the
- * one rule the notebooks label runs with.
+ * "at chance" when its curve has not left chance, "stopped at 0.1 % of the report's updates" when it made fewer than
+ * {@linkcode MIN_BUDGET_SHARE} of them), or null when the evidence given shows it learned. This is the one rule the
+ * notebooks label runs with.
  *
  * @example
  * ```ts
@@ -154,6 +163,7 @@ export interface RunEvidence {
  *
  * untrainedReason({ predicted: [1, 1, 1] }); // "predicts one digit (1)"
  * untrainedReason({ curve: { values: [0.115], chance: { images: 3000, majorityShare: 0.1127 } } }); // "at chance"
+ * untrainedReason({ budget: { updates: 18, reportUpdates: 15000 } }); // "stopped at 0.12 % of the report's updates"
  * untrainedReason({ predicted: [0, 4, 9], curve: { values: [0.9], chance: { images: 3000, majorityShare: 0.11 } } });
  * // null
  * ```
@@ -162,6 +172,11 @@ export function untrainedReason(evidence: RunEvidence): string | null {
   const constant = evidence.predicted ? constantPrediction(evidence.predicted) : null;
   if (constant) return `predicts one digit (${constant.label})`;
   if (evidence.curve && !curveLeftChance(evidence.curve.values, evidence.curve.chance).left) return "at chance";
+  const b = evidence.budget;
+  if (b && b.reportUpdates > 0 && b.updates < MIN_BUDGET_SHARE * b.reportUpdates) {
+    const share = b.updates / b.reportUpdates;
+    return `stopped at ${formatPercent(share, share < 0.001 ? 3 : 2)} of the report's updates`;
+  }
   return null;
 }
 
@@ -189,20 +204,26 @@ export interface BudgetLabelOptions extends RunEvidence {
 
 /**
  * What a report-method row is: "18 of ~15,000 updates: untrained, predicts one digit (1)" when the model answers
- * one digit, "…: untrained, at chance" when its curve has not left chance (the rule of
- * {@linkcode untrainedReason}), else "18 of ~15,000 updates".
+ * one digit, "…: untrained, at chance" when its curve has not left chance, "…: untrained, stopped at 0.12 % of the
+ * report's updates" when it made under {@linkcode MIN_BUDGET_SHARE} of them (the rule of
+ * {@linkcode untrainedReason}), else "180 of ~1,500 updates".
  *
  * @example
  * ```ts
  * import { budgetLabel } from "./untrained.ts";
  *
- * budgetLabel({ updates: 5, reportUpdates: 6000, predicted: [0, 4, 9] }); // "5 of ~6,000 updates"
+ * budgetLabel({ updates: 180, reportUpdates: 1500, predicted: [0, 4, 9] }); // "180 of ~1,500 updates"
+ * budgetLabel({ updates: 5, reportUpdates: 6000, predicted: [0, 4, 9] });
+ * // "5 of ~6,000 updates: untrained, stopped at 0.083 % of the report's updates"
  * ```
  */
 export function budgetLabel(options: BudgetLabelOptions): string {
   const head = `${options.updates.toLocaleString("en-US")} of ~${
     Math.round(options.reportUpdates).toLocaleString("en-US")
   } updates`;
-  const reason = untrainedReason(options);
+  const reason = untrainedReason({
+    ...options,
+    budget: { updates: options.updates, reportUpdates: options.reportUpdates },
+  });
   return reason ? `${head}: untrained, ${reason}` : head;
 }

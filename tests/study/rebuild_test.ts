@@ -59,7 +59,9 @@ Deno.test("learningCurvePlot draws a line per series, a dot per point and labell
   assert.equal((lines.match(/<path /g) ?? []).length, 2, "one line per series");
   assert.match(fig.svg, />SVM, holdout</);
   assert.match(fig.svg, />CNN, holdout</);
-  assert.match(fig.svg, /report: SVM radial/);
+  // A reference cross's label sits left of it (the right edge holds the lines' names), a line's name right of it.
+  assert.match(fig.svg, /text-anchor="end"[^>]*><text[^>]*>report: SVM radial</);
+  assert.match(fig.svg, /text-anchor="start"[^>]*><text[^>]*>SVM, holdout</);
   assert.match(fig.svg, />Curves</);
   assert.match(fig.svg, /training images/);
 });
@@ -127,16 +129,19 @@ Deno.test("otherRecipe: the same digits in the same split rows, strokes kept as 
   assert.match(String(await otherRecipe(foreign, split, dir)), /not a rebuild/);
 });
 
-Deno.test("endLabels: one name per series at its last point, close names pushed apart", () => {
+Deno.test("endLabels: one name per series in a column at the right edge, close names pushed apart", () => {
   const labels = endLabels([
     { series: "a", images: 100, accuracy: 0.1 },
     { series: "a", images: 900, accuracy: 0.795 },
-    { series: "b", images: 900, accuracy: 0.8 },
+    { series: "b", images: 1200, accuracy: 0.8 },
     { series: "c", images: 900, accuracy: 0.2 },
   ]);
   assert.deepEqual(labels.map((l) => l.series), ["c", "a", "b"]);
+  // Every name sits at the largest image count, also those of lines that end earlier (a and c end at 900).
+  assert.deepEqual(labels.map((l) => l.images), [1200, 1200, 1200]);
   const [c, a, b] = labels.map((l) => l.y);
   assert.equal(c, 20);
   assert.ok(Math.abs(a - 79.5) < 1e-9);
+  // b ends at another image count than a, yet its name is pushed apart from a's: one column, no overlap.
   assert.ok(Math.abs(b - (79.5 + 70 / 25)) < 1e-9, `b pushed to ${b}`);
 });

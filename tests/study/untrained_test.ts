@@ -63,12 +63,22 @@ Deno.test("budgetLabel names an untrained run for what it is", () => {
     "5 of ~6,000 updates: untrained, at chance",
   );
   assert.equal(
-    budgetLabel({ updates: 50, reportUpdates: 6000, predicted: varied, curve: { values: [0.3, 0.6], chance } }),
-    "50 of ~6,000 updates",
+    budgetLabel({ updates: 180, reportUpdates: 6000, predicted: varied, curve: { values: [0.3, 0.6], chance } }),
+    "180 of ~6,000 updates",
+  );
+  // A curve that has left chance is not enough when the run stopped under 1 % of the report's updates (notebook 07's
+  // report-method row: 18 of ~15,000 updates, 15 % training accuracy against an 11 % majority share).
+  assert.equal(
+    budgetLabel({ updates: 18, reportUpdates: 15000, predicted: varied, curve: { values: [0.1, 0.154], chance } }),
+    "18 of ~15,000 updates: untrained, stopped at 0.12 % of the report's updates",
+  );
+  assert.equal(
+    budgetLabel({ updates: 59, reportUpdates: 6000, predicted: varied, curve: { values: [0.3, 0.6], chance } }),
+    "59 of ~6,000 updates: untrained, stopped at 0.98 % of the report's updates",
   );
 });
 
-Deno.test("untrainedReason: one digit for everything, or a curve inside chance; a learning run passes", () => {
+Deno.test("untrainedReason: one digit for everything, a curve inside chance or under 1 % of the updates; a learning run passes", () => {
   const chance = { images: 3000, majorityShare: 0.1127 };
   const varied = Uint8Array.from({ length: 3000 }, (_, i) => i % 10);
   assert.equal(untrainedReason({ predicted: new Uint8Array(3000).fill(4) }), "predicts one digit (4)");
@@ -77,6 +87,12 @@ Deno.test("untrainedReason: one digit for everything, or a curve inside chance; 
   assert.equal(untrainedReason({ curve: { values: [0.6], chance } }), null);
   assert.equal(isUntrained({ curve: { values: [0.12], chance } }), true, "one point above chance, inside its noise");
   assert.equal(isUntrained({ predicted: varied }), false);
+  assert.equal(
+    isUntrained({ predicted: varied, budget: { updates: 60, reportUpdates: 6000 } }),
+    false,
+    "1 % is enough",
+  );
+  assert.equal(isUntrained({ predicted: varied, budget: { updates: 59, reportUpdates: 6000 } }), true);
   // budgetLabel applies the same rule: its label carries the reason.
   assert.equal(
     budgetLabel({ updates: 5, reportUpdates: 6000, predicted: varied, curve: { values: [0.115], chance } }),
