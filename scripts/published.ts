@@ -299,7 +299,7 @@ ${SITE_STYLE}
 </head><body>
 <h1>noisy-digits: the published run</h1>
 <p>Profile <code>${escapeHtml(run.profile)}</code>, started ${escapeHtml(run.started)}, all notebooks in
-${escapeHtml(formatDuration(run.totalSeconds))}. Training engine: ${escapeHtml(run.engine)}.
+${escapeHtml(formatDuration(run.totalSeconds))}. Training engine: ${inline(run.engine)}.
 The run's <a href="REPORT.html">report</a> (<a href="REPORT.md">Markdown</a>), its
 <a href="results.json">results ledger</a> and its <a href="#figures">figures</a> are beside this page.</p>
 ${headline ? `<h2>Headline</h2>\n${headline}\n` : ""}<h2>Notebooks, executed</h2>

@@ -52,6 +52,20 @@ Deno.test("traceability: quotes finds percentages and accuracies, not learning r
       "value. Its radial kernel scores 0.782 by its confusion matrix.",
   );
   assert.deepEqual(found.map((q) => [q.text, q.percent, q.decimals]), [["95.80 %", 95.8, 2], ["0.782", 78.2, 1]]);
+  // A p-value in a sentence about accuracy is not an accuracy.
+  assert.deepEqual(quotes("It scores 0.962, better than 0.951, p < 0.001.").map((q) => q.text), ["0.962", "0.951"]);
+});
+
+Deno.test("traceability: a figure in a ledger row's own label is traced to the ledger", () => {
+  const ledger = ledgerFigures([{
+    model: "18 of ~15,000 updates: untrained, stopped at 0.12 % of them",
+    testAccuracy: 0.1256,
+  }]);
+  assert.deepEqual(
+    untraced("| model | test |\n| --- | --- |\n| stopped at 0.12 % | 12.56 % |", sources([], ledger, [])),
+    [],
+  );
+  assert.deepEqual(untraced("It stopped at 0.13 % of them.", sources([], ledger, [])).map((q) => q.text), ["0.13 %"]);
 });
 
 Deno.test("traceability: a figure is traced by rounding, to the report only when the sentence names it", () => {

@@ -83,7 +83,7 @@ Deno.test("pages: wall times and the run are read back from a report as formatDu
   for (const s of [7.5, 353, 3720]) assert.equal(formatDuration(parseDuration(formatDuration(s))), formatDuration(s));
   assert.ok(Number.isNaN(parseDuration("ok")) && Number.isNaN(parseDuration("")));
   const report = "# r\n\nProfile `full`, data from `data`, started 2026-12-01T20:20:25.001Z, total 6m00s.\n\n" +
-    "Machine: x. Training engine: native (a. b).\n\n## Headline (test)\n\n| | test |\n| :--- | :--- |\n| m | 1 % |\n\n" +
+    "Machine: x. Training engine: native (a. b). Peak (`deno task bench`'s).\n\n## Headline (test)\n\n| | test |\n| :--- | :--- |\n| m | 1 % |\n\n" +
     "## Steps\n\n| step | wall time | status |\n| :--- | :--- | :--- |\n| data | 3.2s | built |\n" +
     "| 01_a.ipynb | 5m56s | ok |\n| 02_b.ipynb | 2m32s | ok, run on its own 2026-12-04 |\n";
   const { run, steps, statuses, headlineHtml } = runFromReport(report);
@@ -91,7 +91,7 @@ Deno.test("pages: wall times and the run are read back from a report as formatDu
     profile: "full",
     started: "2026-12-01T20:20:25.001Z",
     totalSeconds: 511.2,
-    engine: "native (a. b)",
+    engine: "native (a. b). Peak (`deno task bench`'s)",
   });
   assert.equal(steps.get("01_a.ipynb"), 356);
   assert.equal(statuses.get("02_b.ipynb"), "ok, run on its own 2026-12-04");
@@ -106,6 +106,8 @@ Deno.test("pages: wall times and the run are read back from a report as formatDu
   const index = indexPage(run, [notebook("01_a.ipynb"), notebook("02_b.ipynb")], headlineHtml);
   assert.match(index, /2m32s <span class="status">\(ok, run on its own 2026-12-04\)<\/span>/);
   assert.doesNotMatch(index, /5m56s <span/);
+  // The engine line's Markdown code spans are drawn as code, not shown as backticks.
+  assert.match(index, /Peak \(<code>deno task bench<\/code>&#39;s\)|Peak \(<code>deno task bench<\/code>'s\)/);
   assert.match(headlineHtml, /<td>m<\/td><td>1 %<\/td>/);
   assert.throws(() => runFromReport("# nothing\n", "x/REPORT.md"), /x\/REPORT\.md: no "Profile/);
 });

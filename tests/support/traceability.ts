@@ -66,7 +66,8 @@ export function quotes(text: string): Quote[] {
     }
     if (!ACCURACY_WORDS.test(sentence)) continue; // elsewhere 0.01 is a learning rate, 0.99^16 arithmetic
     for (const m of sentence.matchAll(FRACTION)) {
-      if (/(=|\^|rate|lr)\s*$/i.test(sentence.slice(0, m.index))) continue;
+      const before = sentence.slice(0, m.index);
+      if (/(=|\^|rate|lr)\s*$/i.test(before) || /\bp\s*[<>]\s*$/.test(before)) continue; // p < 0.001: a p-value
       out.push({ text: m[0], percent: Number(m[1]) * 100, decimals: Math.max(0, m[1].length - 4), sentence });
     }
   }
@@ -105,13 +106,15 @@ export function untraced(text: string, sources: Sources): Quote[] {
   });
 }
 
-/** The accuracies of ledger rows, in percent. */
+/** The accuracies of ledger rows, in percent, and the figures printed in their labels. */
 export function ledgerFigures(rows: readonly Record<string, unknown>[]): number[] {
-  return rows.flatMap((r) =>
-    ["holdoutAccuracy", "testAccuracy", "reportAccuracy"].map((k) => r[k]).filter((v): v is number =>
+  return rows.flatMap((r) => [
+    ...["holdoutAccuracy", "testAccuracy", "reportAccuracy"].map((k) => r[k]).filter((v): v is number =>
       typeof v === "number"
-    ).map((v) => v * 100)
-  );
+    ).map((v) => v * 100),
+    // A figure inside a row's own label ("stopped at 0.12 % of the report's updates") is the ledger's too.
+    ...(typeof r.model === "string" ? printedFigures(r.model) : []),
+  ]);
 }
 
 /** Mean and sample standard deviation, in percent, of one accuracy of one model over its seeds. */
