@@ -294,3 +294,34 @@ Deno.test("an engine named once stays chosen: later initBackend calls without on
   await initBackend({ engine: "auto" });
   assert.equal(activeEngine(), lib ? "native" : "wasm");
 });
+
+Deno.test({
+  name: "a BatchNormalization layer trains on the native engine as on the cpu backend: output, gradients, moving stats",
+  ignore,
+  fn: async () => {
+    const cases: [number[], number][] = [[[4, 6, 5, 7], 0.9], [[64, 3, 3, 16], 0.99], [[9, 12], 0.5]];
+    for (const [i, [shape, momentum]] of cases.entries()) {
+      const c = shape.at(-1)!;
+      const out = await cpuVsNative([shape, shape, [c], [c], [c], [c]], 700 + i, (x, dy, g, b, m, v) => {
+        const layer = tf.layers.batchNormalization({ momentum, epsilon: 1e-3 });
+        layer.build(x.shape);
+        // a scale away from 1, a shift, moving statistics away from their start values
+        layer.setWeights([tf.add(g, 1.5), tf.mul(b, 3), m, tf.add(v, 2)]);
+        const shifted = tf.variable(tf.add(tf.mul(x, 4), 2)); // a mean and a spread away from 0 and 1
+        const [gamma, beta, movingMean, movingVariance] = layer.weights.map((w) =>
+          (w as unknown as { val: tf.Variable }).val
+        );
+        let y: tf.Tensor | null = null;
+        const { value, grads } = tf.variableGrads(() => {
+          y = tf.keep(layer.apply(shifted, { training: true }) as tf.Tensor);
+          return tf.sum(tf.mul(y, dy)) as tf.Scalar;
+        }, [shifted, gamma, beta]);
+        const kept = [y!, grads[shifted.name], grads[gamma.name], grads[beta.name]].map((t) => t.clone());
+        const stats = [movingMean, movingVariance].map((t) => t.clone());
+        tf.dispose([value, ...Object.values(grads), y!, shifted, gamma, beta, movingMean, movingVariance]);
+        return [...kept, ...stats];
+      });
+      compare(out, `batch normalization ${shape.join("x")}`);
+    }
+  },
+});

@@ -547,6 +547,92 @@ function createBatchNorm(ctx: Context, spec: BatchNormSpec): BatchNormPrimitive 
   };
 }
 
+/**
+ * A cached batch normalization in training, over the batch's own statistics, with a scale and a shift:
+ * `forward([x, scale, shift, y, mean, variance])` normalises `x` and writes the batch's per-channel mean and
+ * (biased) variance; `backward([x, mean, variance, dy, scale, dx, dScale, dShift])` is its full gradient, the
+ * statistics' dependence on `x` included.
+ */
+export interface BatchNormTrainingPrimitive {
+  readonly impl: string;
+  forward(data: Ptr[]): void;
+  backward(data: Ptr[]): void;
+}
+
+const batchNormTrainingCache = new WeakMap<Dnnl, Map<string, BatchNormTrainingPrimitive>>();
+
+/** {@linkcode BatchNormTrainingPrimitive} for `rows` values of `channels` channels (channels last). */
+export function batchNormTrainingPrimitive(
+  lib: NativeLibraries,
+  spec: { rows: number; channels: number; epsilon: number },
+): BatchNormTrainingPrimitive {
+  const key = `${spec.rows}|${spec.channels}|${spec.epsilon}`;
+  return cached(batchNormTrainingCache, lib.dnnl, key, (ctx) => createBatchNormTraining(ctx, spec));
+}
+
+function createBatchNormTraining(
+  ctx: Context,
+  spec: { rows: number; channels: number; epsilon: number },
+): BatchNormTrainingPrimitive {
+  const d = ctx.dnnl, { rows, channels: c, epsilon } = spec;
+  const dataMd = activationMd(d, [rows, 1, 1, c]); // channels-last 4-D, as createBatchNorm
+  const flags = DNNL.useScale | DNNL.useShift;
+  const fwdOp = new Uint8Array(OP_BYTES), bwdOp = new Uint8Array(OP_BYTES);
+  check(
+    d.dnnl_batch_normalization_forward_desc_init(fwdOp, DNNL.forwardTraining, dataMd, epsilon, flags),
+    "dnnl_batch_normalization_forward_desc_init (training)",
+  );
+  check(
+    d.dnnl_batch_normalization_backward_desc_init(bwdOp, DNNL.backward, dataMd, dataMd, epsilon, flags),
+    "dnnl_batch_normalization_backward_desc_init",
+  );
+  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "batch normalization (training)");
+  const bwdPd = primitiveDesc(ctx, bwdOp, null, fwdPd, "batch normalization backward");
+  const data = () => memory(ctx, dataMd), vec = () => memory(ctx, vectorMd(d, c));
+  const fwd = new Executable(ctx, primitive(ctx, fwdPd, "batch normalization (training)"), [
+    data(),
+    vec(),
+    vec(),
+    data(),
+    vec(),
+    vec(),
+  ], [DNNL.argSrc, DNNL.argScale, DNNL.argShift, DNNL.argDst, DNNL.argMean, DNNL.argVariance]);
+  const bwd = new Executable(ctx, primitive(ctx, bwdPd, "batch normalization backward"), [
+    data(),
+    vec(),
+    vec(),
+    data(),
+    vec(),
+    vec(),
+    data(),
+    vec(),
+    vec(),
+  ], [
+    DNNL.argSrc,
+    DNNL.argMean,
+    DNNL.argVariance,
+    DNNL.argDiffDst,
+    DNNL.argScale,
+    DNNL.argShift,
+    DNNL.argDiffSrc,
+    DNNL.argDiffScale,
+    DNNL.argDiffShift,
+  ]);
+  const what = `batch normalization (training) of ${rows} x ${c}`;
+  return {
+    impl: implName(ctx, bwdPd),
+    forward(ptrs) {
+      fwd.run(ptrs, what);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+    backward([x, mean, variance, dy, scale, dx, dScale, dShift]) {
+      // oneDNN 2.6 asks for the shift too, though the gradients do not depend on it: the scale's memory stands in.
+      bwd.run([x, mean, variance, dy, scale, scale, dx, dScale, dShift], `${what}, backward`);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}
+
 /** Values per call of {@linkcode expInPlace}'s primitive (one primitive serves every length). */
 const EXP_CHUNK = 1 << 20;
 const expCache = new WeakMap<Dnnl, Map<string, Executable>>();

@@ -22,6 +22,7 @@ import {
 } from "./library.ts";
 import { installNativeKernels, uninstallNativeKernels } from "./kernels.ts";
 import { installTrainingFusion, uninstallTrainingFusion } from "./fusion.ts";
+import { installTrainingBatchNorm, uninstallTrainingBatchNorm } from "./batchnorm.ts";
 import { useBackpropKernelsForConvGradient } from "../kernels/register.ts";
 
 let active: EngineName = "wasm";
@@ -37,6 +38,7 @@ let warned = false;
 export function selectEngine(engine: EngineName | "auto" = requestedEngine()): EngineName {
   uninstallNativeKernels();
   uninstallTrainingFusion();
+  uninstallTrainingBatchNorm();
   useBackpropKernelsForConvGradient(false);
   active = "wasm";
   if (engine === "wasm") return active;
@@ -53,6 +55,7 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
   }
   installNativeKernels(lib);
   installTrainingFusion(lib);
+  installTrainingBatchNorm(lib);
   useBackpropKernelsForConvGradient(true);
   setNativeThreads(nativeThreadsPerReplica());
   return active = "native";

@@ -54,6 +54,10 @@ export const DNNL_SYMBOLS = {
     parameters: ["buffer", "i32", "buffer", "f32", "u32"],
     result: "i32",
   },
+  dnnl_batch_normalization_backward_desc_init: {
+    parameters: ["buffer", "i32", "buffer", "buffer", "f32", "u32"],
+    result: "i32",
+  },
   dnnl_primitive_attr_create: { parameters: ["buffer"], result: "i32" },
   dnnl_post_ops_create: { parameters: ["buffer"], result: "i32" },
   dnnl_post_ops_append_eltwise: { parameters: ["pointer", "f32", "i32", "f32", "f32"], result: "i32" },
@@ -122,6 +126,7 @@ export const DNNL = {
   formatAny: 1,
   forwardTraining: 64,
   forwardInference: 96,
+  backward: 128,
   convolutionDirect: 1,
   eltwiseRelu: 0x1f,
   eltwiseExp: 0xbf,
@@ -146,6 +151,8 @@ export const DNNL = {
   argDiffSrc: 129,
   argDiffDst: 145,
   argDiffWeights: 161,
+  argDiffScale: 255,
+  argDiffShift: 256,
 } as const;
 
 /** CBLAS enum values. */
