@@ -30,7 +30,16 @@
 
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
-import { addScaled, allVariables, applyFlatGradients, batchGradients, flatten, type LossName } from "./step.ts";
+import {
+  addScaled,
+  allVariables,
+  applyFlatGradients,
+  batchGradients,
+  flatten,
+  flattenInto,
+  type LossName,
+  trainableVariables,
+} from "./step.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
 
 /** A set of model replicas in workers. */
@@ -127,6 +136,24 @@ export function splitRows(n: number, parts: number): [number, number][] {
   return out;
 }
 
+/**
+ * `sum_i shares[i] * parts[i]`, element by element, in one pass for one or two parts (the replicas of a 2-core
+ * machine): how the replicas' flat gradients become the batch's size-weighted mean.
+ */
+export function weightedSum(parts: Float32Array[], shares: number[]): Float32Array {
+  const out = new Float32Array(parts[0].length);
+  for (const p of parts) {
+    if (p.length !== out.length) throw new RangeError(`weightedSum: parts of ${p.length} and ${out.length} values`);
+  }
+  if (parts.length === 2) {
+    const [a, b] = parts, [sa, sb] = shares;
+    for (let k = 0; k < out.length; k++) out[k] = a[k] * sa + b[k] * sb;
+    return out;
+  }
+  parts.forEach((p, i) => addScaled(out, p, shares[i]));
+  return out;
+}
+
 /** Starts `workers` workers holding replicas of `model`'s architecture. */
 export async function createWorkerPool(model: tf.LayersModel, workers = helperWorkers()): Promise<WorkerPool> {
   const topology = model.toJSON(null, false);
@@ -137,6 +164,19 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
   // Workers run the main thread's engine (native kernels or not).
   await Promise.all(chans.map((c) => c.request({ type: "init", topology, engine: activeEngine() })));
 
+  // The step's weights (written by the main thread) and each worker's gradients (written by that worker), shared
+  // with the workers so that no message copies them; sized at the first step, again if the model changes.
+  let shared: { weights: Float32Array; grads: Float32Array[] } | null = null;
+  function sharedBuffers(model: tf.LayersModel) {
+    const count = (vs: tf.Variable[]) => vs.reduce((s, v) => s + v.size, 0);
+    const weights = count(allVariables(model)), grads = count(trainableVariables(model));
+    if (shared?.weights.length !== weights || shared.grads[0]?.length !== grads) {
+      const buffer = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
+      shared = { weights: buffer(weights), grads: chans.map(() => buffer(grads)) };
+    }
+    return shared;
+  }
+
   async function gradients(
     model: tf.LayersModel,
     x: tf.Tensor,
@@ -146,7 +186,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     const n = x.shape[0];
     if (n < workers + 1) return localGradients(model, x, y, lossName); // too small to split
     const ranges = splitRows(n, workers + 1);
-    const weights = flatten(allVariables(model));
+    const buffers = sharedBuffers(model);
+    flattenInto(allVariables(model), buffers.weights);
     const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
     const per = x.size / n, perY = y.size / n;
     const replies = chans.map((c, i) => {
@@ -155,7 +196,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       return c.request(
         {
           type: "grads",
-          weights: weights.slice(),
+          weights: buffers.weights.buffer,
+          grads: buffers.grads[i].buffer,
           x: xPart,
           xShape: [b - a, ...x.shape.slice(1)],
           y: yPart,
@@ -175,15 +217,12 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     }
     const remote = await Promise.all(replies);
     let loss = local.loss * (b0 - a0), correct = local.correct;
-    const sum = new Float32Array(local.grads.length);
-    addScaled(sum, local.grads, (b0 - a0) / n);
     remote.forEach((r, i) => {
-      const rows = ranges[i + 1][1] - ranges[i + 1][0];
-      loss += r.loss * rows;
+      loss += r.loss * (ranges[i + 1][1] - ranges[i + 1][0]);
       correct += r.correct;
-      addScaled(sum, r.grads as Float32Array, rows / n);
     });
-    return { loss: loss / n, correct, grads: sum };
+    const parts = [local.grads, ...buffers.grads], shares = ranges.map(([a, b]) => (b - a) / n);
+    return { loss: loss / n, correct, grads: weightedSum(parts, shares) };
   }
 
   return {
@@ -202,12 +241,12 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
         return out;
       }
       const ranges = splitRows(count, workers + 1);
-      const weights = flatten(allVariables(model));
+      const weights = flattenInto(allVariables(model), sharedBuffers(model).weights).buffer;
       const replies = chans.map((c, i) => {
         const [a, b] = ranges[i + 1];
         const x = pixels.slice(a * PIXELS, b * PIXELS);
         return c.request(
-          { type: "predict", weights: weights.slice(), x, xShape: [b - a, IMAGE_SIZE, IMAGE_SIZE, 1] },
+          { type: "predict", weights, x, xShape: [b - a, IMAGE_SIZE, IMAGE_SIZE, 1] },
           [x.buffer],
         );
       });

@@ -74,8 +74,16 @@ export function batchGradients(
 
 /** Flattens tensors into one Float32Array (for messages). */
 export function flatten(tensors: tf.Tensor[]): Float32Array {
+  return flattenInto(tensors, new Float32Array(tensors.reduce((s, t) => s + t.size, 0)));
+}
+
+/**
+ * Writes tensors one after another into `out` (e.g. a view of a `SharedArrayBuffer` that another replica reads), as
+ * {@linkcode flatten} lays them out; `out` must have room for exactly their values. Returns `out`.
+ */
+export function flattenInto(tensors: tf.Tensor[], out: Float32Array): Float32Array {
   const total = tensors.reduce((s, t) => s + t.size, 0);
-  const out = new Float32Array(total);
+  if (total !== out.length) throw new RangeError(`flattenInto: ${total} values into room for ${out.length}`);
   let o = 0;
   for (const t of tensors) {
     out.set(t.dataSync() as Float32Array, o);

@@ -1,9 +1,9 @@
 /**
  * Body of a data-parallel training/inference worker (a Deno module worker
  * running its own wasm backend on another core). Messages:
- * `init {topology, engine}` builds the model on that engine; `grads {weights, x, y, loss, ...}` loads the
- * weights and returns the gradients of that batch slice under that loss; `predict {weights?, x}`
- * returns class probabilities.
+ * `init {topology, engine}` builds the model on that engine; `grads {weights, grads, x, y, loss, ...}` loads the
+ * weights from the shared buffer `weights` and writes the gradients of that batch slice under that loss into the
+ * shared buffer `grads`; `predict {weights?, x}` (`weights` shared too) returns class probabilities.
  *
  * @module
  */
@@ -11,7 +11,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { initBackend } from "../runtime/backend.ts";
 import "../networks/layers.ts"; // custom layers must be registered before a topology using them is rebuilt
-import { allVariables, assignFlat, batchGradients, flatten } from "./step.ts";
+import { allVariables, assignFlat, batchGradients, flattenInto } from "./step.ts";
 
 let model: tf.LayersModel | null = null;
 
@@ -28,13 +28,14 @@ port.onmessage = async (e: MessageEvent) => {
       return;
     }
     if (!model) throw new Error("worker not initialised");
-    if (m.weights) assignFlat(allVariables(model), m.weights);
+    // Weights and gradients travel in shared buffers (no copies per message).
+    if (m.weights) assignFlat(allVariables(model), new Float32Array(m.weights));
     if (m.type === "grads") {
       const x = tf.tensor(m.x, m.xShape), y = tf.tensor(m.y, m.yShape);
       const g = batchGradients(model, x, y, m.loss);
-      const flat = flatten(g.grads);
+      flattenInto(g.grads, new Float32Array(m.grads));
       tf.dispose([x, y, ...g.grads]);
-      port.postMessage({ type: "grads", loss: g.loss, correct: g.correct, grads: flat }, [flat.buffer]);
+      port.postMessage({ type: "grads", loss: g.loss, correct: g.correct });
     } else if (m.type === "predict") {
       const x = tf.tensor4d(m.x, m.xShape);
       const p = model.predict(x) as tf.Tensor;

@@ -7,7 +7,8 @@
  * JavaScript array of ones (see `reduce_grad.ts`),
  * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`), a
  * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`) and `Identity` / same-dtype `Cast`
- * that share their input's data instead of copying it; and the fused Adam update kernel (see `adam.ts`).
+ * that share their input's data instead of copying it; and the fused Adam and Adadelta update kernels (see `adam.ts`,
+ * `adadelta.ts`).
  *
  * @module
  */
@@ -17,6 +18,7 @@ import type { WasmBackend } from "./wasm_backend.ts";
 import { fusedBatchNormGradient } from "./batchnorm_grad.ts";
 import { reductionGradient } from "./reduce_grad.ts";
 import { ADAM_KERNEL, adamUpdateKernel } from "./adam.ts";
+import { ADADELTA_KERNEL, adadeltaUpdateKernel } from "./adadelta.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
@@ -168,6 +170,7 @@ export function installFastConvGradients(enabled = true): void {
       tf.registerGradient(reductionGradient(name));
     }
     if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel(adamUpdateKernel);
+    if (!tf.getKernel(ADADELTA_KERNEL, "wasm")) tf.registerKernel(adadeltaUpdateKernel);
     for (const [name, replace] of Object.entries(WASM_REPLACEMENTS)) {
       const stock = stockWasm.get(name) ?? tf.getKernel(name, "wasm");
       if (!stock) continue;
