@@ -100,6 +100,7 @@ export {
   recipeFitOptions,
   type RecipeRunOptions,
   type SimpleCnnRunOptions,
+  trainBestArchitecture,
   trainBestCnn,
   trainWithRecipe,
 } from "./training.ts";

@@ -11,8 +11,8 @@
  *   { a: "the second channel", b: "the wider dense layer", base: "the 4-conv CNN" },
  *   { a: "within noise", b: "within noise", aVsB: "better" },
  * );
- * // "the second channel is ahead of the wider dense layer on the same images, but not of the 4-conv CNN, so this
- * // run does not show that the second channel helps the network"
+ * // "the second channel is ahead of the wider dense layer on the same images but is not shown ahead of the 4-conv
+ * // CNN, so this run does not show that the second channel helps the network"
  * ```
  *
  * @module
@@ -49,6 +49,7 @@ export function twoChangesReading(names: TwoChanges, outcomes: TwoChangesOutcome
     return `${x} helped where ${y} did not: it is ahead of both ${base} and ${y} on the same images`;
   }
   if (xVsBase === "better") return `both changes are ahead of ${base}, and ${x} is also ahead of ${y}`;
-  return `${x} is ahead of ${y} on the same images, but not of ${base}, so this run does not show that ${x} ` +
-    "helps the network";
+  // Against the network the verdict gave no direction (within noise, or under the seed spread): not "not ahead".
+  return `${x} is ahead of ${y} on the same images but is not shown ahead of ${base}, so this run does not show ` +
+    `that ${x} helps the network`;
 }

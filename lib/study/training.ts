@@ -161,6 +161,27 @@ export function bestCnnPlan(
 }
 
 /**
+ * The best network's architecture ({@linkcode bestCnn}) trained with the recipe on `train` as it is, without the
+ * augmentation of {@linkcode trainBestCnn}, or reloaded when the same run was saved: notebook 08 sets it against the
+ * 4-conv CNN at equal epochs, notebook 09 trains it on each noise recipe.
+ */
+export function trainBestArchitecture(
+  name: string,
+  options: { train: Dataset; epochs: number; profile: string; validation?: Dataset; seed?: number },
+): Promise<TrainedModel> {
+  const seed = options.seed ?? 7;
+  return trainWithRecipe(name, {
+    train: options.train,
+    validation: options.validation,
+    epochs: options.epochs,
+    profile: options.profile,
+    seed,
+    build: () => bestCnn(seed),
+    variant: `${BEST_VARIANT}-no-augmentation`,
+  });
+}
+
+/**
  * The best network ({@linkcode bestCnn}) trained with the recipe on `plan`'s images and batch hook, or reloaded when
  * the same run was saved (notebook 08 trains it; notebook 09 reloads it under the same name and settings).
  */

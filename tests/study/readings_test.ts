@@ -21,6 +21,9 @@ Deno.test("twoChangesReading does not deny a verdict printed above it", () => {
   const text = read({ a: "within noise", b: "within noise", aVsB: "better" });
   assert.match(text, /^the second channel is ahead of the wider dense layer on the same images/);
   assert.match(text, /does not show that the second channel helps/);
+  // "within noise" against the network is no direction: the clause must not say the channel is behind it
+  assert.match(text, /is not shown ahead of the 4-conv CNN/);
+  assert.doesNotMatch(text, /but not of/);
   // mirrored: the wider layer ahead
   assert.match(read({ a: "worse", b: "within noise", aVsB: "worse" }), /^the wider dense layer is ahead of the second/);
 });
