@@ -21,6 +21,56 @@ export type OptimizerSpec =
   | { name: "adam"; learningRate?: number; beta1?: number; beta2?: number; epsilon?: number }
   | { name: "sgd"; learningRate?: number; momentum?: number; nesterov?: boolean };
 
+/** One per-variable state variable of a tfjs optimizer, as tfjs keeps it (private in its types). */
+interface Slot {
+  originalName: string;
+  variable: tf.Variable;
+}
+
+/** One of an optimizer's two per-variable states: tfjs' list of it, its name suffix, the fused kernel's input name. */
+interface SlotState {
+  slots: Slot[];
+  suffix: string;
+  input: string;
+}
+
+/**
+ * Applies `variableGradients` with one `kernel` call per variable: inputs the variable `x`, its two states and its
+ * gradient `g`, outputs their new values in that order. The states are created as zeros on first use under tfjs'
+ * names, in tfjs' order, so that the optimizer's `getWeights` and `setWeights` see what tfjs' own update would keep.
+ */
+function fusedUpdate(
+  variableGradients: Parameters<tf.Optimizer["applyGradients"]>[0],
+  kernel: string,
+  attrs: object,
+  states: [SlotState, SlotState],
+): void {
+  const names = Array.isArray(variableGradients)
+    ? variableGradients.map((v) => v.name)
+    : Object.keys(variableGradients);
+  tf.tidy(() => {
+    names.forEach((name, i) => {
+      const value = tf.engine().registeredVariables[name];
+      const [a, b] = states.map((s) =>
+        (s.slots[i] ??= {
+          originalName: `${name}/${s.suffix}`,
+          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+        }).variable
+      );
+      const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+      if (g == null) return;
+      const [x2, a2, b2] = tf.engine().runKernel(
+        kernel,
+        { x: value, [states[0].input]: a, [states[1].input]: b, g },
+        attrs as unknown as tf.NamedAttrMap,
+      ) as tf.Tensor[];
+      a.assign(a2);
+      b.assign(b2);
+      value.assign(x2);
+    });
+  });
+}
+
 /** The state tfjs' `AdamOptimizer` keeps (private in its types). */
 interface AdamState {
   learningRate: number;
@@ -29,8 +79,8 @@ interface AdamState {
   epsilon: number;
   accBeta1: tf.Variable;
   accBeta2: tf.Variable;
-  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
-  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedFirstMoment: Slot[];
+  accumulatedSecondMoment: Slot[];
 }
 
 /**
@@ -41,9 +91,6 @@ class FusedAdam extends tf.AdamOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
     if (!tf.getKernel(ADAM_KERNEL, tf.getBackend())) return super.applyGradients(variableGradients);
     const s = this as unknown as AdamState;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     const [acc1, acc2] = [s.accBeta1.dataSync()[0], s.accBeta2.dataSync()[0]];
     const attrs: AdamUpdateAttrs = {
       learningRate: s.learningRate,
@@ -53,29 +100,11 @@ class FusedAdam extends tf.AdamOptimizer {
       correction1: 1 - acc1,
       correction2: 1 - acc2,
     };
+    fusedUpdate(variableGradients, ADAM_KERNEL, attrs, [
+      { slots: s.accumulatedFirstMoment, suffix: "m", input: "m" },
+      { slots: s.accumulatedSecondMoment, suffix: "v", input: "v" },
+    ]);
     tf.tidy(() => {
-      names.forEach((name, i) => {
-        const value = tf.engine().registeredVariables[name];
-        s.accumulatedFirstMoment[i] ??= {
-          originalName: `${name}/m`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        };
-        s.accumulatedSecondMoment[i] ??= {
-          originalName: `${name}/v`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        };
-        const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-        if (g == null) return;
-        const m = s.accumulatedFirstMoment[i].variable, v = s.accumulatedSecondMoment[i].variable;
-        const [x2, m2, v2] = tf.engine().runKernel(
-          ADAM_KERNEL,
-          { x: value, m, v, g },
-          attrs as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
-        m.assign(m2);
-        v.assign(v2);
-        value.assign(x2);
-      });
       s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
       s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
     });
@@ -88,8 +117,8 @@ interface AdadeltaState {
   learningRate: number;
   rho: number;
   epsilon: number;
-  accumulatedGrads: { originalName: string; variable: tf.Variable }[];
-  accumulatedUpdates: { originalName: string; variable: tf.Variable }[];
+  accumulatedGrads: Slot[];
+  accumulatedUpdates: Slot[];
 }
 
 /**
@@ -100,34 +129,11 @@ class FusedAdadelta extends tf.AdadeltaOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdadeltaOptimizer["applyGradients"]>[0]): void {
     if (!tf.getKernel(ADADELTA_KERNEL, tf.getBackend())) return super.applyGradients(variableGradients);
     const s = this as unknown as AdadeltaState;
-    const names = Array.isArray(variableGradients)
-      ? variableGradients.map((v) => v.name)
-      : Object.keys(variableGradients);
     const attrs: AdadeltaUpdateAttrs = { learningRate: s.learningRate, rho: s.rho, epsilon: s.epsilon };
-    tf.tidy(() => {
-      names.forEach((name, i) => {
-        const value = tf.engine().registeredVariables[name];
-        s.accumulatedGrads[i] ??= {
-          originalName: `${name}/accum_grad`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        };
-        s.accumulatedUpdates[i] ??= {
-          originalName: `${name}/accum_var`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        };
-        const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
-        if (g == null) return;
-        const accGrad = s.accumulatedGrads[i].variable, accUpdate = s.accumulatedUpdates[i].variable;
-        const [x2, a2, d2] = tf.engine().runKernel(
-          ADADELTA_KERNEL,
-          { x: value, accGrad, accUpdate, g },
-          attrs as unknown as tf.NamedAttrMap,
-        ) as tf.Tensor[];
-        accGrad.assign(a2);
-        accUpdate.assign(d2);
-        value.assign(x2);
-      });
-    });
+    fusedUpdate(variableGradients, ADADELTA_KERNEL, attrs, [
+      { slots: s.accumulatedGrads, suffix: "accum_grad", input: "accGrad" },
+      { slots: s.accumulatedUpdates, suffix: "accum_var", input: "accUpdate" },
+    ]);
     this.incrementIterations();
   }
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { initBackend, type tf } from "noisy-digits/runtime";
-import { createOptimizer, getLearningRate, setLearningRate } from "../../lib/train/optimizers.ts"; // internal: this test reaches behind the face on purpose
+import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "../../lib/train/optimizers.ts"; // internal: this test reaches behind the face on purpose
 
 await initBackend();
 
@@ -28,54 +28,61 @@ Deno.test("setLearningRate changes the rate the next update uses, for every kind
   }
 });
 
-Deno.test("Adam's fused update on wasm follows tfjs' Adam on cpu step by step, moments and rate changes included", async () => {
-  const start = [[0.5, -1.2, 3, 0, 2.5, -0.25], [0.1, -0.3]];
-  /** Five steps of a loss with gradients of varied signs and sizes; the rate changes after the second. */
+const start = [[0.5, -1.2, 3, 0, 2.5, -0.25], [0.1, -0.3]];
+
+/**
+ * `steps` updates of `spec` on a loss with gradients of varied signs and sizes, the rate set to `rate` before step
+ * `changeAt`, on the cpu backend (tfjs' own update) and on wasm (the fused kernel); `state`, when given, sets the
+ * optimizer's weights first. Returns both runs' variable values and optimizer weights.
+ */
+async function cpuAgainstFused(
+  spec: OptimizerSpec,
+  steps: number,
+  change: { at: number; rate: number },
+  state?: (t: typeof tf) => Parameters<tf.Optimizer["setWeights"]>[0],
+) {
   const run = async (backend: "cpu" | "wasm") => {
     const tf = await initBackend({ backend });
-    const vars = start.map((v, i) => tf.variable(tf.tensor(v), true, `adam_test_${backend}_${i}`));
-    const opt = createOptimizer({ name: "adam", learningRate: 0.05 });
-    for (let step = 0; step < 5; step++) {
-      if (step === 2) setLearningRate(opt, 0.01);
+    const vars = start.map((v, i) => tf.variable(tf.tensor(v), true, `${spec.name}_test_${backend}_${i}`));
+    const opt = createOptimizer(spec);
+    if (state) await opt.setWeights(state(tf));
+    for (let step = 0; step < steps; step++) {
+      if (step === change.at) setLearningRate(opt, change.rate);
       opt.minimize(() => tf.add(tf.sum(tf.square(tf.sin(vars[0]))), tf.sum(tf.mul(vars[1], vars[1]))) as tf.Scalar);
     }
     const values = vars.map((v) => Array.from(v.dataSync()));
-    const moments = opt.getWeights();
-    const state = await Promise.all((await moments).map((w) => w.tensor.data()));
+    const weights = await Promise.all((await opt.getWeights()).map((w) => w.tensor.data()));
     opt.dispose();
     tf.dispose(vars);
-    return { values, state: state.map((s) => Array.from(s)) };
+    return { values, state: weights.map((w) => Array.from(w)) };
   };
-  const ref = await run("cpu"), got = await run("wasm");
+  return { ref: await run("cpu"), got: await run("wasm") };
+}
+
+/** Asserts that the fused run's values and optimizer weights follow tfjs' within float error. */
+function assertFollows({ ref, got }: Awaited<ReturnType<typeof cpuAgainstFused>>) {
   const near = (a: number[], b: number[], what: string) =>
     a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-5 * (1 + Math.abs(b[i])), `${what}[${i}]: ${v} vs ${b[i]}`));
   ref.values.forEach((r, i) => near(got.values[i], r, `value ${i}`));
   assert.equal(got.state.length, ref.state.length);
   ref.state.forEach((r, i) => near(got.state[i], r, `optimizer weight ${i}`));
+}
+
+Deno.test("Adam's fused update on wasm follows tfjs' Adam on cpu step by step, moments and rate changes included", async () => {
+  // Five steps; the rate changes after the second.
+  assertFollows(await cpuAgainstFused({ name: "adam", learningRate: 0.05 }, 5, { at: 2, rate: 0.01 }));
 });
 
 Deno.test("Adadelta's fused update on wasm follows tfjs' Adadelta on cpu step by step, accumulators included", async () => {
-  const start = [[0.5, -1.2, 3, 0, 2.5, -0.25], [0.1, -0.3]];
-  /** Six steps at Adadelta's original rate (1.0, so that the values move), the rate lowered after the third. */
-  const run = async (backend: "cpu" | "wasm") => {
-    const tf = await initBackend({ backend });
-    const vars = start.map((v, i) => tf.variable(tf.tensor(v), true, `adadelta_test_${backend}_${i}`));
-    const opt = createOptimizer({ name: "adadelta", learningRate: 1, rho: 0.9, epsilon: 1e-6 });
-    for (let step = 0; step < 6; step++) {
-      if (step === 3) setLearningRate(opt, 0.5);
-      opt.minimize(() => tf.add(tf.sum(tf.square(tf.sin(vars[0]))), tf.sum(tf.mul(vars[1], vars[1]))) as tf.Scalar);
-    }
-    const values = vars.map((v) => Array.from(v.dataSync()));
-    const state = await Promise.all((await opt.getWeights()).map((w) => w.tensor.data()));
-    opt.dispose();
-    tf.dispose(vars);
-    return { values, state: state.map((s) => Array.from(s)) };
-  };
-  const ref = await run("cpu"), got = await run("wasm");
-  const near = (a: number[], b: number[], what: string) =>
-    a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= 1e-5 * (1 + Math.abs(b[i])), `${what}[${i}]: ${v} vs ${b[i]}`));
-  ref.values.forEach((r, i) => near(got.values[i], r, `value ${i}`));
-  assert.ok(ref.values[0].some((v, i) => Math.abs(v - start[0][i]) > 1e-3), "the values moved");
-  assert.equal(got.state.length, ref.state.length);
-  ref.state.forEach((r, i) => near(got.state[i], r, `optimizer weight ${i}`));
+  // Six steps at Adadelta's original rate (1.0, so that the values move), the rate lowered after the third. The two
+  // accumulators start apart: from zeros tfjs' formula keeps them equal, so swapping them would go unnoticed.
+  const accumulators = (t: typeof tf) => [
+    { name: "iter", tensor: t.scalar(0) },
+    ...start.map((v, i) => ({ name: `${i}/accum_grad`, tensor: t.fill([v.length], 0.2 * (i + 1)) })),
+    ...start.map((v, i) => ({ name: `${i}/accum_var`, tensor: t.fill([v.length], 0.05) })),
+  ];
+  const spec = { name: "adadelta", learningRate: 1, rho: 0.9, epsilon: 1e-6 } as const;
+  const runs = await cpuAgainstFused(spec, 6, { at: 3, rate: 0.5 }, accumulators);
+  assertFollows(runs);
+  assert.ok(runs.ref.values[0].some((v, i) => Math.abs(v - start[0][i]) > 1e-3), "the values moved");
 });
