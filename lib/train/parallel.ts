@@ -166,13 +166,14 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
 
   // The step's weights (written by the main thread) and each worker's gradients (written by that worker), shared
   // with the workers so that no message copies them; sized at the first step, again if the model changes.
-  let shared: { weights: Float32Array; grads: Float32Array[] } | null = null;
+  // (`gradValues` is kept apart from `grads`, which a pool without workers leaves empty.)
+  let shared: { weights: Float32Array; grads: Float32Array[]; gradValues: number } | null = null;
   function sharedBuffers(model: tf.LayersModel) {
     const count = (vs: tf.Variable[]) => vs.reduce((s, v) => s + v.size, 0);
-    const weights = count(allVariables(model)), grads = count(trainableVariables(model));
-    if (shared?.weights.length !== weights || shared.grads[0]?.length !== grads) {
+    const weights = count(allVariables(model)), gradValues = count(trainableVariables(model));
+    if (shared?.weights.length !== weights || shared.gradValues !== gradValues) {
       const buffer = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
-      shared = { weights: buffer(weights), grads: chans.map(() => buffer(grads)) };
+      shared = { weights: buffer(weights), grads: chans.map(() => buffer(gradValues)), gradValues };
     }
     return shared;
   }
