@@ -125,10 +125,10 @@ export interface ThreeBlockCnnOptions extends CnnOptions {
  * MaxPooling(2) and Dropout(0.05) after the first two blocks and BatchNormalization
  * after the third, then GlobalAveragePooling, Dropout(0.125) and Dense(10, softmax).
  * The third block reads the 7x7 maps, so the features that are averaged see
- * most of the digit (the 4-conv CNN averages 7x7 maps with a 14-pixel view).
- * Fewer filters at full resolution make it faster than the 4-conv CNN despite the
- * extra block: one core trains 117 images/s at 32-64-128 and 59 at 48-96-192,
- * against 51 for the 4-conv CNN. 647,626 parameters with pixel powers [1, 16].
+ * most of the digit (the 4-conv CNN averages 7x7 maps with a 16-pixel view).
+ * Fewer filters at full resolution keep it as fast as the 4-conv CNN despite the
+ * extra block (`deno task bench train`, one core, 2026-12-04: 278.8 images/s at
+ * 48-96-192 against 247.0). 647,626 parameters with pixel powers [1, 16].
  */
 export function threeBlockCnn(options: ThreeBlockCnnOptions = {}): tf.Sequential {
   const init = initializers(options.seed), n = namer();

@@ -34,16 +34,28 @@ interface SlotState {
   input: string;
 }
 
+/** One variable's update: its value `x`, its two states and its gradient `g` in, their new values out. */
+type Update = (x: tf.Tensor, a: tf.Tensor, b: tf.Tensor, g: tf.Tensor) => tf.Tensor[];
+
+/** An {@linkcode Update} as one call of the fused `kernel`, whose inputs are `x`, the two states' `inputs` and `g`. */
+function kernelUpdate(kernel: string, attrs: object, inputs: [string, string]): Update {
+  return (x, a, b, g) =>
+    tf.engine().runKernel(
+      kernel,
+      { x, [inputs[0]]: a, [inputs[1]]: b, g },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+}
+
 /**
- * Applies `variableGradients` with one `kernel` call per variable: inputs the variable `x`, its two states and its
- * gradient `g`, outputs their new values in that order. The states are created as zeros on first use under tfjs'
- * names, in tfjs' order, so that the optimizer's `getWeights` and `setWeights` see what tfjs' own update would keep.
+ * Applies `variableGradients` with `update` once per variable. The two states are created as zeros on first use under
+ * tfjs' names (`<variable>/<suffix>`), in tfjs' order, so that the optimizer's `getWeights` and `setWeights` see
+ * what tfjs' own optimizer of that name keeps.
  */
-function fusedUpdate(
+function updateEach(
   variableGradients: Parameters<tf.Optimizer["applyGradients"]>[0],
-  kernel: string,
-  attrs: object,
-  states: [SlotState, SlotState],
+  update: Update,
+  states: [{ slots: Slot[]; suffix: string }, { slots: Slot[]; suffix: string }],
 ): void {
   const names = Array.isArray(variableGradients)
     ? variableGradients.map((v) => v.name)
@@ -59,11 +71,7 @@ function fusedUpdate(
       );
       const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
       if (g == null) return;
-      const [x2, a2, b2] = tf.engine().runKernel(
-        kernel,
-        { x: value, [states[0].input]: a, [states[1].input]: b, g },
-        attrs as unknown as tf.NamedAttrMap,
-      ) as tf.Tensor[];
+      const [x2, a2, b2] = update(value, a, b, g);
       a.assign(a2);
       b.assign(b2);
       value.assign(x2);
@@ -100,9 +108,9 @@ class FusedAdam extends tf.AdamOptimizer {
       correction1: 1 - acc1,
       correction2: 1 - acc2,
     };
-    fusedUpdate(variableGradients, ADAM_KERNEL, attrs, [
-      { slots: s.accumulatedFirstMoment, suffix: "m", input: "m" },
-      { slots: s.accumulatedSecondMoment, suffix: "v", input: "v" },
+    updateEach(variableGradients, kernelUpdate(ADAM_KERNEL, attrs, ["m", "v"]), [
+      { slots: s.accumulatedFirstMoment, suffix: "m" },
+      { slots: s.accumulatedSecondMoment, suffix: "v" },
     ]);
     tf.tidy(() => {
       s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
@@ -122,17 +130,29 @@ interface AdadeltaState {
 }
 
 /**
- * tfjs' Adadelta, same state and formula, but each variable's update is one {@linkcode ADADELTA_KERNEL} kernel where
- * the backend has it (the wasm engines) instead of about twelve; elsewhere tfjs' own update.
+ * Keras' Adadelta (the report's optimizer): the step divides by the squared-gradient accumulator after this step's
+ * update, `a' = rho a + (1 - rho) g²`, `u = sqrt(d + eps) / sqrt(a' + eps) g`, `d' = rho d + (1 - rho) u²`,
+ * `x' = x - lr u`. tfjs' own `AdadeltaOptimizer`, whose state and names this keeps, divides by `a` instead: started from
+ * zeros its two accumulators stay equal and every step is plain gradient descent, `x' = x - lr g`. Each variable's
+ * update is one {@linkcode ADADELTA_KERNEL} kernel where the backend has it (the wasm engines), elsewhere the same
+ * formula as tensor operations.
  */
-class FusedAdadelta extends tf.AdadeltaOptimizer {
+class KerasAdadelta extends tf.AdadeltaOptimizer {
   override applyGradients(variableGradients: Parameters<tf.AdadeltaOptimizer["applyGradients"]>[0]): void {
-    if (!tf.getKernel(ADADELTA_KERNEL, tf.getBackend())) return super.applyGradients(variableGradients);
     const s = this as unknown as AdadeltaState;
-    const attrs: AdadeltaUpdateAttrs = { learningRate: s.learningRate, rho: s.rho, epsilon: s.epsilon };
-    fusedUpdate(variableGradients, ADADELTA_KERNEL, attrs, [
-      { slots: s.accumulatedGrads, suffix: "accum_grad", input: "accGrad" },
-      { slots: s.accumulatedUpdates, suffix: "accum_var", input: "accUpdate" },
+    const { learningRate: lr, rho, epsilon: eps } = s;
+    const attrs: AdadeltaUpdateAttrs = { learningRate: lr, rho, epsilon: eps };
+    const update: Update = tf.getKernel(ADADELTA_KERNEL, tf.getBackend())
+      ? kernelUpdate(ADADELTA_KERNEL, attrs, ["accGrad", "accUpdate"])
+      : (x, a, d, g) => {
+        const a2 = tf.add(tf.mul(a, rho), tf.mul(tf.square(g), 1 - rho));
+        const u = tf.mul(tf.div(tf.sqrt(tf.add(d, eps)), tf.sqrt(tf.add(a2, eps))), g);
+        const d2 = tf.add(tf.mul(d, rho), tf.mul(tf.square(u), 1 - rho));
+        return [tf.sub(x, tf.mul(u, lr)), a2, d2];
+      };
+    updateEach(variableGradients, update, [
+      { slots: s.accumulatedGrads, suffix: "accum_grad" },
+      { slots: s.accumulatedUpdates, suffix: "accum_var" },
     ]);
     this.incrementIterations();
   }
@@ -145,7 +165,7 @@ class FusedAdadelta extends tf.AdadeltaOptimizer {
 export function createOptimizer(spec: OptimizerSpec): tf.Optimizer {
   switch (spec.name) {
     case "adadelta":
-      return new FusedAdadelta(spec.learningRate ?? 1e-3, spec.rho ?? 0.95, spec.epsilon ?? 1e-7);
+      return new KerasAdadelta(spec.learningRate ?? 1e-3, spec.rho ?? 0.95, spec.epsilon ?? 1e-7);
     case "adam":
       return new FusedAdam(spec.learningRate ?? 1e-3, spec.beta1 ?? 0.9, spec.beta2 ?? 0.999, spec.epsilon ?? 1e-7);
     case "sgd":

@@ -73,9 +73,9 @@ Deno.test("Adam's fused update on wasm follows tfjs' Adam on cpu step by step, m
   assertFollows(await cpuAgainstFused({ name: "adam", learningRate: 0.05 }, 5, { at: 2, rate: 0.01 }));
 });
 
-Deno.test("Adadelta's fused update on wasm follows tfjs' Adadelta on cpu step by step, accumulators included", async () => {
+Deno.test("Adadelta's fused update on wasm follows its tensor-operation update on cpu, accumulators included", async () => {
   // Six steps at Adadelta's original rate (1.0, so that the values move), the rate lowered after the third. The two
-  // accumulators start apart: from zeros tfjs' formula keeps them equal, so swapping them would go unnoticed.
+  // accumulators start apart, so that swapping them would be noticed.
   const accumulators = (t: typeof tf) => [
     { name: "iter", tensor: t.scalar(0) },
     ...start.map((v, i) => ({ name: `${i}/accum_grad`, tensor: t.fill([v.length], 0.2 * (i + 1)) })),
@@ -85,4 +85,53 @@ Deno.test("Adadelta's fused update on wasm follows tfjs' Adadelta on cpu step by
   const runs = await cpuAgainstFused(spec, 6, { at: 3, rate: 0.5 }, accumulators);
   assertFollows(runs);
   assert.ok(runs.ref.values[0].some((v, i) => Math.abs(v - start[0][i]) > 1e-3), "the values moved");
+});
+
+/**
+ * Keras' Adadelta worked by hand in float64 on the harness' loss (gradient sin 2x for the first variable, 2x for the
+ * second), from zero accumulators: `a' = rho a + (1 - rho) g²`, `u = sqrt(d + eps) / sqrt(a' + eps) g`,
+ * `d' = rho d + (1 - rho) u²`, `x' = x - lr u`. Returns the values and the accumulators in tfjs' weight order.
+ */
+function kerasAdadeltaByHand(steps: number, lr: number, rho: number, eps: number) {
+  const x = start.map((v) => [...v]);
+  const a = start.map((v) => v.map(() => 0));
+  const d = start.map((v) => v.map(() => 0));
+  for (let step = 0; step < steps; step++) {
+    x.forEach((v, k) =>
+      v.forEach((xi, i) => {
+        const g = k === 0 ? Math.sin(2 * xi) : 2 * xi;
+        a[k][i] = rho * a[k][i] + (1 - rho) * g * g;
+        const u = (Math.sqrt(d[k][i] + eps) / Math.sqrt(a[k][i] + eps)) * g;
+        d[k][i] = rho * d[k][i] + (1 - rho) * u * u;
+        v[i] = xi - lr * u;
+      })
+    );
+  }
+  return { values: x, state: [[steps], ...a, ...d] };
+}
+
+Deno.test("Adadelta follows Keras' formula worked by hand, on cpu and on wasm, not tfjs' plain-gradient step", async () => {
+  // The report's settings but Zeiler's rate 1.0, so that four steps move the values well beyond float error. From
+  // zeros Keras' first step is about sqrt(eps / (1 - rho)) = 1.4e-3 per weight; tfjs' own formula would step by the
+  // gradient itself (up to 1 here), so the test tells the two apart by orders of magnitude.
+  const [lr, rho, eps, steps] = [1, 0.95, 1e-7, 4];
+  const want = kerasAdadeltaByHand(steps, lr, rho, eps);
+  for (const backend of ["cpu", "wasm"] as const) {
+    const t = await initBackend({ backend });
+    const vars = start.map((v, i) => t.variable(t.tensor(v), true, `keras_adadelta_${backend}_${i}`));
+    const opt = createOptimizer({ name: "adadelta", learningRate: lr, rho, epsilon: eps });
+    for (let step = 0; step < steps; step++) {
+      opt.minimize(() => t.add(t.sum(t.square(t.sin(vars[0]))), t.sum(t.mul(vars[1], vars[1]))) as tf.Scalar);
+    }
+    const near = (got: ArrayLike<number>, ref: number[], what: string) =>
+      ref.forEach((r, i) =>
+        assert.ok(Math.abs(got[i] - r) <= 1e-5 * Math.abs(r) + 1e-9, `${backend} ${what}[${i}]: ${got[i]} vs ${r}`)
+      );
+    vars.forEach((v, k) => near(v.dataSync(), want.values[k], `value ${k}`));
+    const weights = await opt.getWeights();
+    assert.equal(weights.length, want.state.length, `${backend}: iterations and two accumulators per variable`);
+    weights.forEach((w, k) => near(w.tensor.dataSync(), want.state[k], `optimizer weight ${k} (${w.name})`));
+    opt.dispose();
+    t.dispose(vars);
+  }
 });
