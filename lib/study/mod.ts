@@ -66,9 +66,11 @@ export {
 export {
   benchmarkSplit,
   checkedLiterature,
+  checkedRange,
   CLEAN_READER_MIN_ACCURACY,
   curveCnn,
   curveCnnOnLabelled,
+  isQuoted,
   type LiteratureResult,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,

@@ -9,7 +9,9 @@ import { endLabels, learningCurvePlot } from "noisy-digits/plots";
 import {
   benchmarkSplit,
   checkedLiterature,
+  checkedRange,
   FOUR_CONV_CNN_SETTINGS,
+  isQuoted,
   MNIST_BACK_RAND_LITERATURE,
   otherRecipe,
   PROFILES,
@@ -90,6 +92,17 @@ Deno.test("the literature table quotes no figure it did not check, and says what
     else assert.match(r.checked, /https?:\/\/|\w+\.\w+\//, `${r.method}: the copy the figure was checked in`);
   }
   assert.deepEqual(checkedLiterature(), MNIST_BACK_RAND_LITERATURE.filter((r) => r.testError !== null));
+});
+
+Deno.test("checkedRange spans the checked figures their works measured, quoted figures aside", () => {
+  const range = checkedRange()!;
+  assert.deepEqual([range.lowest.method, range.lowest.testError], ["PGBM + DN-1", 6.08]);
+  assert.deepEqual([range.highest.method, range.highest.testError], ["RBM-FS", 11.42]);
+  const quoted = checkedLiterature().filter(isQuoted).map((r) => r.testError);
+  assert.deepEqual(quoted, [6.73, 10.9], "DBN-3 and CAE-2 are Sohn et al.'s quotes of other papers");
+  assert.ok(
+    MNIST_BACK_RAND_LITERATURE.filter((r) => r.testError === null).every((r) => r.checked.includes("left out")),
+  );
 });
 
 Deno.test("benchmarkSplit: the first images to train, the next to validate, none shared; too many refused", () => {
