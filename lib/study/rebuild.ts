@@ -50,6 +50,12 @@ const PCANET_COPY = "copies read: arXiv 1404.3606v2 as a Scribd document through
 /** The word that marks a row whose figure the work quotes from another one rather than measured itself. */
 const QUOTED = "quoted there from";
 
+const PANDEY = "Pandey, Dukkipati, AISTATS 2014, PMLR 33";
+const PANDEY_COPY =
+  "read in the paper's own PDF, proceedings.mlr.press/v33/pandey14.pdf (the file pandey14.pdf of the " +
+  'public repository github.com/mlresearch/v33, 2026-12-05): Table 1, column "MNIST random backgd." (the third), ' +
+  "a set described there as 12,000 training and 50,000 test images; its caption says some results were borrowed " +
+  "from Larochelle et al. 2007";
 const SOHN = "Sohn, Zhou, Lee, Lee, ICML 2013, PMLR 28";
 const SOHN_COPY =
   "read in the paper's own PDF, proceedings.mlr.press/v28/sohn13.pdf (the file sohn13.pdf of the public " +
@@ -86,6 +92,13 @@ export const MNIST_BACK_RAND_LITERATURE: readonly LiteratureResult[] = Object.fr
     [`DBN-3 (${QUOTED} Vincent et al., ICML 2008)`, 6.73],
     [`CAE-2 (${QUOTED} Rifai et al., ICML 2011)`, 10.9],
   ] as const).map(([method, testError]) => ({ work: SOHN, method, testError, checked: SOHN_COPY })),
+  { work: PANDEY, method: "covariance arc-cosine kernel", testError: 8.9, checked: PANDEY_COPY },
+  {
+    work: PANDEY,
+    method: `SVM rbf (${QUOTED} Larochelle et al., ICML 2007)`,
+    testError: 14.58,
+    checked: `${PANDEY_COPY}; the row itself names no source, so the credit rests on that caption`,
+  },
 ]);
 
 /** Whether a literature row is a figure its work quotes from another paper rather than one it measured. */
