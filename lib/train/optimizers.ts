@@ -27,11 +27,10 @@ interface Slot {
   variable: tf.Variable;
 }
 
-/** One of an optimizer's two per-variable states: tfjs' list of it, its name suffix, the fused kernel's input name. */
+/** One of an optimizer's two per-variable states: tfjs' list of it and its name suffix. */
 interface SlotState {
   slots: Slot[];
   suffix: string;
-  input: string;
 }
 
 /** One variable's update: its value `x`, its two states and its gradient `g` in, their new values out. */
@@ -55,7 +54,7 @@ function kernelUpdate(kernel: string, attrs: object, inputs: [string, string]): 
 function updateEach(
   variableGradients: Parameters<tf.Optimizer["applyGradients"]>[0],
   update: Update,
-  states: [{ slots: Slot[]; suffix: string }, { slots: Slot[]; suffix: string }],
+  states: [SlotState, SlotState],
 ): void {
   const names = Array.isArray(variableGradients)
     ? variableGradients.map((v) => v.name)

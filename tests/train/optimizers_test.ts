@@ -31,32 +31,41 @@ Deno.test("setLearningRate changes the rate the next update uses, for every kind
 const start = [[0.5, -1.2, 3, 0, 2.5, -0.25], [0.1, -0.3]];
 
 /**
- * `steps` updates of `spec` on a loss with gradients of varied signs and sizes, the rate set to `rate` before step
- * `changeAt`, on the cpu backend (tfjs' own update) and on wasm (the fused kernel); `state`, when given, sets the
- * optimizer's weights first. Returns both runs' variable values and optimizer weights.
+ * `steps` updates of `spec` on `backend`, on a loss with gradients of varied signs and sizes (sin² of the first
+ * variable, the square of the second); when `change` is given the rate is set to `change.rate` before step
+ * `change.at`, and `state`, when given, sets the optimizer's weights first. Returns the variables' values and the
+ * optimizer's weights.
  */
+async function runOn(
+  backend: "cpu" | "wasm",
+  spec: OptimizerSpec,
+  steps: number,
+  change?: { at: number; rate: number },
+  state?: (t: typeof tf) => Parameters<tf.Optimizer["setWeights"]>[0],
+) {
+  const tf = await initBackend({ backend });
+  const vars = start.map((v, i) => tf.variable(tf.tensor(v), true, `${spec.name}_test_${backend}_${i}`));
+  const opt = createOptimizer(spec);
+  if (state) await opt.setWeights(state(tf));
+  for (let step = 0; step < steps; step++) {
+    if (step === change?.at) setLearningRate(opt, change.rate);
+    opt.minimize(() => tf.add(tf.sum(tf.square(tf.sin(vars[0]))), tf.sum(tf.mul(vars[1], vars[1]))) as tf.Scalar);
+  }
+  const values = vars.map((v) => Array.from(v.dataSync()));
+  const weights = await Promise.all((await opt.getWeights()).map((w) => w.tensor.data()));
+  opt.dispose();
+  tf.dispose(vars);
+  return { values, state: weights.map((w) => Array.from(w)) };
+}
+
+/** {@linkcode runOn} on the cpu backend (the reference) and on wasm (the fused kernel). */
 async function cpuAgainstFused(
   spec: OptimizerSpec,
   steps: number,
   change: { at: number; rate: number },
   state?: (t: typeof tf) => Parameters<tf.Optimizer["setWeights"]>[0],
 ) {
-  const run = async (backend: "cpu" | "wasm") => {
-    const tf = await initBackend({ backend });
-    const vars = start.map((v, i) => tf.variable(tf.tensor(v), true, `${spec.name}_test_${backend}_${i}`));
-    const opt = createOptimizer(spec);
-    if (state) await opt.setWeights(state(tf));
-    for (let step = 0; step < steps; step++) {
-      if (step === change.at) setLearningRate(opt, change.rate);
-      opt.minimize(() => tf.add(tf.sum(tf.square(tf.sin(vars[0]))), tf.sum(tf.mul(vars[1], vars[1]))) as tf.Scalar);
-    }
-    const values = vars.map((v) => Array.from(v.dataSync()));
-    const weights = await Promise.all((await opt.getWeights()).map((w) => w.tensor.data()));
-    opt.dispose();
-    tf.dispose(vars);
-    return { values, state: weights.map((w) => Array.from(w)) };
-  };
-  return { ref: await run("cpu"), got: await run("wasm") };
+  return { ref: await runOn("cpu", spec, steps, change, state), got: await runOn("wasm", spec, steps, change, state) };
 }
 
 /** Asserts that the fused run's values and optimizer weights follow tfjs' within float error. */
@@ -117,21 +126,16 @@ Deno.test("Adadelta follows Keras' formula worked by hand, on cpu and on wasm, n
   const [lr, rho, eps, steps] = [1, 0.95, 1e-7, 4];
   const want = kerasAdadeltaByHand(steps, lr, rho, eps);
   for (const backend of ["cpu", "wasm"] as const) {
-    const t = await initBackend({ backend });
-    const vars = start.map((v, i) => t.variable(t.tensor(v), true, `keras_adadelta_${backend}_${i}`));
-    const opt = createOptimizer({ name: "adadelta", learningRate: lr, rho, epsilon: eps });
-    for (let step = 0; step < steps; step++) {
-      opt.minimize(() => t.add(t.sum(t.square(t.sin(vars[0]))), t.sum(t.mul(vars[1], vars[1]))) as tf.Scalar);
-    }
-    const near = (got: ArrayLike<number>, ref: number[], what: string) =>
+    const got = await runOn(backend, { name: "adadelta", learningRate: lr, rho, epsilon: eps }, steps);
+    const near = (values: number[], ref: number[], what: string) =>
       ref.forEach((r, i) =>
-        assert.ok(Math.abs(got[i] - r) <= 1e-5 * Math.abs(r) + 1e-9, `${backend} ${what}[${i}]: ${got[i]} vs ${r}`)
+        assert.ok(
+          Math.abs(values[i] - r) <= 1e-5 * Math.abs(r) + 1e-9,
+          `${backend} ${what}[${i}]: ${values[i]} vs ${r}`,
+        )
       );
-    vars.forEach((v, k) => near(v.dataSync(), want.values[k], `value ${k}`));
-    const weights = await opt.getWeights();
-    assert.equal(weights.length, want.state.length, `${backend}: iterations and two accumulators per variable`);
-    weights.forEach((w, k) => near(w.tensor.dataSync(), want.state[k], `optimizer weight ${k} (${w.name})`));
-    opt.dispose();
-    t.dispose(vars);
+    got.values.forEach((v, k) => near(v, want.values[k], `value ${k}`));
+    assert.equal(got.state.length, want.state.length, `${backend}: iterations and two accumulators per variable`);
+    got.state.forEach((w, k) => near(w, want.state[k], `optimizer weight ${k}`));
   }
 });
