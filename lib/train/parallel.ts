@@ -33,13 +33,16 @@ import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
 import {
   addScaled,
   allVariables,
-  applyFlatGradients,
   batchGradients,
   flatten,
   flattenInto,
+  heapValues,
   type LossName,
+  type StepGradients,
   trainableVariables,
+  trainStep,
 } from "./step.ts";
+import type { WasmBackend } from "../runtime/kernels/wasm_backend.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
 
 /** A set of model replicas in workers. */
@@ -141,7 +144,11 @@ export function splitRows(n: number, parts: number): [number, number][] {
  * machine): how the replicas' flat gradients become the batch's size-weighted mean.
  */
 export function weightedSum(parts: Float32Array[], shares: number[]): Float32Array {
-  const out = new Float32Array(parts[0].length);
+  return weightedSumInto(new Float32Array(parts[0].length), parts, shares);
+}
+
+/** {@linkcode weightedSum} written into `out` (zeros, or a fresh tensor's heap memory), which it returns. */
+function weightedSumInto(out: Float32Array, parts: Float32Array[], shares: number[]): Float32Array {
   for (const p of parts) {
     if (p.length !== out.length) throw new RangeError(`weightedSum: parts of ${p.length} and ${out.length} values`);
   }
@@ -150,8 +157,30 @@ export function weightedSum(parts: Float32Array[], shares: number[]): Float32Arr
     for (let k = 0; k < out.length; k++) out[k] = a[k] * sa + b[k] * sb;
     return out;
   }
+  out.fill(0);
   parts.forEach((p, i) => addScaled(out, p, shares[i]));
   return out;
+}
+
+/**
+ * The batch's gradient per trainable variable, as tensors: {@linkcode weightedSum} of the main thread's gradient
+ * tensors (`local`, the first part) and the workers' flat gradients (`remote`), by `shares`. On the wasm backend each
+ * sum is written straight into a new tensor's heap memory, so the step skips flattening the main thread's gradient
+ * and copying the sum back in (about 3 ms a step on the best network's 648k weights).
+ */
+function meanGradients(local: tf.Tensor[], remote: Float32Array[], shares: number[]): tf.Tensor[] {
+  let o = 0;
+  return local.map((g) => {
+    const parts = remote.map((r) => r.subarray(o, o + g.size));
+    o += g.size;
+    if (heapValues(g) === null) {
+      return tf.tensor(weightedSum([g.dataSync() as Float32Array, ...parts], shares), g.shape);
+    }
+    const info = (tf.backend() as unknown as WasmBackend).makeOutput(g.shape, "float32");
+    // Views after the allocation, which may have moved the heap.
+    weightedSumInto(heapValues(info)!, [heapValues(g)!, ...parts], shares);
+    return tf.engine().makeTensorFromTensorInfo(info);
+  });
 }
 
 /** Starts `workers` workers holding replicas of `model`'s architecture. */
@@ -178,14 +207,12 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     return shared;
   }
 
-  async function gradients(
-    model: tf.LayersModel,
-    x: tf.Tensor,
-    y: tf.Tensor,
-    lossName: LossName = "categoricalCrossentropy",
-  ): Promise<FlatGradients> {
+  /**
+   * The replicas' work on one batch of at least `workers + 1` rows: each worker's slice goes out with the weights, the
+   * main thread computes its own slice's gradients (tensors), and the workers' gradients arrive in `shared.grads`.
+   */
+  async function exchange(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, lossName: LossName) {
     const n = x.shape[0];
-    if (n < workers + 1) return localGradients(model, x, y, lossName); // too small to split
     const ranges = splitRows(n, workers + 1);
     const buffers = sharedBuffers(model);
     flattenInto(allVariables(model), buffers.weights);
@@ -210,28 +237,56 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     });
     const [a0, b0] = ranges[0];
     const x0 = tf.slice(x, a0, b0 - a0), y0 = tf.slice(y, a0, b0 - a0);
-    let local: FlatGradients;
+    let local: StepGradients;
     try {
-      local = localGradients(model, x0, y0, lossName);
+      local = batchGradients(model, x0, y0, lossName);
     } finally {
       tf.dispose([x0, y0]);
     }
-    const remote = await Promise.all(replies);
+    let remote: { loss: number; correct: number }[];
+    try {
+      remote = await Promise.all(replies);
+    } catch (e) {
+      tf.dispose(local.grads);
+      throw e;
+    }
     let loss = local.loss * (b0 - a0), correct = local.correct;
     remote.forEach((r, i) => {
       loss += r.loss * (ranges[i + 1][1] - ranges[i + 1][0]);
       correct += r.correct;
     });
-    const parts = [local.grads, ...buffers.grads], shares = ranges.map(([a, b]) => (b - a) / n);
-    return { loss: loss / n, correct, grads: weightedSum(parts, shares) };
+    const shares = ranges.map(([a, b]) => (b - a) / n);
+    return { loss: loss / n, correct, local: local.grads, remote: buffers.grads, shares };
+  }
+
+  async function gradients(
+    model: tf.LayersModel,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    lossName: LossName = "categoricalCrossentropy",
+  ): Promise<FlatGradients> {
+    if (x.shape[0] < workers + 1) return localGradients(model, x, y, lossName); // too small to split
+    const e = await exchange(model, x, y, lossName);
+    const mine = flatten(e.local);
+    tf.dispose(e.local);
+    return { loss: e.loss, correct: e.correct, grads: weightedSum([mine, ...e.remote], e.shares) };
   }
 
   return {
     size: workers,
     async step(model, optimizer, x, y, lossName = "categoricalCrossentropy") {
-      const g = await gradients(model, x, y, lossName);
-      applyFlatGradients(model, optimizer, g.grads);
-      return { loss: g.loss, correct: g.correct };
+      if (x.shape[0] < workers + 1) return trainStep(model, optimizer, x, y, lossName); // too small to split
+      const e = await exchange(model, x, y, lossName);
+      const mean = meanGradients(e.local, e.remote, e.shares);
+      tf.dispose(e.local);
+      const named: tf.NamedTensorMap = {};
+      trainableVariables(model).forEach((v, i) => (named[v.name] = mean[i]));
+      try {
+        optimizer.applyGradients(named);
+      } finally {
+        tf.dispose(mean);
+      }
+      return { loss: e.loss, correct: e.correct };
     },
     gradients,
     async predict(model, pixels, count) {

@@ -7,6 +7,7 @@
  */
 
 import * as tf from "@tensorflow/tfjs";
+import type { WasmBackend } from "../runtime/kernels/wasm_backend.ts";
 
 /** Keras' categorical cross-entropy on probabilities (clipped at 1e-7), averaged over the batch. */
 export function categoricalCrossentropy(yTrue: tf.Tensor2D, probs: tf.Tensor): tf.Scalar {
@@ -78,6 +79,15 @@ export function flatten(tensors: tf.Tensor[]): Float32Array {
 }
 
 /**
+ * A float32 tensor's values where the wasm backend keeps them, on its heap (a view: read or fill it before anything
+ * else runs, since the heap can grow and move); `null` on another backend or dtype. Saves `dataSync`'s copy.
+ */
+export function heapValues(t: tf.TensorInfo): Float32Array | null {
+  if (t.dtype !== "float32" || tf.getBackend() !== "wasm") return null;
+  return (tf.backend() as unknown as WasmBackend).typedArrayFromHeap(t);
+}
+
+/**
  * Writes tensors one after another into `out` (e.g. a view of a `SharedArrayBuffer` that another replica reads), as
  * {@linkcode flatten} lays them out; `out` must have room for exactly their values. Returns `out`.
  */
@@ -86,7 +96,7 @@ export function flattenInto(tensors: tf.Tensor[], out: Float32Array): Float32Arr
   if (total !== out.length) throw new RangeError(`flattenInto: ${total} values into room for ${out.length}`);
   let o = 0;
   for (const t of tensors) {
-    out.set(t.dataSync() as Float32Array, o);
+    out.set(heapValues(t) ?? (t.dataSync() as Float32Array), o);
     o += t.size;
   }
   return out;

@@ -259,3 +259,70 @@ Deno.test("the stock wasm kernels still run after the replacements are switched 
   }
   t.dispose([dy, f, x]);
 });
+
+Deno.test("Dropout in training drops each value at the layer's rate and scales the rest by tfjs' multiplier", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const n = 200_000, ones = t.ones([n]);
+  for (const rate of [0.05, 0.5]) {
+    const layer = t.layers.dropout({ rate });
+    // tfjs' own multiplier for this rate, from its dropout on the cpu arithmetic: floor(u + keep) / keep.
+    const keep = Math.fround(1 - rate), scale = Math.fround(1 / keep);
+    const draw = () => Float32Array.from((layer.apply(ones, { training: true }) as tf.Tensor).dataSync());
+    const [a, b] = [draw(), draw()];
+    assert.ok(a.every((v) => v === 0 || v === scale), `rate ${rate}: values other than 0 and ${scale}`);
+    // Share dropped, overall and in 20 blocks of 10,000 (a stuck or short-period generator fails a block).
+    const sd = (m: number) => Math.sqrt((rate * (1 - rate)) / m);
+    const dropped = (v: Float32Array) => v.filter((x) => x === 0).length / v.length;
+    assert.ok(Math.abs(dropped(a) - rate) < 5 * sd(n), `rate ${rate}: dropped ${dropped(a)}`);
+    for (let k = 0; k < 20; k++) {
+      const block = a.subarray(k * 10_000, (k + 1) * 10_000);
+      assert.ok(Math.abs(dropped(block) - rate) < 5 * sd(10_000), `rate ${rate}, block ${k}: ${dropped(block)}`);
+    }
+    // Every call draws a new mask, and neighbouring values are independent (agreement at chance).
+    const agree = a.filter((v, i) => (v === 0) === (b[i] === 0)).length / n, p = rate ** 2 + (1 - rate) ** 2;
+    assert.ok(Math.abs(agree - p) < 5 * Math.sqrt((p * (1 - p)) / n), `rate ${rate}: two masks agree on ${agree}`);
+    const next = a.subarray(1).filter((v, i) => (v === 0) === (a[i] === 0)).length / (n - 1);
+    assert.ok(Math.abs(next - p) < 5 * Math.sqrt((p * (1 - p)) / n), `rate ${rate}: neighbours agree on ${next}`);
+    // Outside training the layer passes its input through.
+    assert.ok((layer.apply(ones, { training: false }) as tf.Tensor).dataSync().every((v) => v === 1));
+  }
+  t.dispose(ones);
+});
+
+Deno.test("Dropout's gradient passes dy through the values its mask kept, scaled, and zeroes the rest", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const rnd = createRandom(8);
+  const x = t.tensor(Float32Array.from({ length: 4 * 6 * 6 * 5 }, () => rnd.next() * 2 - 1), [4, 6, 6, 5]);
+  const w = t.tensor(Float32Array.from({ length: x.size }, () => rnd.next() + 0.5), x.shape);
+  const layer = t.layers.dropout({ rate: 0.3 });
+  let y: tf.Tensor | null = null;
+  const gx = t.grad((a: tf.Tensor) => {
+    y = t.keep(layer.apply(a, { training: true }) as tf.Tensor);
+    return t.sum(t.mul(y, w));
+  })(x);
+  const [ys, xs, ws, gs] = [y!, x, w, gx].map((v) => v.dataSync());
+  const scale = Math.fround(1 / Math.fround(0.7));
+  let kept = 0;
+  for (let i = 0; i < xs.length; i++) {
+    if (ys[i] === 0 && xs[i] !== 0) assert.equal(gs[i], 0, `value ${i} dropped, gradient ${gs[i]}`);
+    else {
+      kept++;
+      assert.equal(ys[i], Math.fround(xs[i] * scale), `value ${i} kept`);
+      assert.ok(Math.abs(gs[i] - ws[i] * scale) < 1e-6, `value ${i}: gradient ${gs[i]}, expected ${ws[i] * scale}`);
+    }
+  }
+  assert.ok(kept > 0.5 * xs.length && kept < 0.9 * xs.length, `${kept} of ${xs.length} kept at rate 0.3`);
+  t.dispose([x, w, y!, gx]);
+});
+
+Deno.test("Dropout with a seed or a noise shape still runs tfjs' own dropout", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const x = t.ones([3, 4, 4, 2]);
+  const seeded = (t.layers.dropout({ rate: 0.4, seed: 11 }).apply(x, { training: true }) as tf.Tensor).dataSync();
+  assert.deepEqual(Array.from(seeded), Array.from(t.dropout(x, 0.4, undefined, 11).dataSync()));
+  const shaped = t.layers.dropout({ rate: 0.5, noiseShape: [3, 1, 1, 2] }).apply(x, { training: true }) as tf.Tensor;
+  // One draw per (image, channel), shared by its 16 pixels.
+  const v = shaped.dataSync();
+  for (let i = 0; i < v.length; i++) assert.equal(v[i], v[Math.floor(i / 32) * 32 + (i % 2)], `value ${i}`);
+  t.dispose([x, shaped]);
+});

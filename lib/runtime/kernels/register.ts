@@ -7,8 +7,8 @@
  * JavaScript array of ones (see `reduce_grad.ts`),
  * per-channel `Sum` / `Mean` as matrix products (see `reduce.ts`), a
  * one-pass `MaxPoolGrad` for non-overlapping windows (see `maxpool_grad.ts`) and `Identity` / same-dtype `Cast`
- * that share their input's data instead of copying it; and the fused Adam and Adadelta update kernels (see `adam.ts`,
- * `adadelta.ts`).
+ * that share their input's data instead of copying it; the fused Adam and Adadelta update kernels (see `adam.ts`,
+ * `adadelta.ts`); and Dropout's training mask drawn in one pass (see `dropout.ts`).
  *
  * @module
  */
@@ -22,6 +22,7 @@ import { ADADELTA_KERNEL, adadeltaUpdateKernel } from "./adadelta.ts";
 import { conv2dFilterGrad, conv2dInputGrad, convGeometry } from "./conv_grad.ts";
 import { channelReduceKernel } from "./reduce.ts";
 import { maxPoolGradKernel } from "./maxpool_grad.ts";
+import { installFastDropout, uninstallFastDropout } from "./dropout.ts";
 
 let stockInput: tf.KernelConfig | undefined;
 let stockGradient: tf.GradConfig | undefined;
@@ -171,6 +172,7 @@ export function installFastConvGradients(enabled = true): void {
     }
     if (!tf.getKernel(ADAM_KERNEL, "wasm")) tf.registerKernel(adamUpdateKernel);
     if (!tf.getKernel(ADADELTA_KERNEL, "wasm")) tf.registerKernel(adadeltaUpdateKernel);
+    installFastDropout();
     for (const [name, replace] of Object.entries(WASM_REPLACEMENTS)) {
       const stock = stockWasm.get(name) ?? tf.getKernel(name, "wasm");
       if (!stock) continue;
@@ -191,6 +193,7 @@ export function installFastConvGradients(enabled = true): void {
       tf.registerGradient(stock);
     }
     if (tf.getKernel(ADAM_KERNEL, "wasm")) tf.unregisterKernel(ADAM_KERNEL, "wasm");
+    uninstallFastDropout();
     for (const [name, stock] of stockWasm) {
       tf.unregisterKernel(name, "wasm");
       tf.registerKernel(stock);
