@@ -67,6 +67,7 @@ export {
   benchmarkSplit,
   checkedLiterature,
   checkedRange,
+  checkedSvmRbf,
   CLEAN_READER_MIN_ACCURACY,
   curveCnn,
   curveCnnOnLabelled,

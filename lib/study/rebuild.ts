@@ -111,6 +111,11 @@ export function checkedLiterature(): LiteratureResult[] {
   return MNIST_BACK_RAND_LITERATURE.filter((r) => r.testError !== null);
 }
 
+/** The checked published RBF SVM row, the one method both the literature and notebook 09 ran, if one is checked. */
+export function checkedSvmRbf(): LiteratureResult | undefined {
+  return checkedLiterature().find((r) => r.method.startsWith("SVM rbf"));
+}
+
 /**
  * The lowest and highest checked test errors that their works measured themselves (quoted figures left out), or
  * null when no figure is checked: the span a model measured the benchmark's way can be set against.

@@ -153,7 +153,7 @@ export const MIN_BUDGET_SHARE = 0.01;
 
 /**
  * Why a run counts as untrained ("predicts one digit (1)" when it answers one digit for at least 99 % of the images,
- * "at chance" when its curve has not left chance, "stopped at 0.1 % of the report's updates" when it made fewer than
+ * "its curve has not left chance" when it has not, "stopped at 0.1 % of the report's updates" when it made fewer than
  * {@linkcode MIN_BUDGET_SHARE} of them), or null when the evidence given shows it learned. This is the one rule the
  * notebooks label runs with.
  *
@@ -162,7 +162,8 @@ export const MIN_BUDGET_SHARE = 0.01;
  * import { untrainedReason } from "./untrained.ts";
  *
  * untrainedReason({ predicted: [1, 1, 1] }); // "predicts one digit (1)"
- * untrainedReason({ curve: { values: [0.115], chance: { images: 3000, majorityShare: 0.1127 } } }); // "at chance"
+ * untrainedReason({ curve: { values: [0.115], chance: { images: 3000, majorityShare: 0.1127 } } });
+ * // "its curve has not left chance"
  * untrainedReason({ budget: { updates: 18, reportUpdates: 15000 } }); // "stopped at 0.12 % of the report's updates"
  * untrainedReason({ predicted: [0, 4, 9], curve: { values: [0.9], chance: { images: 3000, majorityShare: 0.11 } } });
  * // null
@@ -171,7 +172,9 @@ export const MIN_BUDGET_SHARE = 0.01;
 export function untrainedReason(evidence: RunEvidence): string | null {
   const constant = evidence.predicted ? constantPrediction(evidence.predicted) : null;
   if (constant) return `predicts one digit (${constant.label})`;
-  if (evidence.curve && !curveLeftChance(evidence.curve.values, evidence.curve.chance).left) return "at chance";
+  if (evidence.curve && !curveLeftChance(evidence.curve.values, evidence.curve.chance).left) {
+    return "its curve has not left chance";
+  }
   const b = evidence.budget;
   if (b && b.reportUpdates > 0 && b.updates < MIN_BUDGET_SHARE * b.reportUpdates) {
     const share = b.updates / b.reportUpdates;
@@ -204,7 +207,7 @@ export interface BudgetLabelOptions extends RunEvidence {
 
 /**
  * What a report-method row is: "18 of ~15,000 updates: untrained, predicts one digit (1)" when the model answers
- * one digit, "…: untrained, at chance" when its curve has not left chance, "…: untrained, stopped at 0.12 % of the
+ * one digit, "…: untrained, its curve has not left chance" when it has not, "…: untrained, stopped at 0.12 % of the
  * report's updates" when it made under {@linkcode MIN_BUDGET_SHARE} of them (the rule of
  * {@linkcode untrainedReason}), else "180 of ~1,500 updates".
  *

@@ -10,6 +10,7 @@ import {
   benchmarkSplit,
   checkedLiterature,
   checkedRange,
+  checkedSvmRbf,
   FOUR_CONV_CNN_SETTINGS,
   isQuoted,
   MNIST_BACK_RAND_LITERATURE,
@@ -157,4 +158,11 @@ Deno.test("endLabels: one name per series in a column at the right edge, close n
   assert.ok(Math.abs(a - 79.5) < 1e-9);
   // b ends at another image count than a, yet its name is pushed apart from a's: one column, no overlap.
   assert.ok(Math.abs(b - (79.5 + 70 / 25)) < 1e-9, `b pushed to ${b}`);
+});
+
+Deno.test("checkedSvmRbf is the checked published RBF SVM row, the method notebook 09 runs too", () => {
+  const row = checkedSvmRbf()!;
+  assert.equal(row.testError, 14.58);
+  assert.ok(row.method.startsWith("SVM rbf") && isQuoted(row), row.method);
+  assert.ok(checkedLiterature().includes(row));
 });

@@ -112,8 +112,8 @@ Deno.test("registry: the seeds of a model start from its entry's seed; a model w
 
 Deno.test("registry: the report's budget-labelled rows, the equal-updates arms and the ensemble have ids", () => {
   assert.equal(
-    labelOf("simple-cnn-report", { budget: "6 of ~7,100 updates: untrained, at chance" }),
-    "Simple CNN, the report's Adadelta stages: 6 of ~7,100 updates: untrained, at chance",
+    labelOf("simple-cnn-report", { budget: "6 of ~7,100 updates: untrained, its curve has not left chance" }),
+    "Simple CNN, the report's Adadelta stages: 6 of ~7,100 updates: untrained, its curve has not left chance",
   );
   assert.throws(() => labelOf("simple-cnn-report-first-stage"), /needs the detail "budget"/);
   const arms = EQUAL_UPDATES_ARMS.map((arm) => entry(equalUpdatesId(arm)));

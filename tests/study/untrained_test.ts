@@ -60,7 +60,7 @@ Deno.test("budgetLabel names an untrained run for what it is", () => {
   const chance = { images: 3000, majorityShare: 0.1127 };
   assert.equal(
     budgetLabel({ updates: 5, reportUpdates: 6000, predicted: varied, curve: { values: [0.1, 0.11], chance } }),
-    "5 of ~6,000 updates: untrained, at chance",
+    "5 of ~6,000 updates: untrained, its curve has not left chance",
   );
   assert.equal(
     budgetLabel({ updates: 180, reportUpdates: 6000, predicted: varied, curve: { values: [0.3, 0.6], chance } }),
@@ -82,7 +82,10 @@ Deno.test("untrainedReason: one digit for everything, a curve inside chance or u
   const chance = { images: 3000, majorityShare: 0.1127 };
   const varied = Uint8Array.from({ length: 3000 }, (_, i) => i % 10);
   assert.equal(untrainedReason({ predicted: new Uint8Array(3000).fill(4) }), "predicts one digit (4)");
-  assert.equal(untrainedReason({ predicted: varied, curve: { values: [0.115], chance } }), "at chance");
+  assert.equal(
+    untrainedReason({ predicted: varied, curve: { values: [0.115], chance } }),
+    "its curve has not left chance",
+  );
   assert.equal(untrainedReason({ predicted: varied, curve: { values: [0.6], chance } }), null);
   assert.equal(untrainedReason({ curve: { values: [0.6], chance } }), null);
   assert.equal(isUntrained({ curve: { values: [0.12], chance } }), true, "one point above chance, inside its noise");
