@@ -33,6 +33,7 @@ import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
 import {
   addScaled,
   allVariables,
+  applyGradientTensors,
   batchGradients,
   flatten,
   flattenInto,
@@ -279,10 +280,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       const e = await exchange(model, x, y, lossName);
       const mean = meanGradients(e.local, e.remote, e.shares);
       tf.dispose(e.local);
-      const named: tf.NamedTensorMap = {};
-      trainableVariables(model).forEach((v, i) => (named[v.name] = mean[i]));
       try {
-        optimizer.applyGradients(named);
+        applyGradientTensors(model, optimizer, mean);
       } finally {
         tf.dispose(mean);
       }

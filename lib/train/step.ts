@@ -135,18 +135,26 @@ export function addScaled(target: Float32Array, source: ArrayLike<number>, scale
  * `optimizer`.
  */
 export function applyFlatGradients(model: tf.LayersModel, optimizer: tf.Optimizer, flat: Float32Array): void {
-  const named: tf.NamedTensorMap = {};
   let o = 0;
-  for (const v of trainableVariables(model)) {
-    named[v.name] = tf.tensor(flat.subarray(o, o + v.size), v.shape);
-    o += v.size;
+  const grads = trainableVariables(model).map((v) => tf.tensor(flat.subarray(o, o += v.size), v.shape));
+  try {
+    if (o !== flat.length) {
+      throw new Error(`applyFlatGradients: ${flat.length} gradient values for ${o} trainable weights`);
+    }
+    applyGradientTensors(model, optimizer, grads);
+  } finally {
+    tf.dispose(grads);
   }
-  if (o !== flat.length) {
-    tf.dispose(Object.values(named));
-    throw new Error(`applyFlatGradients: ${flat.length} gradient values for ${o} trainable weights`);
-  }
+}
+
+/**
+ * Applies one gradient tensor per trainable variable (in {@linkcode trainableVariables} order) with `optimizer`; the
+ * caller keeps and disposes the tensors.
+ */
+export function applyGradientTensors(model: tf.LayersModel, optimizer: tf.Optimizer, grads: tf.Tensor[]): void {
+  const named: tf.NamedTensorMap = {};
+  trainableVariables(model).forEach((v, i) => (named[v.name] = grads[i]));
   optimizer.applyGradients(named);
-  tf.dispose(Object.values(named));
 }
 
 /** One plain (single-replica) training step: gradients of the batch under `lossName` applied by `optimizer`. */
@@ -158,9 +166,7 @@ export function trainStep(
   lossName: LossName = "categoricalCrossentropy",
 ): { loss: number; correct: number } {
   const g = batchGradients(model, x, y, lossName);
-  const named: tf.NamedTensorMap = {};
-  trainableVariables(model).forEach((v, i) => (named[v.name] = g.grads[i]));
-  optimizer.applyGradients(named);
+  applyGradientTensors(model, optimizer, g.grads);
   tf.dispose(g.grads);
   return { loss: g.loss, correct: g.correct };
 }

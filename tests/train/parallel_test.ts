@@ -53,3 +53,19 @@ Deno.test("a pool step applies, bit for bit, the batch gradient its flat path re
   t.dispose([x, y]);
   [adamA, adamB].forEach((o) => o.dispose());
 });
+
+Deno.test("applyFlatGradients refuses a flat gradient longer than the trainable weights, and leaves them as they were", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const { applyFlatGradients } = await import("../../lib/train/step.ts"); // internal: the flat path
+  const m = t.sequential();
+  m.add(t.layers.dense({ units: 2, inputShape: [3] }));
+  const before = m.getWeights().map((w) => Array.from(w.dataSync()));
+  const sgd = t.train.sgd(1), tensors = t.memory().numTensors;
+  assert.throws(
+    () => applyFlatGradients(m, sgd, new Float32Array(9)),
+    /9 gradient values for 8 trainable weights/,
+  );
+  assert.equal(t.memory().numTensors, tensors, "no tensor left behind");
+  assert.deepEqual(m.getWeights().map((w) => Array.from(w.dataSync())), before);
+  sgd.dispose();
+});
