@@ -11,6 +11,7 @@ import { loadSuite } from "./bench/load.ts";
 import { augmentSuite } from "./bench/augment.ts";
 import { trainSuite } from "./bench/train.ts";
 import { svmSuite } from "./bench/svm.ts";
+import { precisionSuite } from "./bench/precision.ts";
 import { profileStep } from "./bench/profile.ts";
 import { outputPath } from "noisy-digits/data";
 import { writeFileAtomic } from "noisy-digits/util";
@@ -45,11 +46,14 @@ const SUITES: BenchSuite[] = [
   augmentSuite,
   trainSuite,
   svmSuite,
+  precisionSuite,
 ];
 
 const USAGE = `usage: deno task bench [suite…] [--profile-step]   (suites: ${
   SUITES.map((s) => s.name).join(", ")
-}; default all, or none with --profile-step alone)`;
+}; default all but those run only when named (${
+  SUITES.filter((s) => s.explicit).map((s) => s.name).join(", ")
+}), or none with --profile-step alone)`;
 const parsed = parseOptions({ "profile-step": { type: "boolean", default: false } }, USAGE, { allowPositionals: true });
 const profile = parsed.values["profile-step"] as boolean;
 const wanted: string[] = parsed.positionals as string[];
@@ -58,7 +62,7 @@ if (unknown.length) usageError(`unknown suite(s): ${unknown.join(", ")}`, USAGE)
 const entries: BenchEntry[] = [];
 const ran = new Set<string>();
 for (const suite of SUITES) {
-  if (wanted.length ? !wanted.includes(suite.name) : profile) continue;
+  if (wanted.length ? !wanted.includes(suite.name) : profile || suite.explicit) continue;
   console.error(`running bench suite "${suite.name}"…`);
   entries.push(...(await suite.run()).map((e) => ({ ...e, suite: suite.name })));
   ran.add(suite.name);

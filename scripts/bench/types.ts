@@ -24,5 +24,7 @@ export interface BenchEntry {
 /** A bench suite: a named async function producing entries. */
 export interface BenchSuite {
   name: string;
+  /** Runs only when named on the command line (not in the default "all"). */
+  explicit?: boolean;
   run(): Promise<BenchEntry[]>;
 }

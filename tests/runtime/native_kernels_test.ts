@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { activeEngine, initBackend, loadNative, tf } from "noisy-digits/runtime";
+import { activeEngine, convPrecision, initBackend, loadNative, tf } from "noisy-digits/runtime";
 import { createRandom } from "noisy-digits/util";
 import { onCpuAndWasm } from "../support/backends.ts";
 import { convPrimitive } from "../../lib/runtime/native/dnnl.ts"; // internal: this test reaches behind the face on purpose
@@ -75,6 +75,82 @@ Deno.test({
       compare(out, `conv ${JSON.stringify(c)}`);
     }
   },
+});
+
+/** Whether oneDNN builds bfloat16 convolutions here (it needs AVX512_BF16 or AMX). */
+const bf16Ignore = ignore || (() => {
+  const spec = {
+    x: [1, 4, 4, 2],
+    filter: [3, 3, 2, 2],
+    y: [1, 4, 4, 2],
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: { top: 1, bottom: 1, left: 1, right: 1 },
+  } as const;
+  try {
+    convPrimitive(lib!, structuredClone(spec) as unknown as Parameters<typeof convPrimitive>[1], "filter", "bf16");
+    return false;
+  } catch {
+    console.error("no bfloat16 convolutions on this CPU: the NOISY_DIGITS_PRECISION=bf16 tests are skipped");
+    return true;
+  }
+})();
+
+/** Runs `f` with `NOISY_DIGITS_PRECISION` set to `value` (restored after). */
+async function withPrecision<T>(value: string, f: () => Promise<T>): Promise<T> {
+  const before = Deno.env.get("NOISY_DIGITS_PRECISION");
+  Deno.env.set("NOISY_DIGITS_PRECISION", value);
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) Deno.env.delete("NOISY_DIGITS_PRECISION");
+    else Deno.env.set("NOISY_DIGITS_PRECISION", before);
+  }
+}
+
+/** ||a - b|| / ||b||. */
+function normwiseError(a: Float32Array, b: Float32Array): number {
+  let num = 0, den = 0;
+  for (let i = 0; i < a.length; i++) num += (a[i] - b[i]) ** 2, den += b[i] ** 2;
+  return Math.sqrt(num / den);
+}
+
+Deno.test({
+  name: "bf16 native conv2d and its gradients match the cpu backend to bfloat16's rounding, not to float32's",
+  ignore: bf16Ignore,
+  fn: async () => {
+    // Operands rounded to 8 significant bits (relative error <= 2^-9 each), sums in float32: the outputs' normwise
+    // error is of the order of 2^-9 / sqrt(terms) to 2^-8, far above float32's ~1e-7 (the float32 test's bound
+    // is 1e-4 per value), far below 1e-2.
+    for (const [i, c] of convCases.entries()) {
+      const out = await withPrecision(
+        "bf16",
+        () =>
+          cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 200 + i, (x, f) => {
+            const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
+            const dy = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
+            const [gx, gf] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+              tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad), dy))
+            )([x, f]);
+            return [y, gx, gf];
+          }),
+      );
+      ["output", "input gradient", "filter gradient"].forEach((what, k) => {
+        const e = normwiseError(out.wasm[k], out.cpu[k]);
+        assert.ok(e < 1e-2, `conv ${JSON.stringify(c)}, ${what}: normwise error ${e} (bfloat16 allows < 1e-2)`);
+        assert.ok(e > 1e-5, `conv ${JSON.stringify(c)}, ${what}: normwise error ${e}, as float32 (bf16 not in effect)`);
+      });
+    }
+  },
+});
+
+Deno.test("NOISY_DIGITS_PRECISION accepts f32 and bf16 (any case) and names both when it gets anything else", async () => {
+  assert.equal(await withPrecision("", () => Promise.resolve(convPrecision())), "f32");
+  assert.equal(await withPrecision(" BF16 ", () => Promise.resolve(convPrecision())), "bf16");
+  await assert.rejects(
+    withPrecision("fp16", () => Promise.resolve(convPrecision())),
+    /NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "fp16"/,
+  );
 });
 
 Deno.test({
@@ -284,6 +360,22 @@ Deno.test({
     near(w.probs, n.probs, "probability");
     near(w.gradSums, n.gradSums, "gradient size of weight");
     assert.ok(n.loss[n.loss.length - 1] < n.loss[0], "loss decreases");
+  },
+});
+
+Deno.test({
+  name: "with NOISY_DIGITS_PRECISION=bf16 a small CNN gets float32's predictions to bfloat16's rounding and trains",
+  ignore: bf16Ignore,
+  fn: async () => {
+    const w = await trainedOn("wasm");
+    const r = await trainOneStep("native", { NOISY_DIGITS_PRECISION: "bf16" });
+    assert.equal(r.code, 0, r.stderr);
+    const b = r.result!;
+    assert.equal(b.engine, "native");
+    const diffs = w.probs.map((v, i) => Math.abs(v - b.probs[i]));
+    assert.ok(Math.max(...diffs) < 2e-2, `probabilities within 0.02 of float32's: ${diffs}`);
+    assert.ok(Math.max(...diffs) > 1e-6, "bf16 changes the probabilities (else it was not in effect)");
+    assert.ok(b.loss[b.loss.length - 1] < b.loss[0], `loss decreases: ${b.loss}`);
   },
 });
 

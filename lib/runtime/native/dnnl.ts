@@ -5,6 +5,9 @@
  * cached; oneDNN picks its fastest implementation (on AVX-512 `brgconv`)
  * with its own blocked filter layout, and a cached reorder primitive converts
  * the HWIO filter (or its gradient) to and from that layout on every call.
+ * In bfloat16 (`NOISY_DIGITS_PRECISION=bf16`) the same reorders also round
+ * the convolution's activation operands into library-owned bfloat16 copies;
+ * outputs and the filter's gradient stay float32.
  *
  * Every oneDNN status other than success becomes an `Error` naming the call
  * and the `dnnl_status_t` (e.g. `dnnl_unimplemented`).
@@ -25,7 +28,7 @@
  * @module
  */
 
-import type { NativeLibraries } from "./library.ts";
+import { type ConvPrecision, convPrecision, type NativeLibraries } from "./library.ts";
 import { DNNL, DNNL_STATUS } from "./symbols.ts";
 
 type Dnnl = NativeLibraries["dnnl"];
@@ -73,10 +76,10 @@ function context(dnnl: Dnnl): Context {
 }
 
 /** An NHWC activation as oneDNN's logical NCHW with NHWC strides. */
-function activationMd(dnnl: Dnnl, [n, h, w, c]: Shape4): Uint8Array {
+function activationMd(dnnl: Dnnl, [n, h, w, c]: Shape4, type: number = DNNL.f32): Uint8Array {
   const md = new Uint8Array(MD_BYTES);
   check(
-    dnnl.dnnl_memory_desc_init_by_strides(md, 4, dims([n, c, h, w]), DNNL.f32, dims([h * w * c, 1, w * c, c])),
+    dnnl.dnnl_memory_desc_init_by_strides(md, 4, dims([n, c, h, w]), type, dims([h * w * c, 1, w * c, c])),
     "dnnl_memory_desc_init_by_strides (activation)",
   );
   return md;
@@ -98,9 +101,9 @@ function filterMd(dnnl: Dnnl, [fh, fw, ci, co]: Shape4): Uint8Array {
   return md;
 }
 
-function anyMd(dnnl: Dnnl, d: number[]): Uint8Array {
+function anyMd(dnnl: Dnnl, d: number[], type: number = DNNL.f32): Uint8Array {
   const md = new Uint8Array(MD_BYTES);
-  check(dnnl.dnnl_memory_desc_init_by_tag(md, d.length, dims(d), DNNL.f32, DNNL.formatAny), "memory_desc (any)");
+  check(dnnl.dnnl_memory_desc_init_by_tag(md, d.length, dims(d), type, DNNL.formatAny), "memory_desc (any)");
   return md;
 }
 
@@ -216,17 +219,20 @@ export type ConvKind = "forward" | "forward+bias" | "forward+bias+relu" | "forwa
 
 const cache = new WeakMap<Dnnl, Map<string, ConvPrimitive>>();
 
+/** `xType` / `yType`: the data types of the input (or its gradient) and the output (or its gradient). */
 function opDesc(
   ctx: Context,
   spec: ConvSpec,
   kind: ConvKind,
   weights: Uint8Array,
   bias: Uint8Array | null,
+  xType: number = DNNL.f32,
+  yType: number = DNNL.f32,
 ): Uint8Array {
   const d = ctx.dnnl, op = new Uint8Array(OP_BYTES);
   const strides = dims(spec.strides), dil = dims(spec.dilations.map((v) => v - 1));
   const padL = dims([spec.pad.top, spec.pad.left]), padR = dims([spec.pad.bottom, spec.pad.right]);
-  const x = activationMd(d, spec.x), y = activationMd(d, spec.y);
+  const x = activationMd(d, spec.x, xType), y = activationMd(d, spec.y, yType);
   if (kind === "input") {
     check(
       d.dnnl_dilated_convolution_backward_data_desc_init(
@@ -288,28 +294,84 @@ function reluAttr(ctx: Context): Ptr {
   return handle(a);
 }
 
-/** The cached primitive for `spec` and `kind` (created on first use). */
-export function convPrimitive(lib: NativeLibraries, spec: ConvSpec, kind: ConvKind): ConvPrimitive {
-  const key = `${kind}|${spec.x}|${spec.filter}|${spec.y}|${spec.strides}|${spec.dilations}|${padKey(spec.pad)}`;
-  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind));
+/**
+ * The cached primitive for `spec` and `kind` (created on first use), its operands in `precision` (default:
+ * {@linkcode convPrecision}, from `NOISY_DIGITS_PRECISION`).
+ */
+export function convPrimitive(
+  lib: NativeLibraries,
+  spec: ConvSpec,
+  kind: ConvKind,
+  precision: ConvPrecision = convPrecision(),
+): ConvPrimitive {
+  const key = `${kind}|${precision}|${spec.x}|${spec.filter}|${spec.y}|${spec.strides}|${spec.dilations}|${
+    padKey(spec.pad)
+  }`;
+  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind, precision));
 }
 
-function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind): ConvPrimitive {
-  const d = ctx.dnnl;
+/**
+ * An activation the convolution reads: the caller's float32 memory itself, or in bfloat16 a library-owned copy that
+ * `feed` refreshes (oneDNN's reorder, rounding to nearest even) before each run.
+ */
+interface Operand {
+  mem: Ptr;
+  feed(data: Ptr, what: string): Ptr;
+}
+
+function operand(ctx: Context, shape: Shape4, type: number): Operand {
+  const user = memory(ctx, activationMd(ctx.dnnl, shape));
+  if (type === DNNL.f32) return { mem: user, feed: (data) => data };
+  const lowMd = activationMd(ctx.dnnl, shape, type), low = memory(ctx, lowMd, ALLOCATE);
+  const convert = reorder(ctx, activationMd(ctx.dnnl, shape), lowMd, user, low);
+  return {
+    mem: low,
+    feed(data, what) {
+      convert.run([data, null], what);
+      return null;
+    },
+  };
+}
+
+function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: ConvPrecision): ConvPrimitive {
+  const d = ctx.dnnl, f32 = DNNL.f32, low = precision === "bf16" ? DNNL.bf16 : f32;
   const [fh, fw, ci, co] = spec.filter;
-  const plainW = filterMd(d, spec.filter), wAny = anyMd(d, [co, ci, fh, fw]);
-  const xMd = activationMd(d, spec.x), yMd = activationMd(d, spec.y);
-  // Backward primitives need the forward one as a hint.
-  const fwdOp = opDesc(ctx, spec, "forward", wAny, null);
-  const fwdPd = primitiveDesc(ctx, fwdOp, null, null, "convolution forward");
-  const hasBias = kind.includes("bias"), relu = kind.endsWith("relu");
+  const plainW = filterMd(d, spec.filter), wAny = anyMd(d, [co, ci, fh, fw], low);
+  const what = `convolution ${kind} ${spec.x.join("x")} * ${spec.filter.join("x")}` +
+    (low === f32 ? "" : ` (${precision})`);
+  // Backward primitives need the forward one as a hint. Outputs and the filter's gradient stay float32.
   let pd: Ptr;
-  if (kind === "forward") pd = fwdPd;
-  else if (kind === "input" || kind === "filter") {
-    pd = primitiveDesc(ctx, opDesc(ctx, spec, kind, wAny, null), null, fwdPd, `convolution ${kind} gradient`);
-  } else {
-    const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null);
-    pd = primitiveDesc(ctx, op, relu ? reluAttr(ctx) : null, null, `convolution ${kind}`);
+  try {
+    const fwdPd = primitiveDesc(ctx, opDesc(ctx, spec, "forward", wAny, null, low), null, null, "convolution forward");
+    const hasBias = kind.includes("bias"), relu = kind.endsWith("relu");
+    if (kind === "forward") pd = fwdPd;
+    else if (kind === "input") {
+      pd = primitiveDesc(
+        ctx,
+        opDesc(ctx, spec, kind, wAny, null, f32, low),
+        null,
+        fwdPd,
+        `convolution ${kind} gradient`,
+      );
+    } else if (kind === "filter") {
+      const dwAny = anyMd(d, [co, ci, fh, fw]);
+      pd = primitiveDesc(
+        ctx,
+        opDesc(ctx, spec, kind, dwAny, null, low, low),
+        null,
+        fwdPd,
+        `convolution ${kind} gradient`,
+      );
+    } else {
+      const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null, low);
+      pd = primitiveDesc(ctx, op, relu ? reluAttr(ctx) : null, null, `convolution ${kind}`);
+    }
+  } catch (e) {
+    if (low === f32) throw e;
+    throw new Error(
+      `NOISY_DIGITS_PRECISION=${precision}: oneDNN has no ${precision} ${what} on this CPU ` +
+        `(it needs AVX512_BF16 or AMX; unset NOISY_DIGITS_PRECISION for float32): ${(e as Error).message}`,
+    );
   }
   const impl = implName(ctx, pd);
   const blockedMd = d.dnnl_primitive_desc_query_md(
@@ -320,10 +382,10 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind): ConvPrimitive
   if (!blockedMd) throw new Error("oneDNN: convolution has no weights memory descriptor");
   const plainMem = memory(ctx, plainW), blockedMem = memory(ctx, blockedMd, ALLOCATE);
   const prim = primitive(ctx, pd, `convolution ${kind}`);
-  const xMem = memory(ctx, xMd), yMem = memory(ctx, yMd);
-  const what = `convolution ${kind} ${spec.x.join("x")} * ${spec.filter.join("x")}`;
+  const wait = () => check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
   if (kind === "filter") {
-    const conv = new Executable(ctx, prim, [xMem, yMem, blockedMem], [
+    const x = operand(ctx, spec.x, low), dy = operand(ctx, spec.y, low);
+    const conv = new Executable(ctx, prim, [x.mem, dy.mem, blockedMem], [
       DNNL.argSrc,
       DNNL.argDiffDst,
       DNNL.argDiffWeights,
@@ -331,43 +393,46 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind): ConvPrimitive
     const back = reorder(ctx, blockedMd, plainW, blockedMem, plainMem);
     return {
       impl,
-      run([x, dy, dFilter]) {
-        conv.run([x, dy, null], what);
+      run([xData, dyData, dFilter]) {
+        conv.run([x.feed(xData, what), dy.feed(dyData, what), null], what);
         back.run([null, dFilter], what);
-        check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+        wait();
       },
     };
   }
+  // The filter, from HWIO float32 to the primitive's blocked layout (and precision) on every call.
   const toBlocked = reorder(ctx, plainW, blockedMd, plainMem, blockedMem);
   if (kind === "input") {
-    const conv = new Executable(ctx, prim, [yMem, blockedMem, xMem], [
+    const dy = operand(ctx, spec.y, low), dxMem = memory(ctx, activationMd(d, spec.x));
+    const conv = new Executable(ctx, prim, [dy.mem, blockedMem, dxMem], [
       DNNL.argDiffDst,
       DNNL.argWeights,
       DNNL.argDiffSrc,
     ]);
     return {
       impl,
-      run([dy, filter, dx]) {
+      run([dyData, filter, dx]) {
         toBlocked.run([filter, null], what);
-        conv.run([dy, null, dx], what);
-        check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+        conv.run([dy.feed(dyData, what), null, dx], what);
+        wait();
       },
     };
   }
-  const mems = [xMem, blockedMem], ids: number[] = [DNNL.argSrc, DNNL.argWeights];
-  if (hasBias) {
+  const x = operand(ctx, spec.x, low);
+  const mems = [x.mem, blockedMem], ids: number[] = [DNNL.argSrc, DNNL.argWeights];
+  if (kind.includes("bias")) {
     mems.push(memory(ctx, vectorMd(d, co)));
     ids.push(DNNL.argBias);
   }
-  mems.push(yMem);
+  mems.push(memory(ctx, activationMd(d, spec.y)));
   ids.push(DNNL.argDst);
   const conv = new Executable(ctx, prim, mems, ids);
   return {
     impl,
-    run(data) {
-      toBlocked.run([data[1], null], what);
-      conv.run([data[0], null, ...data.slice(2)], what);
-      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    run([xData, filter, ...rest]) {
+      toBlocked.run([filter, null], what);
+      conv.run([x.feed(xData, what), null, ...rest], what);
+      wait();
     },
   };
 }

@@ -12,6 +12,7 @@
  */
 
 import {
+  convPrecision,
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
@@ -61,6 +62,11 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
   return active = "native";
 }
 
+/** " with bfloat16 operands" under `NOISY_DIGITS_PRECISION=bf16`, else nothing (float32 throughout). */
+function precisionNote(): string {
+  return convPrecision() === "bf16" ? " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)" : "";
+}
+
 /** The engine the last {@linkcode selectEngine} activated ("wasm" before any). */
 export function activeEngine(): EngineName {
   return active;
@@ -70,7 +76,8 @@ export function activeEngine(): EngineName {
 export function engineDescription(): string {
   if (active === "wasm") return "wasm (tfjs wasm backend, XNNPACK, this project's replacement kernels)";
   const lib = loadNative();
-  return `native (oneDNN ${lib?.dnnlVersion} convolutions and OpenBLAS matrix products on the tfjs wasm heap, via FFI)`;
+  return `native (oneDNN ${lib?.dnnlVersion} convolutions${precisionNote()} and OpenBLAS matrix products on the tfjs ` +
+    "wasm heap, via FFI)";
 }
 
 /**
@@ -88,6 +95,6 @@ export function expectedEngineDescription(): string {
     const why = nativeUnavailableReason();
     return `wasm (tfjs wasm backend, XNNPACK, this project's replacement kernels; native unavailable: ${why})`;
   }
-  return `native (oneDNN ${lib.dnnlVersion} and OpenBLAS kernels on the tfjs wasm heap via FFI, ` +
+  return `native (oneDNN ${lib.dnnlVersion}${precisionNote()} and OpenBLAS kernels on the tfjs wasm heap via FFI, ` +
     `${nativeThreadsPerReplica()} library thread(s) per replica)`;
 }

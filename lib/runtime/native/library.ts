@@ -9,6 +9,8 @@
  * / `auto` (native when both libraries load, else wasm with one line on
  * stderr saying why). `NOISY_DIGITS_DNNL_LIBRARY` / `NOISY_DIGITS_BLAS_LIBRARY`
  * name other library files (e.g. a oneDNN built elsewhere).
+ * `NOISY_DIGITS_PRECISION=bf16` makes the native convolutions read their
+ * operands in bfloat16 (see {@linkcode convPrecision}).
  *
  * @example
  * ```ts
@@ -118,6 +120,28 @@ export function loadNative(): NativeLibraries | null {
 /** Why {@linkcode loadNative} returned null ("" when it did not, or was not called). */
 export function nativeUnavailableReason(): string {
   return reason;
+}
+
+/** The precision of the native convolutions' operands: `f32`, or `bf16` (bfloat16 operands, float32 sums). */
+export type ConvPrecision = "f32" | "bf16";
+
+/**
+ * The precision of the native convolutions' operands, `NOISY_DIGITS_PRECISION`: `f32` (default, float32
+ * throughout, as the study's published runs) or `bf16`: each convolution (forward, input and filter gradient)
+ * reads its image-side operands and filter rounded to bfloat16 (8 significant bits) and sums in float32, which
+ * oneDNN runs on the CPU's AMX or AVX512_BF16 units where it has them. Outputs, weights, the optimizer and every
+ * other layer stay float32. Read on every call, so a change applies to convolutions created after it.
+ */
+export function convPrecision(): ConvPrecision {
+  let v: string | undefined;
+  try {
+    v = Deno.env.get("NOISY_DIGITS_PRECISION")?.trim().toLowerCase();
+  } catch {
+    v = undefined; // no --allow-env: float32
+  }
+  if (!v || v === "f32") return "f32";
+  if (v === "bf16") return v;
+  throw new Error(`NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "${v}"`);
 }
 
 /**

@@ -122,6 +122,7 @@ export const DNNL_STATUS = [
 export const DNNL = {
   engineCpu: 1,
   streamDefault: 1,
+  bf16: 2,
   f32: 3,
   formatAny: 1,
   forwardTraining: 64,
