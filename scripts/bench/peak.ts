@@ -1,16 +1,24 @@
 /**
  * The machine's limit for the training bench: this machine's single-precision matrix-product peak (the faster of
- * OpenBLAS' `cblas_sgemm` and oneDNN's `dnnl_sgemm` on square matrices, measured in the same run as the networks) and the multiply-adds a network
- * needs per image, so that each network's images/s becomes an achieved GMAC/s and a share of that peak.
+ * OpenBLAS' `cblas_sgemm` and oneDNN's `dnnl_sgemm` on square matrices, measured in the same run as the networks),
+ * its bfloat16 peak (oneDNN's matmul primitive, on AMX where the CPU has it) for the figures with bfloat16
+ * convolutions, and the multiply-adds a network needs per image, so that each network's images/s becomes an achieved
+ * GMAC/s and a share of the peak in its precision.
  *
  * @module
  */
 
 import type * as tf from "@tensorflow/tfjs";
-import { loadNative, type NativeLibraries, nativeThreadsPerReplica, setNativeThreads } from "noisy-digits/runtime";
+import {
+  type ConvPrecision,
+  loadNative,
+  type NativeLibraries,
+  nativeThreadsPerReplica,
+  setNativeThreads,
+} from "noisy-digits/runtime";
 // internal: the peak is measured on the engine's own calls
 import { sgemm } from "../../lib/runtime/native/blas.ts";
-import { check } from "../../lib/runtime/native/dnnl.ts";
+import { check, ownBuffersMatmul } from "../../lib/runtime/native/dnnl.ts";
 
 /** The products whose rate is measured: OpenBLAS' `cblas_sgemm` (the engine's matrix products) and oneDNN's. */
 export type GemmLibrary = "openblas" | "onednn";
@@ -35,6 +43,32 @@ export function sgemmRate(
   const product = library === "openblas"
     ? () => sgemm(lib, { m: size, n: size, k: size, a: pa, b: pb, c: pc })
     : () => check(lib.dnnl.dnnl_sgemm(N, N, n, n, n, 1, pa, n, pb, n, 0, pc, n), "dnnl_sgemm");
+  return productRate(product, threads, size, seconds);
+}
+
+/**
+ * GMAC/s of oneDNN's matmul primitive in `precision` on `threads` threads, `size` x `size` operands in its own
+ * buffers (the second one in the layout it picks, as a convolution's filter): the bfloat16 peak (AMX where the CPU
+ * has it) that the bf16 figures are read against. Best of three rounds, as {@linkcode sgemmRate}.
+ */
+export function matmulRate(
+  lib: NativeLibraries,
+  precision: ConvPrecision,
+  threads: number,
+  size = 1024,
+  seconds = 0.4,
+): number {
+  setNativeThreads(threads); // oneDNN's OpenMP threads when the primitive is created and run
+  try {
+    const m = ownBuffersMatmul(lib, size, precision);
+    return productRate(() => m.run(), threads, size, seconds);
+  } finally {
+    setNativeThreads(nativeThreadsPerReplica());
+  }
+}
+
+/** The best of three rounds of `product` (one `size`-cubed product) on `threads` threads, in GMAC/s. */
+function productRate(product: () => void, threads: number, size: number, seconds: number): number {
   setNativeThreads(threads);
   try {
     product();

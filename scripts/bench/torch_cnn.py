@@ -2,7 +2,10 @@
 
 Builds the report's 4-conv CNN and the study's best network (three blocks 48-96-192 on pixel powers [1, 16]) as
 lib/networks/cnn.ts does, then times training steps (Adam, cross-entropy, batch BATCH) and inference (eval mode,
-batches of INFER_BATCH) on random images with THREADS intra-op threads. Prints one JSON object.
+batches of INFER_BATCH) on random images with THREADS intra-op threads, in three settings (MODES): PyTorch's
+default NCHW layout in float32; channels-last (NHWC, the layout PyTorch's CPU guide recommends for oneDNN's
+convolutions) in float32; channels-last under torch.autocast("cpu", bfloat16), PyTorch's mixed precision, which
+runs convolutions and linear layers in bfloat16. Prints one JSON object: {mode: {network: {train, infer}}}.
 Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH
 """
 
@@ -51,15 +54,26 @@ def best():
     )
 
 
-def rates(model, batch, infer_batch, steps=8):
+MODES = {
+    "nchw-f32": (torch.contiguous_format, False),
+    "nhwc-f32": (torch.channels_last, False),
+    "nhwc-bf16": (torch.channels_last, True),
+}
+
+
+def rates(model, batch, infer_batch, mode, steps=8):
+    layout, bf16 = MODES[mode]
+    model = model.to(memory_format=layout)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
-    x = torch.rand(batch, 1, 28, 28)
+    x = torch.rand(batch, 1, 28, 28).to(memory_format=layout)
     y = torch.randint(0, 10, (batch,))
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
         opt.zero_grad()
-        loss_fn(model(x), y).backward()
+        with torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
+            loss = loss_fn(model(x), y)
+        loss.backward()
         opt.step()
 
     model.train()
@@ -70,8 +84,8 @@ def rates(model, batch, infer_batch, steps=8):
         step()
     train = steps * batch / (time.perf_counter() - t0)
     model.eval()
-    xi = torch.rand(infer_batch, 1, 28, 28)
-    with torch.no_grad():
+    xi = torch.rand(infer_batch, 1, 28, 28).to(memory_format=layout)
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
         model(xi)
         t0 = time.perf_counter()
         for _ in range(3):
@@ -85,9 +99,12 @@ def main():
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     out = {"torch": torch.__version__, "threads": threads}
-    for name, build in (("four_conv", four_conv), ("best", best)):
-        train, infer = rates(build(), batch, infer_batch)
-        out[name] = {"train": train, "infer": infer}
+    for mode in MODES:
+        out[mode] = {}
+        for name, build in (("four_conv", four_conv), ("best", best)):
+            torch.manual_seed(1)
+            train, infer = rates(build(), batch, infer_batch, mode)
+            out[mode][name] = {"train": train, "infer": infer}
     print(json.dumps(out))
 
 

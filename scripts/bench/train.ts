@@ -4,8 +4,10 @@
  * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
  * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
  * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
- * PyTorch on the same networks when Debian's python3-torch is installed (comparison only). Before the native
- * figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
+ * the native engine again with bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has
+ * them; PyTorch on the same networks when Debian's python3-torch is installed (comparison only: its default NCHW
+ * layout, channels-last, and channels-last under bfloat16 autocast); then the ratios the targets are read from.
+ * Before the native figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
  * (`peak.ts`), and every figure of a network gains its achieved GMAC/s (multiply-adds of its convolutions and
  * dense layers per image times images/s) with its share of the peak on as many cores. Then holdout
  * accuracy after each of the first epochs on the real 9,000 / 3,000 split (`BENCH_TRAIN_EPOCHS`, default 2;
@@ -20,6 +22,7 @@ import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
 import {
   activeEngine,
+  type ConvPrecision,
   type EngineName,
   initBackend,
   loadNative,
@@ -34,7 +37,7 @@ import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts";
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
-import { achieved, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
+import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
 const BATCH = 64;
 
@@ -129,19 +132,26 @@ function macsOf(net: Network): NetworkMacs {
   return m;
 }
 
-/** This machine's `cblas_sgemm` peak in GMAC/s by number of cores, measured once per run (empty without OpenBLAS). */
-const peaks = new Map<number, number>();
+/**
+ * This machine's product peaks in GMAC/s, measured once per run (empty without the native libraries), by
+ * `${precision}|${cores}`: float32 the faster of `cblas_sgemm` and `dnnl_sgemm`, bfloat16 oneDNN's matmul.
+ */
+const peaks = new Map<string, number>();
+
+/** The precision a figure's label names: bfloat16 for the native engine's bf16 figures and PyTorch's autocast. */
+const precisionOf = (name: string): ConvPrecision => name.includes("bf16") ? "bf16" : "f32";
 
 /**
  * The multiply-adds `rate` (images/s of `net` training or inferring on `cores` cores) achieves, as a GMAC/s figure
- * with its share of the sgemm peak on as many cores; nothing when the peak was not measured.
+ * with its share of the peak in the figure's precision on as many cores; nothing when the peak was not measured.
  */
 function limit(name: string, net: Network, kind: "training" | "inference", rate: number, cores: number): BenchEntry[] {
-  const peak = peaks.get(cores);
+  const precision = precisionOf(name), peak = peaks.get(`${precision}|${cores}`);
   if (peak === undefined) return [];
   const macs = macsOf(net);
   const { gmac, share } = achieved(rate, kind === "training" ? macs.trainingStep : macs.forward, peak);
-  const note = `${(share * 100).toFixed(0)} % of the ${cores}-core sgemm peak (${peak.toFixed(1)} GMAC/s)`;
+  const which = precision === "bf16" ? "bf16 matmul" : "sgemm";
+  const note = `${(share * 100).toFixed(0)} % of the ${cores}-core ${which} peak (${peak.toFixed(1)} GMAC/s)`;
   return [{ name: `${name}, ${kind}, achieved`, value: r1(gmac), unit: "GMAC/s", note }];
 }
 
@@ -155,17 +165,27 @@ function rates(name: string, net: Network, train: number, infer: number, cores: 
   ];
 }
 
+/** Images/s by figure, for the ratios at the end: `${engine}|${network}|${setting}|${training or inference}`. */
+const measured = new Map<string, number>();
+const measure = (engine: string, net: Network, setting: string, train: number, infer: number) => {
+  measured.set(`${engine}|${net.key}|${setting}|training`, train);
+  measured.set(`${engine}|${net.key}|${setting}|inference`, infer);
+};
+
 /**
  * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
- * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads).
+ * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads). `label` names the
+ * engine in the figures ("native, bf16" for the native engine under `NOISY_DIGITS_PRECISION=bf16`, which skips the
+ * library-threads figure).
  */
-async function engineFigures(engine: EngineName, net: Network): Promise<BenchEntry[]> {
+async function engineFigures(engine: EngineName, net: Network, label: string = engine): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
   const cores = helperWorkers() + 1;
   const model = net.build();
-  const tag = `train: ${engine}, ${net.key}`;
+  const tag = `train: ${label}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
   const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
+  measure(label, net, "1 core", train, infer);
   out.push(
     { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
     ...limit(`${tag}, 1 core`, net, "training", train, 1),
@@ -176,11 +196,12 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
     const pool = await createWorkerPool(model, cores - 1);
     try {
       const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
+      measure(label, net, "replicas", train, infer);
       out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores));
     } finally {
       pool.terminate();
     }
-    if (engine === "native") {
+    if (engine === "native" && label === engine) {
       setNativeThreads(cores);
       const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
@@ -191,7 +212,33 @@ async function engineFigures(engine: EngineName, net: Network): Promise<BenchEnt
   return out;
 }
 
-/** PyTorch (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it. */
+/** The native engine's figures with bfloat16 convolution operands, when this CPU's oneDNN has them. */
+async function bf16Figures(): Promise<BenchEntry[]> {
+  const before = Deno.env.get("NOISY_DIGITS_PRECISION");
+  Deno.env.set("NOISY_DIGITS_PRECISION", "bf16"); // read by every convolution, the workers' included
+  try {
+    const out: BenchEntry[] = [];
+    for (const net of NETWORKS) out.push(...await engineFigures("native", net, "native, bf16"));
+    return out;
+  } catch (e) {
+    return [{ name: "train: native, bf16", value: "skipped", unit: "", note: (e as Error).message.slice(0, 160) }];
+  } finally {
+    if (before === undefined) Deno.env.delete("NOISY_DIGITS_PRECISION");
+    else Deno.env.set("NOISY_DIGITS_PRECISION", before);
+  }
+}
+
+/** PyTorch's settings in `torch_cnn.py` (MODES), as the figures name them. */
+const TORCH_MODES = {
+  "nchw-f32": "pytorch, NCHW f32",
+  "nhwc-f32": "pytorch, channels-last f32",
+  "nhwc-bf16": "pytorch, channels-last bf16 autocast",
+} as const;
+
+/**
+ * PyTorch (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it, in its
+ * default layout, channels-last and channels-last under bfloat16 autocast.
+ */
 function torchFigures(): BenchEntry[] {
   const threads = helperWorkers() + 1;
   const script = new URL("./torch_cnn.py", import.meta.url).pathname;
@@ -209,15 +256,60 @@ function torchFigures(): BenchEntry[] {
   }
   const r = JSON.parse(text);
   const note = `PyTorch ${r.torch}, ${threads} threads, batch ${BATCH} (inference ${INFER_BATCH}); comparison only`;
-  return NETWORKS.flatMap((net) => {
-    const v = r[net.key === "4-conv CNN" ? "four_conv" : "best"];
-    return [
-      { name: `train: pytorch, ${net.key}, training`, value: r1(v.train), unit: "img/s", note },
-      ...limit(`train: pytorch, ${net.key}`, net, "training", v.train, threads),
-      { name: `train: pytorch, ${net.key}, inference`, value: r1(v.infer), unit: "img/s", note },
-      ...limit(`train: pytorch, ${net.key}`, net, "inference", v.infer, threads),
-    ];
-  });
+  return Object.entries(TORCH_MODES).flatMap(([mode, label]) =>
+    NETWORKS.flatMap((net) => {
+      const v = r[mode][net.key === "4-conv CNN" ? "four_conv" : "best"];
+      measure(label, net, "threads", v.train, v.infer);
+      return [
+        { name: `train: ${label}, ${net.key}, training`, value: r1(v.train), unit: "img/s", note },
+        ...limit(`train: ${label}, ${net.key}`, net, "training", v.train, threads),
+        { name: `train: ${label}, ${net.key}, inference`, value: r1(v.infer), unit: "img/s", note },
+        ...limit(`train: ${label}, ${net.key}`, net, "inference", v.infer, threads),
+      ];
+    })
+  );
+}
+
+/**
+ * The ratios the engine's targets are read from, each from figures of this run: two replicas against one core;
+ * the native engine on all cores (one replica per core) against PyTorch on as many threads in the same precision,
+ * against PyTorch's default layout and against the faster of its two layouts (float32).
+ */
+function ratioFigures(): BenchEntry[] {
+  const out: BenchEntry[] = [];
+  const get = (k: string) => measured.get(k);
+  const ratio = (name: string, a: number | undefined, b: number | undefined, note: string) => {
+    if (a !== undefined && b !== undefined) out.push({ name, value: +(a / b).toFixed(2), unit: "x", note });
+  };
+  for (const net of NETWORKS) {
+    for (const label of ["native", "native, bf16"]) {
+      ratio(
+        `train: ratio, ${label}, ${net.key}, training, ${helperWorkers() + 1} replicas / 1 core`,
+        get(`${label}|${net.key}|replicas|training`),
+        get(`${label}|${net.key}|1 core|training`),
+        "target >= 1.8",
+      );
+    }
+    for (const kind of ["training", "inference"]) {
+      const ours = (label: string) => get(`${label}|${net.key}|replicas|${kind}`);
+      const torch = (mode: keyof typeof TORCH_MODES) => get(`${TORCH_MODES[mode]}|${net.key}|threads|${kind}`);
+      const nchw = torch("nchw-f32"), nhwc = torch("nhwc-f32");
+      ratio(`train: ratio, native / ${TORCH_MODES["nchw-f32"]}, ${net.key}, ${kind}`, ours("native"), nchw, "");
+      ratio(
+        `train: ratio, native / pytorch's faster f32 layout, ${net.key}, ${kind}`,
+        ours("native"),
+        nchw === undefined || nhwc === undefined ? undefined : Math.max(nchw, nhwc),
+        "",
+      );
+      ratio(
+        `train: ratio, native, bf16 / ${TORCH_MODES["nhwc-bf16"]}, ${net.key}, ${kind}`,
+        ours("native, bf16"),
+        torch("nhwc-bf16"),
+        "",
+      );
+    }
+  }
+  return out;
 }
 
 /** The stock wasm backend (XNNPACK, no replacement kernels) on the 4-conv CNN: training is unsupported there. */
@@ -292,17 +384,31 @@ export const trainSuite: BenchSuite = {
     if (engines.includes("wasm")) entries.push(...await stockWasmFigures());
     const lib = engines.includes("native") ? loadNativeQuietly() : null;
     if (lib) {
-      // The machine's limit, in the same run as the networks: the faster library's sgemm on one core and on all.
+      // The machine's limit, in the same run as the networks: the faster library's sgemm on one core and on all,
+      // and oneDNN's bfloat16 matmul (AMX where the CPU has it), which the bf16 figures are read against.
       for (const cores of new Set([1, helperWorkers() + 1])) {
         const rate = { openblas: sgemmRate(lib, "openblas", cores), onednn: sgemmRate(lib, "onednn", cores) };
-        peaks.set(cores, Math.max(rate.openblas, rate.onednn));
+        peaks.set(`f32|${cores}`, Math.max(rate.openblas, rate.onednn));
+        const s = cores > 1 ? "s" : "";
         entries.push({
-          name: `train: sgemm peak, ${cores} core${cores > 1 ? "s" : ""}`,
-          value: r1(peaks.get(cores)!),
+          name: `train: sgemm peak, ${cores} core${s}`,
+          value: r1(peaks.get(`f32|${cores}`)!),
           unit: "GMAC/s",
           note: `1024 x 1024 x 1024 on ${cores} thread(s), best of 3: OpenBLAS ${rate.openblas.toFixed(1)}, ` +
             `oneDNN ${rate.onednn.toFixed(1)}`,
         });
+        try {
+          peaks.set(`bf16|${cores}`, matmulRate(lib, "bf16", cores));
+          entries.push({
+            name: `train: bf16 matmul peak, ${cores} core${s}`,
+            value: r1(peaks.get(`bf16|${cores}`)!),
+            unit: "GMAC/s",
+            note:
+              `oneDNN matmul, bfloat16 operands, float32 result, 1024 x 1024 x 1024 on ${cores} thread(s), best of 3`,
+          });
+        } catch (e) {
+          entries.push({ name: "train: bf16 matmul peak", value: "skipped", unit: "", note: (e as Error).message });
+        }
       }
     }
     for (const engine of engines) {
@@ -312,8 +418,10 @@ export const trainSuite: BenchSuite = {
       }
       await initBackend({ backend: "wasm", engine });
       for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
+      if (engine === "native") entries.push(...await bf16Figures());
     }
     entries.push(...torchFigures());
+    entries.push(...ratioFigures());
     await initBackend({ backend: "wasm" });
 
     // Holdout accuracy after each of the first epochs on the real data.

@@ -6,9 +6,10 @@
  */
 
 import assert from "node:assert/strict";
-import { initBackend, tf } from "noisy-digits/runtime";
+import { initBackend, loadNative, tf } from "noisy-digits/runtime";
 import { bestCnn } from "noisy-digits/study";
-import { achieved, networkMacs } from "../../scripts/bench/peak.ts";
+import { achieved, matmulRate, networkMacs } from "../../scripts/bench/peak.ts";
+import { ownBuffersMatmul } from "../../lib/runtime/native/dnnl.ts"; // internal: the peak's own product
 
 await initBackend({ backend: "cpu" });
 
@@ -46,4 +47,35 @@ Deno.test("achieved turns images/s into GMAC/s and a share of the peak", () => {
   const a = achieved(100, 2e8, 40);
   assert.ok(Math.abs(a.gmac - 20) < 1e-9);
   assert.ok(Math.abs(a.share - 0.5) < 1e-9);
+});
+
+const native = (() => {
+  try {
+    return loadNative();
+  } catch {
+    return null;
+  }
+})();
+
+/** Whether oneDNN makes bfloat16 products here (it needs AVX512_BF16 or AMX); the test is skipped, and says so, if not. */
+const bf16Products = native !== null && (() => {
+  try {
+    ownBuffersMatmul(native, 16, "bf16");
+    return true;
+  } catch (e) {
+    console.error(`no bfloat16 matmul on this CPU, its test is skipped: ${(e as Error).message}`);
+    return false;
+  }
+})();
+
+Deno.test({
+  name: "the bf16 peak runs oneDNN's matmul on bfloat16 operands and the f32 one on float32",
+  ignore: !bf16Products,
+  fn: () => {
+    const f32 = ownBuffersMatmul(native!, 64, "f32"), bf16 = ownBuffersMatmul(native!, 64, "bf16");
+    assert.doesNotMatch(f32.impl, /bf16/);
+    assert.match(bf16.impl, /bf16/, `oneDNN's bfloat16 matmul: ${bf16.impl}`);
+    const rate = matmulRate(native!, "bf16", 1, 64, 0.03);
+    assert.ok(rate > 0 && Number.isFinite(rate), `rate ${rate}`);
+  },
 });

@@ -698,6 +698,42 @@ function createBatchNormTraining(
   };
 }
 
+/** A matrix product on buffers of its own: `run()` computes one; for measuring a product rate. */
+export interface OwnBuffersMatmul {
+  /** oneDNN's implementation name, e.g. "brg:avx512_core_amx". */
+  readonly impl: string;
+  run(): void;
+}
+
+/**
+ * `c = a b` for `size` x `size` matrices on oneDNN's matmul primitive with `a` and `b` in `precision` (the second
+ * operand in the layout the primitive picks) and `c` in float32, all in buffers oneDNN owns (their values are never
+ * read back): what a product costs in that precision on this CPU, e.g. with AMX for bfloat16.
+ */
+export function ownBuffersMatmul(lib: NativeLibraries, size: number, precision: ConvPrecision): OwnBuffersMatmul {
+  const ctx = context(lib.dnnl), d = ctx.dnnl;
+  const type = precision === "bf16" ? DNNL.bf16 : DNNL.f32, shape = dims([size, size]);
+  const md = (t: number, tag: number) => {
+    const m = new Uint8Array(MD_BYTES);
+    check(d.dnnl_memory_desc_init_by_tag(m, 2, shape, t, tag), "dnnl_memory_desc_init_by_tag (matmul)");
+    return m;
+  };
+  const aMd = md(type, DNNL.formatAb), cMd = md(DNNL.f32, DNNL.formatAb), op = new Uint8Array(OP_BYTES);
+  check(d.dnnl_matmul_desc_init(op, aMd, md(type, DNNL.formatAny), null, cMd), "dnnl_matmul_desc_init");
+  const pd = primitiveDesc(ctx, op, null, null, `matmul (${precision})`);
+  const bMd = d.dnnl_primitive_desc_query_md(pd, DNNL.queryWeightsMd, 0);
+  if (!bMd) throw new Error("oneDNN: matmul has no weights memory descriptor");
+  const mems = [memory(ctx, aMd, ALLOCATE), memory(ctx, bMd, ALLOCATE), memory(ctx, cMd, ALLOCATE)];
+  const exec = new Executable(ctx, primitive(ctx, pd, "matmul"), mems, [DNNL.argSrc, DNNL.argWeights, DNNL.argDst]);
+  return {
+    impl: implName(ctx, pd),
+    run() {
+      exec.run([null, null, null], `matmul ${size} x ${size} (${precision})`);
+      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    },
+  };
+}
+
 /** Values per call of {@linkcode expInPlace}'s primitive (one primitive serves every length). */
 const EXP_CHUNK = 1 << 20;
 const expCache = new WeakMap<Dnnl, Map<string, Executable>>();

@@ -71,6 +71,7 @@ export const DNNL_SYMBOLS = {
   },
   dnnl_primitive_create: { parameters: ["buffer", "pointer"], result: "i32" },
   dnnl_primitive_execute: { parameters: ["pointer", "pointer", "i32", "buffer"], result: "i32" },
+  dnnl_matmul_desc_init: { parameters: ["buffer", "buffer", "buffer", "buffer", "buffer"], result: "i32" },
   dnnl_sgemm: {
     parameters: ["u8", "u8", "i64", "i64", "i64", "f32", "pointer", "i64", "pointer", "i64", "f32", "pointer", "i64"],
     result: "i32",
@@ -125,6 +126,7 @@ export const DNNL = {
   bf16: 2,
   f32: 3,
   formatAny: 1,
+  formatAb: 3,
   forwardTraining: 64,
   forwardInference: 96,
   backward: 128,
