@@ -18,13 +18,14 @@ export {
 export { batchTensors, oneHotAt, rowsAt, type TensorOptions, type XY } from "./tensors.ts";
 export { activeEngine, engineDescription, expectedEngineDescription, selectEngine } from "./native/engine.ts";
 export {
-  type ConvPrecision,
-  convPrecision,
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
   type NativeLibraries,
+  type NativePrecision,
+  nativePrecision,
   nativeThreadsPerReplica,
   nativeUnavailableReason,
   setNativeThreads,
+  withNativePrecision,
 } from "./native/library.ts";

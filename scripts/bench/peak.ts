@@ -10,9 +10,9 @@
 
 import type * as tf from "@tensorflow/tfjs";
 import {
-  type ConvPrecision,
   loadNative,
   type NativeLibraries,
+  type NativePrecision,
   nativeThreadsPerReplica,
   setNativeThreads,
 } from "noisy-digits/runtime";
@@ -48,20 +48,21 @@ export function sgemmRate(
 
 /**
  * GMAC/s of oneDNN's matmul primitive in `precision` on `threads` threads, `size` x `size` operands in its own
- * buffers (the second one in the layout it picks, as a convolution's filter): the bfloat16 peak (AMX where the CPU
- * has it) that the bf16 figures are read against. Best of three rounds, as {@linkcode sgemmRate}.
+ * buffers (the second one in the layout it picks, as a convolution's filter), with the implementation oneDNN chose:
+ * the bfloat16 peak (AMX where the CPU has it) that the bf16 figures are read against. Best of three rounds, as
+ * {@linkcode sgemmRate}.
  */
 export function matmulRate(
   lib: NativeLibraries,
-  precision: ConvPrecision,
+  precision: NativePrecision,
   threads: number,
   size = 1024,
   seconds = 0.4,
-): number {
+): { gmacs: number; impl: string } {
   setNativeThreads(threads); // oneDNN's OpenMP threads when the primitive is created and run
   try {
     const m = ownBuffersMatmul(lib, size, precision);
-    return productRate(() => m.run(), threads, size, seconds);
+    return { gmacs: productRate(() => m.run(), threads, size, seconds), impl: m.impl };
   } finally {
     setNativeThreads(nativeThreadsPerReplica());
   }

@@ -12,13 +12,13 @@
  */
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
-import { activeEngine, type ConvPrecision, initBackend } from "noisy-digits/runtime";
+import { activeEngine, initBackend, type NativePrecision, withNativePrecision } from "noisy-digits/runtime";
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { fit, helperWorkers, predictLabels } from "noisy-digits/train";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { correctness, verdict, verdictOfSeeds } from "noisy-digits/metrics";
 
-const PRECISIONS: ConvPrecision[] = ["f32", "bf16"];
+const PRECISIONS: NativePrecision[] = ["f32", "bf16"];
 
 function positiveInteger(name: string, fallback: number): number {
   const v = Deno.env.get(name);
@@ -41,49 +41,45 @@ export const precisionSuite: BenchSuite = {
       console.error(`  ${e.name}: ${e.value} ${e.unit}${e.note ? ` (${e.note})` : ""}`);
       entries.push(e);
     };
-    const accuracies: Record<ConvPrecision, number[]> = { f32: [], bf16: [] };
-    const before = Deno.env.get("NOISY_DIGITS_PRECISION");
-    try {
-      for (let seed = 1; seed <= seeds; seed++) {
-        const correct = {} as Record<ConvPrecision, boolean[]>;
-        for (const precision of PRECISIONS) {
-          Deno.env.set("NOISY_DIGITS_PRECISION", precision); // read by every convolution, workers' included
-          const model = bestCnn(seed);
-          const t0 = performance.now();
+    const accuracies: Record<NativePrecision, number[]> = { f32: [], bf16: [] };
+    for (let seed = 1; seed <= seeds; seed++) {
+      const correct = {} as Record<NativePrecision, boolean[]>;
+      for (const precision of PRECISIONS) {
+        const model = bestCnn(seed);
+        const t0 = performance.now();
+        // The precision is read by every convolution, the workers' included.
+        const seconds = await withNativePrecision(precision, async () => {
           await fit(model, train, { ...recipeFitOptions(epochs, seed), workers: helperWorkers(), progress: "log" });
           const seconds = (performance.now() - t0) / 1000;
           correct[precision] = correctness(holdout.labels!, await predictLabels(model, holdout));
-          model.dispose();
-          const accuracy = correct[precision].filter(Boolean).length / holdout.count;
-          accuracies[precision].push(accuracy);
-          const note =
-            `best network, seed ${seed}, ${epochs} epochs on ${train.count} images, ${helperWorkers() + 1} ` +
-            `replica(s) on the ${activeEngine()} engine, ${(seconds / 60).toFixed(1)} min`;
-          push({
-            name: `precision: ${precision}, seed ${seed}, holdout accuracy`,
-            value: +accuracy.toFixed(4),
-            unit: "accuracy",
-            note,
-          });
-          push({
-            name: `precision: ${precision}, seed ${seed}, training`,
-            value: +(epochs * train.count / seconds).toFixed(1),
-            unit: "img/s",
-          });
-        }
-        const v = verdict({ a: { name: "bf16", correct: correct.bf16 }, b: { name: "f32", correct: correct.f32 } });
-        push({ name: `precision: seed ${seed}, bf16 against f32`, value: v.outcome, unit: "", note: v.text });
-      }
-      if (seeds >= 2) {
-        const v = verdictOfSeeds({
-          a: { name: "bf16", accuracies: accuracies.bf16 },
-          b: { name: "f32", accuracies: accuracies.f32 },
+          return seconds;
         });
-        push({ name: `precision: ${seeds} seeds, bf16 against f32`, value: v.outcome, unit: "", note: v.text });
+        model.dispose();
+        const accuracy = correct[precision].filter(Boolean).length / holdout.count;
+        accuracies[precision].push(accuracy);
+        const note = `best network, seed ${seed}, ${epochs} epochs on ${train.count} images, ${helperWorkers() + 1} ` +
+          `replica(s) on the ${activeEngine()} engine, ${(seconds / 60).toFixed(1)} min`;
+        push({
+          name: `precision: ${precision}, seed ${seed}, holdout accuracy`,
+          value: +accuracy.toFixed(4),
+          unit: "accuracy",
+          note,
+        });
+        push({
+          name: `precision: ${precision}, seed ${seed}, training`,
+          value: +(epochs * train.count / seconds).toFixed(1),
+          unit: "img/s",
+        });
       }
-    } finally {
-      if (before === undefined) Deno.env.delete("NOISY_DIGITS_PRECISION");
-      else Deno.env.set("NOISY_DIGITS_PRECISION", before);
+      const v = verdict({ a: { name: "bf16", correct: correct.bf16 }, b: { name: "f32", correct: correct.f32 } });
+      push({ name: `precision: seed ${seed}, bf16 against f32`, value: v.outcome, unit: "", note: v.text });
+    }
+    if (seeds >= 2) {
+      const v = verdictOfSeeds({
+        a: { name: "bf16", accuracies: accuracies.bf16 },
+        b: { name: "f32", accuracies: accuracies.f32 },
+      });
+      push({ name: `precision: ${seeds} seeds, bf16 against f32`, value: v.outcome, unit: "", note: v.text });
     }
     return entries;
   },

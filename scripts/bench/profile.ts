@@ -18,7 +18,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { BenchEntry } from "./types.ts";
-import { initBackend, loadNative, setNativeThreads } from "noisy-digits/runtime";
+import { engineDescription, initBackend, loadNative, setNativeThreads } from "noisy-digits/runtime";
 import { helperWorkers } from "noisy-digits/train";
 import { bestCnn } from "noisy-digits/study";
 import { batchGradients, trainableVariables, trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
@@ -226,6 +226,7 @@ export async function profileStep(): Promise<BenchEntry[]> {
   const torch = torchProfile(BATCH, 1);
   const out: BenchEntry[] = [];
   console.log(`\nOne training step of the best network, batch ${BATCH}, one core (ms per step, ${STEPS} steps):`);
+  console.log(`engine: ${engineDescription()}`);
   console.log(`${"category".padEnd(36)} ${"native".padStart(8)} ${"share".padStart(6)} ${"pytorch".padStart(8)}`);
   const torchTotal = typeof torch === "string" ? 0 : Object.values(torch.ms).reduce((s, v) => s + v, 0);
   for (const c of CATEGORIES) {

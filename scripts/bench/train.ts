@@ -22,13 +22,14 @@ import type { BenchEntry, BenchSuite } from "./types.ts";
 import * as tf from "@tensorflow/tfjs";
 import {
   activeEngine,
-  type ConvPrecision,
   type EngineName,
   initBackend,
   loadNative,
   NATIVE_INSTALL_HINT,
+  type NativePrecision,
   nativeThreadsPerReplica,
   setNativeThreads,
+  withNativePrecision,
 } from "noisy-digits/runtime";
 import { fourConvCnn } from "noisy-digits/networks";
 import { trainStep } from "../../lib/train/step.ts"; // internal: the benchmark measures the step itself
@@ -138,15 +139,20 @@ function macsOf(net: Network): NetworkMacs {
  */
 const peaks = new Map<string, number>();
 
-/** The precision a figure's label names: bfloat16 for the native engine's bf16 figures and PyTorch's autocast. */
-const precisionOf = (name: string): ConvPrecision => name.includes("bf16") ? "bf16" : "f32";
-
 /**
  * The multiply-adds `rate` (images/s of `net` training or inferring on `cores` cores) achieves, as a GMAC/s figure
- * with its share of the peak in the figure's precision on as many cores; nothing when the peak was not measured.
+ * with its share of the peak in `precision` (the figure's products) on as many cores; nothing when that peak was not
+ * measured.
  */
-function limit(name: string, net: Network, kind: "training" | "inference", rate: number, cores: number): BenchEntry[] {
-  const precision = precisionOf(name), peak = peaks.get(`${precision}|${cores}`);
+function limit(
+  name: string,
+  net: Network,
+  kind: "training" | "inference",
+  rate: number,
+  cores: number,
+  precision: NativePrecision = "f32",
+): BenchEntry[] {
+  const peak = peaks.get(`${precision}|${cores}`);
   if (peak === undefined) return [];
   const macs = macsOf(net);
   const { gmac, share } = achieved(rate, kind === "training" ? macs.trainingStep : macs.forward, peak);
@@ -156,12 +162,19 @@ function limit(name: string, net: Network, kind: "training" | "inference", rate:
 }
 
 /** A training and an inference figure, with the network's targets, each with its achieved GMAC/s on `cores` cores. */
-function rates(name: string, net: Network, train: number, infer: number, cores: number): BenchEntry[] {
+function rates(
+  name: string,
+  net: Network,
+  train: number,
+  infer: number,
+  cores: number,
+  precision: NativePrecision,
+): BenchEntry[] {
   return [
     { name: `${name}, training`, value: r1(train), unit: "img/s", target: met(train, net.trainTarget) },
-    ...limit(name, net, "training", train, cores),
+    ...limit(name, net, "training", train, cores, precision),
     { name: `${name}, inference`, value: r1(infer), unit: "img/s", target: met(infer, net.inferTarget) },
-    ...limit(name, net, "inference", infer, cores),
+    ...limit(name, net, "inference", infer, cores, precision),
   ];
 }
 
@@ -174,65 +187,67 @@ const measure = (engine: string, net: Network, setting: string, train: number, i
 
 /**
  * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
- * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads). `label` names the
- * engine in the figures ("native, bf16" for the native engine under `NOISY_DIGITS_PRECISION=bf16`, which skips the
- * library-threads figure).
+ * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads). In bfloat16 (the
+ * native engine under `NOISY_DIGITS_PRECISION=bf16`, set by the caller) the figures are named "native, bf16" and the
+ * library-threads figure is skipped.
  */
-async function engineFigures(engine: EngineName, net: Network, label: string = engine): Promise<BenchEntry[]> {
+async function engineFigures(
+  engine: EngineName,
+  net: Network,
+  precision: NativePrecision = "f32",
+): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
   const cores = helperWorkers() + 1;
   const model = net.build();
-  const tag = `train: ${label}, ${net.key}`;
+  const label = precision === "f32" ? engine : `${engine}, ${precision}`, tag = `train: ${label}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
   const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
   measure(label, net, "1 core", train, infer);
   out.push(
     { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
-    ...limit(`${tag}, 1 core`, net, "training", train, 1),
+    ...limit(`${tag}, 1 core`, net, "training", train, 1, precision),
     { name: `${tag}, 1 core, inference`, value: r1(infer), unit: "img/s" },
-    ...limit(`${tag}, 1 core`, net, "inference", infer, 1),
+    ...limit(`${tag}, 1 core`, net, "inference", infer, 1, precision),
   );
   if (cores > 1) {
     const pool = await createWorkerPool(model, cores - 1);
     try {
       const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
       measure(label, net, "replicas", train, infer);
-      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores));
+      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores, precision));
     } finally {
       pool.terminate();
     }
-    if (engine === "native" && label === engine) {
+    if (engine === "native" && precision === "f32") {
       setNativeThreads(cores);
       const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
-      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores));
+      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores, precision));
     }
   }
   model.dispose();
   return out;
 }
 
-/** The native engine's figures with bfloat16 convolution operands, when this CPU's oneDNN has them. */
-async function bf16Figures(): Promise<BenchEntry[]> {
-  const before = Deno.env.get("NOISY_DIGITS_PRECISION");
-  Deno.env.set("NOISY_DIGITS_PRECISION", "bf16"); // read by every convolution, the workers' included
+/**
+ * The native engine's figures with bfloat16 convolution operands, pushed to `entries` as each network is measured;
+ * one "skipped" entry with oneDNN's reason where this CPU has no bfloat16 convolution.
+ */
+async function bf16Figures(entries: BenchEntry[]): Promise<void> {
   try {
-    const out: BenchEntry[] = [];
-    for (const net of NETWORKS) out.push(...await engineFigures("native", net, "native, bf16"));
-    return out;
+    await withNativePrecision("bf16", async () => {
+      for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "bf16"));
+    });
   } catch (e) {
-    return [{ name: "train: native, bf16", value: "skipped", unit: "", note: (e as Error).message.slice(0, 160) }];
-  } finally {
-    if (before === undefined) Deno.env.delete("NOISY_DIGITS_PRECISION");
-    else Deno.env.set("NOISY_DIGITS_PRECISION", before);
+    entries.push({ name: "train: native, bf16", value: "skipped", unit: "", note: (e as Error).message });
   }
 }
 
-/** PyTorch's settings in `torch_cnn.py` (MODES), as the figures name them. */
+/** PyTorch's settings in `torch_cnn.py` (MODES): how the figures name them, and the precision of their products. */
 const TORCH_MODES = {
-  "nchw-f32": "pytorch, NCHW f32",
-  "nhwc-f32": "pytorch, channels-last f32",
-  "nhwc-bf16": "pytorch, channels-last bf16 autocast",
+  "nchw-f32": { label: "pytorch, NCHW f32", precision: "f32" },
+  "nhwc-f32": { label: "pytorch, channels-last f32", precision: "f32" },
+  "nhwc-bf16": { label: "pytorch, channels-last bf16 autocast", precision: "bf16" },
 } as const;
 
 /**
@@ -256,15 +271,15 @@ function torchFigures(): BenchEntry[] {
   }
   const r = JSON.parse(text);
   const note = `PyTorch ${r.torch}, ${threads} threads, batch ${BATCH} (inference ${INFER_BATCH}); comparison only`;
-  return Object.entries(TORCH_MODES).flatMap(([mode, label]) =>
+  return Object.entries(TORCH_MODES).flatMap(([mode, { label, precision }]) =>
     NETWORKS.flatMap((net) => {
       const v = r[mode][net.key === "4-conv CNN" ? "four_conv" : "best"];
       measure(label, net, "threads", v.train, v.infer);
       return [
         { name: `train: ${label}, ${net.key}, training`, value: r1(v.train), unit: "img/s", note },
-        ...limit(`train: ${label}, ${net.key}`, net, "training", v.train, threads),
+        ...limit(`train: ${label}, ${net.key}`, net, "training", v.train, threads, precision),
         { name: `train: ${label}, ${net.key}, inference`, value: r1(v.infer), unit: "img/s", note },
-        ...limit(`train: ${label}, ${net.key}`, net, "inference", v.infer, threads),
+        ...limit(`train: ${label}, ${net.key}`, net, "inference", v.infer, threads, precision),
       ];
     })
   );
@@ -292,9 +307,9 @@ function ratioFigures(): BenchEntry[] {
     }
     for (const kind of ["training", "inference"]) {
       const ours = (label: string) => get(`${label}|${net.key}|replicas|${kind}`);
-      const torch = (mode: keyof typeof TORCH_MODES) => get(`${TORCH_MODES[mode]}|${net.key}|threads|${kind}`);
+      const torch = (mode: keyof typeof TORCH_MODES) => get(`${TORCH_MODES[mode].label}|${net.key}|threads|${kind}`);
       const nchw = torch("nchw-f32"), nhwc = torch("nhwc-f32");
-      ratio(`train: ratio, native / ${TORCH_MODES["nchw-f32"]}, ${net.key}, ${kind}`, ours("native"), nchw, "");
+      ratio(`train: ratio, native / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`, ours("native"), nchw, "");
       ratio(
         `train: ratio, native / pytorch's faster f32 layout, ${net.key}, ${kind}`,
         ours("native"),
@@ -302,10 +317,10 @@ function ratioFigures(): BenchEntry[] {
         "",
       );
       ratio(
-        `train: ratio, native, bf16 / ${TORCH_MODES["nhwc-bf16"]}, ${net.key}, ${kind}`,
+        `train: ratio, native, bf16 / ${TORCH_MODES["nhwc-bf16"].label}, ${net.key}, ${kind}`,
         ours("native, bf16"),
         torch("nhwc-bf16"),
-        "",
+        "PyTorch's autocast runs its dense layers in bfloat16 too; ours, the convolutions only",
       );
     }
   }
@@ -398,16 +413,18 @@ export const trainSuite: BenchSuite = {
             `oneDNN ${rate.onednn.toFixed(1)}`,
         });
         try {
-          peaks.set(`bf16|${cores}`, matmulRate(lib, "bf16", cores));
+          const bf16 = matmulRate(lib, "bf16", cores);
+          peaks.set(`bf16|${cores}`, bf16.gmacs);
           entries.push({
             name: `train: bf16 matmul peak, ${cores} core${s}`,
-            value: r1(peaks.get(`bf16|${cores}`)!),
+            value: r1(bf16.gmacs),
             unit: "GMAC/s",
-            note:
-              `oneDNN matmul, bfloat16 operands, float32 result, 1024 x 1024 x 1024 on ${cores} thread(s), best of 3`,
+            note: `oneDNN matmul (${bf16.impl}), bfloat16 operands, float32 result, 1024 x 1024 x 1024 on ${cores} ` +
+              "thread(s), best of 3",
           });
         } catch (e) {
-          entries.push({ name: "train: bf16 matmul peak", value: "skipped", unit: "", note: (e as Error).message });
+          const note = (e as Error).message;
+          entries.push({ name: `train: bf16 matmul peak, ${cores} core${s}`, value: "skipped", unit: "", note });
         }
       }
     }
@@ -418,7 +435,7 @@ export const trainSuite: BenchSuite = {
       }
       await initBackend({ backend: "wasm", engine });
       for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
-      if (engine === "native") entries.push(...await bf16Figures());
+      if (engine === "native") await bf16Figures(entries);
     }
     entries.push(...torchFigures());
     entries.push(...ratioFigures());

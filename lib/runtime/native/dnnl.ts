@@ -28,7 +28,7 @@
  * @module
  */
 
-import { type ConvPrecision, convPrecision, type NativeLibraries } from "./library.ts";
+import { type NativeLibraries, type NativePrecision, nativePrecision } from "./library.ts";
 import { DNNL, DNNL_STATUS } from "./symbols.ts";
 
 type Dnnl = NativeLibraries["dnnl"];
@@ -41,6 +41,11 @@ export function check(status: number, what: string): void {
   if (status === 0) return;
   const name = DNNL_STATUS[status] ?? `status ${status}`;
   throw new Error(`oneDNN ${what} failed: ${name}`);
+}
+
+/** oneDNN's data type for values in `precision`. */
+function dataType(precision: NativePrecision): number {
+  return precision === "bf16" ? DNNL.bf16 : DNNL.f32;
 }
 
 /** Room for oneDNN 2.x structs passed by pointer (`dnnl_memory_desc_t` is about 1 kB, op descs under 10 kB). */
@@ -61,6 +66,11 @@ interface Context {
   dnnl: Dnnl;
   engine: Ptr;
   stream: Ptr;
+  /**
+   * Scratch for the bfloat16 copies of a convolution's operands, two slots (a filter gradient reads two), grown on
+   * demand and shared by every cached convolution: calls on one library handle run one at a time.
+   */
+  scratch: Uint8Array[];
 }
 const contexts = new WeakMap<Dnnl, Context>();
 
@@ -70,7 +80,7 @@ function context(dnnl: Dnnl): Context {
   const e = handleOut(), s = handleOut();
   check(dnnl.dnnl_engine_create(e, DNNL.engineCpu, 0n), "dnnl_engine_create");
   check(dnnl.dnnl_stream_create(s, handle(e), DNNL.streamDefault), "dnnl_stream_create");
-  c = { dnnl, engine: handle(e), stream: handle(s) };
+  c = { dnnl, engine: handle(e), stream: handle(s), scratch: [new Uint8Array(0), new Uint8Array(0)] };
   contexts.set(dnnl, c);
   return c;
 }
@@ -296,45 +306,50 @@ function reluAttr(ctx: Context): Ptr {
 
 /**
  * The cached primitive for `spec` and `kind` (created on first use), its operands in `precision` (default:
- * {@linkcode convPrecision}, from `NOISY_DIGITS_PRECISION`).
+ * {@linkcode nativePrecision}, from `NOISY_DIGITS_PRECISION`).
  */
 export function convPrimitive(
   lib: NativeLibraries,
   spec: ConvSpec,
   kind: ConvKind,
-  precision: ConvPrecision = convPrecision(),
+  precision: NativePrecision = nativePrecision(),
 ): ConvPrimitive {
-  const key = `${kind}|${precision}|${spec.x}|${spec.filter}|${spec.y}|${spec.strides}|${spec.dilations}|${
-    padKey(spec.pad)
-  }`;
+  const key = [kind, precision, spec.x, spec.filter, spec.y, spec.strides, spec.dilations, padKey(spec.pad)].join("|");
   return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind, precision));
 }
 
 /**
- * An activation the convolution reads: the caller's float32 memory itself, or in bfloat16 a library-owned copy that
- * `feed` refreshes (oneDNN's reorder, rounding to nearest even) before each run.
+ * An activation the convolution reads: the caller's float32 memory itself, or in bfloat16 a copy in the context's
+ * scratch `slot` that `feed` writes (oneDNN's reorder, rounding to nearest even) before each run. `feed` returns the
+ * pointer the convolution's memory `mem` is to read.
  */
 interface Operand {
   mem: Ptr;
   feed(data: Ptr, what: string): Ptr;
 }
 
-function operand(ctx: Context, shape: Shape4, type: number): Operand {
+function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: number): Operand {
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
-  if (type === DNNL.f32) return { mem: user, feed: (data) => data };
-  const lowMd = activationMd(ctx.dnnl, shape, type), low = memory(ctx, lowMd, ALLOCATE);
+  if (precision === "f32") return { mem: user, feed: (data) => data };
+  const lowMd = activationMd(ctx.dnnl, shape, dataType(precision)), low = memory(ctx, lowMd);
   const convert = reorder(ctx, activationMd(ctx.dnnl, shape), lowMd, user, low);
+  const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(lowMd));
   return {
     mem: low,
     feed(data, what) {
-      convert.run([data, null], what);
-      return null;
+      // 64 bytes more than needed, so that the copy can start on a cache line.
+      if (ctx.scratch[slot].byteLength < bytes + 64) ctx.scratch[slot] = new Uint8Array(bytes + 64);
+      const base = Deno.UnsafePointer.of(ctx.scratch[slot] as Uint8Array<ArrayBuffer>)!;
+      const skew = Number(BigInt(Deno.UnsafePointer.value(base)) % 64n);
+      const copy = Deno.UnsafePointer.offset(base, (64 - skew) % 64);
+      convert.run([data, copy], what);
+      return copy;
     },
   };
 }
 
-function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: ConvPrecision): ConvPrimitive {
-  const d = ctx.dnnl, f32 = DNNL.f32, low = precision === "bf16" ? DNNL.bf16 : f32;
+function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: NativePrecision): ConvPrimitive {
+  const d = ctx.dnnl, f32 = DNNL.f32, low = dataType(precision);
   const [fh, fw, ci, co] = spec.filter;
   const plainW = filterMd(d, spec.filter), wAny = anyMd(d, [co, ci, fh, fw], low);
   const what = `convolution ${kind} ${spec.x.join("x")} * ${spec.filter.join("x")}` +
@@ -367,7 +382,7 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Con
       pd = primitiveDesc(ctx, op, relu ? reluAttr(ctx) : null, null, `convolution ${kind}`);
     }
   } catch (e) {
-    if (low === f32) throw e;
+    if (low === f32 || !/dnnl_unimplemented/.test((e as Error).message)) throw e;
     throw new Error(
       `NOISY_DIGITS_PRECISION=${precision}: oneDNN has no ${precision} ${what} on this CPU ` +
         `(it needs AVX512_BF16 or AMX; unset NOISY_DIGITS_PRECISION for float32): ${(e as Error).message}`,
@@ -384,7 +399,7 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Con
   const prim = primitive(ctx, pd, `convolution ${kind}`);
   const wait = () => check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
   if (kind === "filter") {
-    const x = operand(ctx, spec.x, low), dy = operand(ctx, spec.y, low);
+    const x = operand(ctx, spec.x, precision, 0), dy = operand(ctx, spec.y, precision, 1);
     const conv = new Executable(ctx, prim, [x.mem, dy.mem, blockedMem], [
       DNNL.argSrc,
       DNNL.argDiffDst,
@@ -403,7 +418,7 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Con
   // The filter, from HWIO float32 to the primitive's blocked layout (and precision) on every call.
   const toBlocked = reorder(ctx, plainW, blockedMd, plainMem, blockedMem);
   if (kind === "input") {
-    const dy = operand(ctx, spec.y, low), dxMem = memory(ctx, activationMd(d, spec.x));
+    const dy = operand(ctx, spec.y, precision, 0), dxMem = memory(ctx, activationMd(d, spec.x));
     const conv = new Executable(ctx, prim, [dy.mem, blockedMem, dxMem], [
       DNNL.argDiffDst,
       DNNL.argWeights,
@@ -418,7 +433,7 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Con
       },
     };
   }
-  const x = operand(ctx, spec.x, low);
+  const x = operand(ctx, spec.x, precision, 0);
   const mems = [x.mem, blockedMem], ids: number[] = [DNNL.argSrc, DNNL.argWeights];
   if (kind.includes("bias")) {
     mems.push(memory(ctx, vectorMd(d, co)));
@@ -700,19 +715,26 @@ function createBatchNormTraining(
 
 /** A matrix product on buffers of its own: `run()` computes one; for measuring a product rate. */
 export interface OwnBuffersMatmul {
-  /** oneDNN's implementation name, e.g. "brg:avx512_core_amx". */
+  /** oneDNN's implementation name, e.g. "brg:avx512_core_amx_bf16". */
   readonly impl: string;
+  /** Computes one product (and waits for it). */
   run(): void;
 }
+
+const matmulCache = new WeakMap<Dnnl, Map<string, OwnBuffersMatmul>>();
 
 /**
  * `c = a b` for `size` x `size` matrices on oneDNN's matmul primitive with `a` and `b` in `precision` (the second
  * operand in the layout the primitive picks) and `c` in float32, all in buffers oneDNN owns (their values are never
- * read back): what a product costs in that precision on this CPU, e.g. with AMX for bfloat16.
+ * read back): what a product costs in that precision on this CPU, e.g. with AMX for bfloat16. Cached per size and
+ * precision, as the convolutions.
  */
-export function ownBuffersMatmul(lib: NativeLibraries, size: number, precision: ConvPrecision): OwnBuffersMatmul {
-  const ctx = context(lib.dnnl), d = ctx.dnnl;
-  const type = precision === "bf16" ? DNNL.bf16 : DNNL.f32, shape = dims([size, size]);
+export function ownBuffersMatmul(lib: NativeLibraries, size: number, precision: NativePrecision): OwnBuffersMatmul {
+  return cached(matmulCache, lib.dnnl, `${size}|${precision}`, (ctx) => createMatmul(ctx, size, precision));
+}
+
+function createMatmul(ctx: Context, size: number, precision: NativePrecision): OwnBuffersMatmul {
+  const d = ctx.dnnl, type = dataType(precision), shape = dims([size, size]);
   const md = (t: number, tag: number) => {
     const m = new Uint8Array(MD_BYTES);
     check(d.dnnl_memory_desc_init_by_tag(m, 2, shape, t, tag), "dnnl_memory_desc_init_by_tag (matmul)");

@@ -12,10 +12,10 @@
  */
 
 import {
-  convPrecision,
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
+  nativePrecision,
   nativeThreadsPerReplica,
   nativeUnavailableReason,
   requestedEngine,
@@ -64,7 +64,7 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
 
 /** " with bfloat16 operands" under `NOISY_DIGITS_PRECISION=bf16`, else nothing (float32 throughout). */
 function precisionNote(): string {
-  return convPrecision() === "bf16" ? " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)" : "";
+  return nativePrecision() === "bf16" ? " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)" : "";
 }
 
 /** The engine the last {@linkcode selectEngine} activated ("wasm" before any). */

@@ -10,7 +10,7 @@
  * stderr saying why). `NOISY_DIGITS_DNNL_LIBRARY` / `NOISY_DIGITS_BLAS_LIBRARY`
  * name other library files (e.g. a oneDNN built elsewhere).
  * `NOISY_DIGITS_PRECISION=bf16` makes the native convolutions read their
- * operands in bfloat16 (see {@linkcode convPrecision}).
+ * operands in bfloat16 (see {@linkcode nativePrecision}).
  *
  * @example
  * ```ts
@@ -123,16 +123,17 @@ export function nativeUnavailableReason(): string {
 }
 
 /** The precision of the native convolutions' operands: `f32`, or `bf16` (bfloat16 operands, float32 sums). */
-export type ConvPrecision = "f32" | "bf16";
+export type NativePrecision = "f32" | "bf16";
 
 /**
  * The precision of the native convolutions' operands, `NOISY_DIGITS_PRECISION`: `f32` (default, float32
- * throughout, as the study's published runs) or `bf16`: each convolution (forward, input and filter gradient)
- * reads its image-side operands and filter rounded to bfloat16 (8 significant bits) and sums in float32, which
- * oneDNN runs on the CPU's AMX or AVX512_BF16 units where it has them. Outputs, weights, the optimizer and every
- * other layer stay float32. Read on every call, so a change applies to convolutions created after it.
+ * throughout, as the study's published runs) or `bf16`: each convolution (forward, input and filter gradient) rounds
+ * the activations and the filter it reads to bfloat16 (8 significant bits) and sums in float32, on the CPU's AMX or
+ * AVX512_BF16 units where it has them (oneDNN refuses a bf16 convolution it has no implementation for on this CPU).
+ * Outputs, weights, the optimizer and every other layer stay float32. Read on every convolution call, so a change
+ * applies from the next call on, in the main thread and in the workers alike.
  */
-export function convPrecision(): ConvPrecision {
+export function nativePrecision(): NativePrecision {
   let v: string | undefined;
   try {
     v = Deno.env.get("NOISY_DIGITS_PRECISION")?.trim().toLowerCase();
@@ -142,6 +143,26 @@ export function convPrecision(): ConvPrecision {
   if (!v || v === "f32") return "f32";
   if (v === "bf16") return v;
   throw new Error(`NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "${v}"`);
+}
+
+/**
+ * Runs `f` with `NOISY_DIGITS_PRECISION` set to `precision` (for every thread of the process), then restores the
+ * variable as it was, whether `f` succeeds or throws.
+ *
+ * @example
+ * ```ts
+ * await withNativePrecision("bf16", () => console.log(nativePrecision())); // "bf16"
+ * ```
+ */
+export async function withNativePrecision<T>(precision: NativePrecision, f: () => T | Promise<T>): Promise<T> {
+  const before = Deno.env.get("NOISY_DIGITS_PRECISION");
+  Deno.env.set("NOISY_DIGITS_PRECISION", precision);
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) Deno.env.delete("NOISY_DIGITS_PRECISION");
+    else Deno.env.set("NOISY_DIGITS_PRECISION", before);
+  }
 }
 
 /**
