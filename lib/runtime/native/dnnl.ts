@@ -360,23 +360,11 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
     const fwdPd = primitiveDesc(ctx, opDesc(ctx, spec, "forward", wAny, null, low), null, null, "convolution forward");
     const hasBias = kind.includes("bias"), relu = kind.endsWith("relu");
     if (kind === "forward") pd = fwdPd;
-    else if (kind === "input") {
-      pd = primitiveDesc(
-        ctx,
-        opDesc(ctx, spec, kind, wAny, null, f32, low),
-        null,
-        fwdPd,
-        `convolution ${kind} gradient`,
-      );
-    } else if (kind === "filter") {
-      const dwAny = anyMd(d, [co, ci, fh, fw]);
-      pd = primitiveDesc(
-        ctx,
-        opDesc(ctx, spec, kind, dwAny, null, low, low),
-        null,
-        fwdPd,
-        `convolution ${kind} gradient`,
-      );
+    else if (kind === "input" || kind === "filter") {
+      const op = kind === "input"
+        ? opDesc(ctx, spec, kind, wAny, null, f32, low)
+        : opDesc(ctx, spec, kind, anyMd(d, [co, ci, fh, fw]), null, low, low);
+      pd = primitiveDesc(ctx, op, null, fwdPd, `convolution ${kind} gradient`);
     } else {
       const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null, low);
       pd = primitiveDesc(ctx, op, relu ? reluAttr(ctx) : null, null, `convolution ${kind}`);
