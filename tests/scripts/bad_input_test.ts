@@ -397,6 +397,22 @@ Deno.test("deno task data: an unknown --recipe is a usage error naming both reci
   assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
 });
 
+Deno.test("deno task reproduce: an unknown NOISY_DIGITS_PRECISION is a usage error naming both values; nothing runs", async () => {
+  const outputs = await tempDir();
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "scripts/reproduce.ts", "--profile", "smoke"],
+    cwd: ROOT,
+    env: { NOISY_DIGITS_PRECISION: "fp16", NOISY_DIGITS_OUTPUTS: outputs },
+    stderr: "piped",
+    stdout: "piped",
+  }).output();
+  const err = new TextDecoder().decode(out.stderr);
+  assert.equal(out.code, 2, err);
+  assert.match(err, /^error: NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "fp16"/);
+  assert.doesNotMatch(err, /Uncaught|\bat file:/);
+  assert.deepEqual([...Deno.readDirSync(outputs)], [], "nothing written");
+});
+
 Deno.test("deno task predict: a partial test file gets its own name; a solution of another length writes nothing", async () => {
   await tf.setBackend("cpu");
   const dir = await tempDir(), outputs = join(dir, "outputs"), part = join(dir, "part");
