@@ -55,23 +55,24 @@ const convCases: ConvCase[] = [
   { n: 2, h: 6, w: 6, ci: 1, co: 4, k: [1, 1], strides: [2, 2], pad: "valid" },
 ];
 
+/** A convolution of case `c`, and its input and filter gradients under a fixed, varied output gradient. */
+function convAndGradients(c: ConvCase) {
+  return (x: tf.Tensor, f: tf.Tensor) => {
+    const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
+    const dy = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
+    const [gx, gf] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
+      tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad), dy))
+    )([x, f]);
+    return [y, gx, gf];
+  };
+}
+
 Deno.test({
   name: "native conv2d, its input and filter gradients match the cpu backend",
   ignore,
   fn: async () => {
     for (const [i, c] of convCases.entries()) {
-      const out = await cpuVsNative(
-        [[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]],
-        200 + i,
-        (x, f) => {
-          const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
-          const dy = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
-          const [gx, gf] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
-            tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad), dy))
-          )([x, f]);
-          return [y, gx, gf];
-        },
-      );
+      const out = await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 200 + i, convAndGradients(c));
       compare(out, `conv ${JSON.stringify(c)}`);
     }
   },
@@ -112,15 +113,7 @@ Deno.test({
     for (const [i, c] of convCases.entries()) {
       const out = await withNativePrecision(
         "bf16",
-        () =>
-          cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 200 + i, (x, f) => {
-            const y = tf.conv2d(x as tf.Tensor4D, f as tf.Tensor4D, c.strides, c.pad);
-            const dy = tf.sin(tf.reshape(tf.range(0, y.size), y.shape));
-            const [gx, gf] = tf.grads((xx: tf.Tensor, ff: tf.Tensor) =>
-              tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, ff as tf.Tensor4D, c.strides, c.pad), dy))
-            )([x, f]);
-            return [y, gx, gf];
-          }),
+        () => cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 200 + i, convAndGradients(c)),
       );
       ["output", "input gradient", "filter gradient"].forEach((what, k) => {
         const e = normwiseError(out.wasm[k], out.cpu[k]);
