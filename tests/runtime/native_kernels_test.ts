@@ -1,5 +1,14 @@
 import assert from "node:assert/strict";
-import { activeEngine, initBackend, loadNative, nativePrecision, tf, withNativePrecision } from "noisy-digits/runtime";
+import {
+  activeEngine,
+  initBackend,
+  loadNative,
+  nativePrecision,
+  nativeThreadsPerReplica,
+  setNativeThreads,
+  tf,
+  withNativePrecision,
+} from "noisy-digits/runtime";
 import { createRandom } from "noisy-digits/util";
 import { onCpuAndWasm } from "../support/backends.ts";
 import { convPrimitive } from "../../lib/runtime/native/dnnl.ts"; // internal: this test reaches behind the face on purpose
@@ -120,6 +129,32 @@ Deno.test({
         assert.ok(e < 1e-2, `conv ${JSON.stringify(c)}, ${what}: normwise error ${e} (bfloat16 allows < 1e-2)`);
         assert.ok(e > 1e-5, `conv ${JSON.stringify(c)}, ${what}: normwise error ${e}, as float32 (bf16 not in effect)`);
       });
+    }
+  },
+});
+
+Deno.test({
+  name: "a native primitive is reused only under the thread count it was created for (oneDNN fixes it then)",
+  ignore,
+  fn: () => {
+    const spec = {
+      x: [1, 6, 6, 2],
+      filter: [3, 3, 2, 3],
+      y: [1, 6, 6, 3],
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: { top: 1, bottom: 1, left: 1, right: 1 },
+    } satisfies Parameters<typeof convPrimitive>[1];
+    try {
+      setNativeThreads(1);
+      const one = convPrimitive(lib!, spec, "forward", "f32");
+      setNativeThreads(2);
+      const two = convPrimitive(lib!, spec, "forward", "f32");
+      assert.notEqual(two, one, "two threads get a primitive of their own");
+      setNativeThreads(1);
+      assert.equal(convPrimitive(lib!, spec, "forward", "f32"), one, "back at one thread, the first one is reused");
+    } finally {
+      setNativeThreads(nativeThreadsPerReplica());
     }
   },
 });

@@ -28,7 +28,7 @@
  * @module
  */
 
-import { type NativeLibraries, type NativePrecision, nativePrecision } from "./library.ts";
+import { type NativeLibraries, type NativePrecision, nativePrecision, nativeThreads } from "./library.ts";
 import { DNNL, DNNL_STATUS } from "./symbols.ts";
 
 type Dnnl = NativeLibraries["dnnl"];
@@ -193,12 +193,19 @@ export interface Padding {
 
 const padKey = (p: Padding) => `${p.top},${p.bottom},${p.left},${p.right}`;
 
-/** The primitive cached under `key` for this library handle, created on first use. */
+/**
+ * The primitive cached under `key` and the native thread count now set, for this library handle, created on first use.
+ * oneDNN fixes a primitive's threads when it creates it: a convolution created under one thread ran single-threaded
+ * after `setNativeThreads(2)` (a best-network step 196.8 ms at 1 thread, 195.5 at 2), one created under two threads
+ * ran at 122.9 ms, and still two-threaded after `setNativeThreads(1)`. So a primitive is reused only under the count
+ * it was made for.
+ */
 function cached<T>(store: WeakMap<Dnnl, Map<string, T>>, dnnl: Dnnl, key: string, create: (ctx: Context) => T): T {
   let perLib = store.get(dnnl);
   if (!perLib) store.set(dnnl, perLib = new Map());
-  let p = perLib.get(key);
-  if (!p) perLib.set(key, p = create(context(dnnl)));
+  const keyNow = `${nativeThreads()}|${key}`;
+  let p = perLib.get(keyNow);
+  if (!p) perLib.set(keyNow, p = create(context(dnnl)));
   return p;
 }
 

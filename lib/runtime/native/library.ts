@@ -179,6 +179,9 @@ export function nativeThreadsPerReplica(): number {
   return n;
 }
 
+/** Threads the last {@linkcode setNativeThreads} of this thread (worker) set; 0 before any (the libraries' defaults). */
+let threadsSet = 0;
+
 /**
  * Sets the threads oneDNN (OpenMP, for the calling thread) and OpenBLAS use.
  * One per replica is what the engine uses with a worker per core.
@@ -189,4 +192,13 @@ export function setNativeThreads(threads: number): void {
   const n = Math.max(1, Math.floor(threads));
   lib.omp?.omp_set_num_threads(n);
   lib.blas.openblas_set_num_threads(n);
+  threadsSet = n;
+}
+
+/**
+ * The native threads now set for this thread (0: none set yet). oneDNN fixes a primitive's threads when it creates
+ * it, so the primitive caches are kept per thread count.
+ */
+export function nativeThreads(): number {
+  return threadsSet;
 }
