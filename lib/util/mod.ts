@@ -1,9 +1,11 @@
 /**
- * Bottom layer: file helpers (atomic writes), seeded random numbers and the shared errors. Imports nothing of lib/.
+ * Bottom layer: file helpers (atomic writes), seeded random numbers, settings from environment variables and the
+ * shared errors. Imports nothing of lib/.
  *
  * @module
  */
 
+export { envChoice, envPositiveInteger } from "./env.ts";
 export { NotFittedError } from "./errors.ts";
 export { Estimator } from "./estimator.ts";
 export {

@@ -17,23 +17,17 @@ import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { fit, helperWorkers, predictLabels } from "noisy-digits/train";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { correctness, verdict, verdictOfSeeds } from "noisy-digits/metrics";
+import { envPositiveInteger } from "noisy-digits/util";
 
 const PRECISIONS: NativePrecision[] = ["f32", "bf16"];
-
-function positiveInteger(name: string, fallback: number): number {
-  const v = Deno.env.get(name);
-  if (v === undefined || v === "") return fallback;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
-  return n;
-}
 
 /** Float32 against bfloat16 convolutions on the best network: holdout accuracy, verdicts, training speed. */
 export const precisionSuite: BenchSuite = {
   name: "precision",
   explicit: true,
   async run(): Promise<BenchEntry[]> {
-    const seeds = positiveInteger("BENCH_PRECISION_SEEDS", 3), epochs = positiveInteger("BENCH_PRECISION_EPOCHS", 14);
+    const seeds = envPositiveInteger("BENCH_PRECISION_SEEDS", 3),
+      epochs = envPositiveInteger("BENCH_PRECISION_EPOCHS", 14);
     await initBackend({ backend: "wasm", engine: "native" });
     const { train, holdout } = stratifiedSplit(await loadTrain());
     const entries: BenchEntry[] = [];

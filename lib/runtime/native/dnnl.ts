@@ -6,8 +6,9 @@
  * with its own blocked filter layout, and a cached reorder primitive converts
  * the HWIO filter (or its gradient) to and from that layout on every call.
  * In bfloat16 (`NOISY_DIGITS_PRECISION=bf16`) the same reorders also round
- * the convolution's activation operands into library-owned bfloat16 copies;
- * outputs and the filter's gradient stay float32.
+ * the convolution's activation operands into bfloat16 copies in a scratch
+ * buffer shared by all convolutions; outputs and the filter's gradient stay
+ * float32.
  *
  * Every oneDNN status other than success becomes an `Error` naming the call
  * and the `dnnl_status_t` (e.g. `dnnl_unimplemented`).
@@ -68,9 +69,10 @@ interface Context {
   stream: Ptr;
   /**
    * Scratch for the bfloat16 copies of a convolution's operands, two slots (a filter gradient reads two), grown on
-   * demand and shared by every cached convolution: calls on one library handle run one at a time.
+   * demand and shared by every cached convolution: calls on one library handle run one at a time. `at` is where the
+   * copy starts, the first 64-byte boundary in `buffer`.
    */
-  scratch: Uint8Array[];
+  scratch: { buffer: Uint8Array; at: Ptr }[];
 }
 const contexts = new WeakMap<Dnnl, Context>();
 
@@ -80,7 +82,12 @@ function context(dnnl: Dnnl): Context {
   const e = handleOut(), s = handleOut();
   check(dnnl.dnnl_engine_create(e, DNNL.engineCpu, 0n), "dnnl_engine_create");
   check(dnnl.dnnl_stream_create(s, handle(e), DNNL.streamDefault), "dnnl_stream_create");
-  c = { dnnl, engine: handle(e), stream: handle(s), scratch: [new Uint8Array(0), new Uint8Array(0)] };
+  c = {
+    dnnl,
+    engine: handle(e),
+    stream: handle(s),
+    scratch: [{ buffer: new Uint8Array(0), at: null }, { buffer: new Uint8Array(0), at: null }],
+  };
   contexts.set(dnnl, c);
   return c;
 }
@@ -111,9 +118,10 @@ function filterMd(dnnl: Dnnl, [fh, fw, ci, co]: Shape4): Uint8Array {
   return md;
 }
 
-function anyMd(dnnl: Dnnl, d: number[], type: number = DNNL.f32): Uint8Array {
+/** A memory descriptor of shape `d` in `type` and the format `tag` names (by default: any, the primitive's pick). */
+function tagMd(dnnl: Dnnl, d: number[], type: number = DNNL.f32, tag: number = DNNL.formatAny): Uint8Array {
   const md = new Uint8Array(MD_BYTES);
-  check(dnnl.dnnl_memory_desc_init_by_tag(md, d.length, dims(d), type, DNNL.formatAny), "memory_desc (any)");
+  check(dnnl.dnnl_memory_desc_init_by_tag(md, d.length, dims(d), type, tag), "dnnl_memory_desc_init_by_tag");
   return md;
 }
 
@@ -335,6 +343,17 @@ interface Operand {
   feed(data: Ptr, what: string): Ptr;
 }
 
+/** The start of scratch `slot`, grown first to hold `bytes` from a 64-byte boundary (64 bytes more than needed). */
+function scratchAt(ctx: Context, slot: number, bytes: number): Ptr {
+  const s = ctx.scratch[slot];
+  if (s.buffer.byteLength < bytes + 64) {
+    s.buffer = new Uint8Array(bytes + 64);
+    const base = Deno.UnsafePointer.of(s.buffer as Uint8Array<ArrayBuffer>)!;
+    s.at = Deno.UnsafePointer.offset(base, (64 - Number(BigInt(Deno.UnsafePointer.value(base)) % 64n)) % 64);
+  }
+  return s.at;
+}
+
 function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: number): Operand {
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
   if (precision === "f32") return { mem: user, feed: (data) => data };
@@ -344,11 +363,7 @@ function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: 
   return {
     mem: low,
     feed(data, what) {
-      // 64 bytes more than needed, so that the copy can start on a cache line.
-      if (ctx.scratch[slot].byteLength < bytes + 64) ctx.scratch[slot] = new Uint8Array(bytes + 64);
-      const base = Deno.UnsafePointer.of(ctx.scratch[slot] as Uint8Array<ArrayBuffer>)!;
-      const skew = Number(BigInt(Deno.UnsafePointer.value(base)) % 64n);
-      const copy = Deno.UnsafePointer.offset(base, (64 - skew) % 64);
+      const copy = scratchAt(ctx, slot, bytes);
       convert.run([data, copy], what);
       return copy;
     },
@@ -358,7 +373,7 @@ function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: 
 function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: NativePrecision): ConvPrimitive {
   const d = ctx.dnnl, f32 = DNNL.f32, low = dataType(precision);
   const [fh, fw, ci, co] = spec.filter;
-  const plainW = filterMd(d, spec.filter), wAny = anyMd(d, [co, ci, fh, fw], low);
+  const plainW = filterMd(d, spec.filter), wAny = tagMd(d, [co, ci, fh, fw], low);
   const what = `convolution ${kind} ${spec.x.join("x")} * ${spec.filter.join("x")}` +
     (low === f32 ? "" : ` (${precision})`);
   // Backward primitives need the forward one as a hint. Outputs and the filter's gradient stay float32.
@@ -370,7 +385,7 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
     else if (kind === "input" || kind === "filter") {
       const op = kind === "input"
         ? opDesc(ctx, spec, kind, wAny, null, f32, low)
-        : opDesc(ctx, spec, kind, anyMd(d, [co, ci, fh, fw]), null, low, low);
+        : opDesc(ctx, spec, kind, tagMd(d, [co, ci, fh, fw]), null, low, low);
       pd = primitiveDesc(ctx, op, null, fwdPd, `convolution ${kind} gradient`);
     } else {
       const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null, low);
@@ -380,7 +395,9 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
     if (low === f32 || !/dnnl_unimplemented/.test((e as Error).message)) throw e;
     throw new Error(
       `NOISY_DIGITS_PRECISION=${precision}: oneDNN has no ${precision} ${what} on this CPU ` +
-        `(it needs AVX512_BF16 or AMX; unset NOISY_DIGITS_PRECISION for float32): ${(e as Error).message}`,
+        `(no bfloat16 implementation of it for this CPU; unset NOISY_DIGITS_PRECISION for float32): ${
+          (e as Error).message
+        }`,
     );
   }
   const impl = implName(ctx, pd);
@@ -729,14 +746,10 @@ export function ownBuffersMatmul(lib: NativeLibraries, size: number, precision: 
 }
 
 function createMatmul(ctx: Context, size: number, precision: NativePrecision): OwnBuffersMatmul {
-  const d = ctx.dnnl, type = dataType(precision), shape = dims([size, size]);
-  const md = (t: number, tag: number) => {
-    const m = new Uint8Array(MD_BYTES);
-    check(d.dnnl_memory_desc_init_by_tag(m, 2, shape, t, tag), "dnnl_memory_desc_init_by_tag (matmul)");
-    return m;
-  };
-  const aMd = md(type, DNNL.formatAb), cMd = md(DNNL.f32, DNNL.formatAb), op = new Uint8Array(OP_BYTES);
-  check(d.dnnl_matmul_desc_init(op, aMd, md(type, DNNL.formatAny), null, cMd), "dnnl_matmul_desc_init");
+  const d = ctx.dnnl, type = dataType(precision), shape = [size, size];
+  const aMd = tagMd(d, shape, type, DNNL.formatAb), cMd = tagMd(d, shape, DNNL.f32, DNNL.formatAb);
+  const op = new Uint8Array(OP_BYTES);
+  check(d.dnnl_matmul_desc_init(op, aMd, tagMd(d, shape, type), null, cMd), "dnnl_matmul_desc_init");
   const pd = primitiveDesc(ctx, op, null, null, `matmul (${precision})`);
   const bMd = d.dnnl_primitive_desc_query_md(pd, DNNL.queryWeightsMd, 0);
   if (!bMd) throw new Error("oneDNN: matmul has no weights memory descriptor");

@@ -21,6 +21,7 @@
  * @module
  */
 
+import { envChoice, envPositiveInteger } from "../../util/env.ts";
 import { BLAS_SYMBOLS, DNNL_SYMBOLS, OMP_SYMBOLS } from "./symbols.ts";
 
 /** The engine a process trains and infers on. */
@@ -46,15 +47,7 @@ let reason = "";
 
 /** The engine `NOISY_DIGITS_ENGINE` asks for ("auto" when unset). */
 export function requestedEngine(): EngineName | "auto" {
-  let v: string | undefined;
-  try {
-    v = Deno.env.get("NOISY_DIGITS_ENGINE")?.trim().toLowerCase();
-  } catch {
-    v = undefined; // no --allow-env: automatic choice
-  }
-  if (!v || v === "auto") return "auto";
-  if (v === "native" || v === "wasm") return v;
-  throw new Error(`NOISY_DIGITS_ENGINE must be "native", "wasm" or "auto", got "${v}"`);
+  return envChoice("NOISY_DIGITS_ENGINE", ["native", "wasm", "auto"], "auto");
 }
 
 function open<S extends Deno.ForeignLibraryInterface>(names: string[], symbols: S): Deno.DynamicLibrary<S> {
@@ -134,15 +127,7 @@ export type NativePrecision = "f32" | "bf16";
  * applies from the next call on, in the main thread and in the workers alike.
  */
 export function nativePrecision(): NativePrecision {
-  let v: string | undefined;
-  try {
-    v = Deno.env.get("NOISY_DIGITS_PRECISION")?.trim().toLowerCase();
-  } catch {
-    v = undefined; // no --allow-env: float32
-  }
-  if (!v || v === "f32") return "f32";
-  if (v === "bf16") return v;
-  throw new Error(`NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "${v}"`);
+  return envChoice("NOISY_DIGITS_PRECISION", ["f32", "bf16"], "f32");
 }
 
 /**
@@ -170,16 +155,10 @@ export async function withNativePrecision<T>(precision: NativePrecision, f: () =
  * core, each single-threaded, trained fastest on this project's 2-core machine; see docs/performance.md, the native engine).
  */
 export function nativeThreadsPerReplica(): number {
-  const v = Deno.env.get("NOISY_DIGITS_NATIVE_THREADS");
-  if (v === undefined || v === "") return 1;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) {
-    throw new Error(`NOISY_DIGITS_NATIVE_THREADS must be a positive integer, got "${v}"`);
-  }
-  return n;
+  return envPositiveInteger("NOISY_DIGITS_NATIVE_THREADS", 1);
 }
 
-/** Threads the last {@linkcode setNativeThreads} of this thread (worker) set; 0 before any (the libraries' defaults). */
+/** Threads the last {@linkcode setNativeThreads} of this thread (worker) set; 0 before any (libraries' defaults). */
 let threadsSet = 0;
 
 /**
