@@ -11,7 +11,8 @@ import {
 } from "noisy-digits/runtime";
 import { createRandom } from "noisy-digits/util";
 import { onCpuAndWasm } from "../support/backends.ts";
-import { convPrimitive } from "../../lib/runtime/native/dnnl.ts"; // internal: this test reaches behind the face on purpose
+// internal: these tests reach behind the face on purpose
+import { convCopyCounts, convPrimitive } from "../../lib/runtime/native/dnnl.ts";
 
 const lib = (() => {
   try {
@@ -130,6 +131,65 @@ Deno.test({
         assert.ok(e > 1e-5, `conv ${JSON.stringify(c)}, ${what}: normwise error ${e}, as float32 (bf16 not in effect)`);
       });
     }
+  },
+});
+
+Deno.test({
+  name: "in bf16 the filter gradient reads the copies of x and dy its forward pass and input gradient kept, " +
+    "bit for bit as fresh copies, and only under the same identity",
+  ignore: bf16Ignore,
+  fn: () => {
+    const spec = {
+      x: [2, 7, 7, 4],
+      filter: [3, 3, 4, 8],
+      y: [2, 7, 7, 8],
+      strides: [1, 1],
+      dilations: [1, 1],
+      pad: { top: 1, bottom: 1, left: 1, right: 1 },
+    } satisfies Parameters<typeof convPrimitive>[1];
+    const rnd = createRandom(7);
+    const values = (n: number) => Float32Array.from({ length: n }, () => rnd.next() * 2 - 1);
+    const x = values(2 * 7 * 7 * 4),
+      filter = values(3 * 3 * 4 * 8),
+      dy = values(2 * 7 * 7 * 8),
+      other = values(x.length);
+    const p = (a: Float32Array) => Deno.UnsafePointer.of(a as Float32Array<ArrayBuffer>);
+    const conv = (kind: "forward" | "input" | "filter") => convPrimitive(lib!, spec, kind, "bf16");
+    const filterGrad = (xs: Float32Array, ids?: object[]) => {
+      const out = new Float32Array(filter.length);
+      conv("filter").run([p(xs), p(dy), p(out)], ids);
+      return out;
+    };
+    const fresh = filterGrad(x), freshOther = filterGrad(other);
+    const xId = {}, dyId = {}, before = convCopyCounts(lib!);
+    conv("forward").run([p(x), p(filter), p(new Float32Array(dy.length))], [xId]);
+    conv("input").run([p(dy), p(filter), p(new Float32Array(x.length))], [dyId]);
+    const kept = convCopyCounts(lib!);
+    assert.equal(kept.keptBytes - before.keptBytes, 2 * (x.length + dy.length), "x and dy kept in bfloat16");
+    assert.deepEqual(filterGrad(x, [xId, dyId]), fresh, "the kept copies give the fresh copies' gradient");
+    const after = convCopyCounts(lib!);
+    assert.equal(after.reused - kept.reused, 2, "both copies read again, not converted");
+    assert.equal(after.keptBytes, before.keptBytes, "taken copies are dropped");
+    // A copy belongs to one identity: other data under a new one is converted, not read from a kept copy.
+    conv("forward").run([p(x), p(filter), p(new Float32Array(dy.length))], [xId]);
+    assert.deepEqual(filterGrad(other, [{}, {}]), freshOther, "other data gets its own copy");
+    assert.deepEqual(filterGrad(x, [xId, {}]), fresh);
+    assert.equal(convCopyCounts(lib!).keptBytes, before.keptBytes);
+  },
+});
+
+Deno.test({
+  name: "in bf16 a training step of convolutions keeps no bfloat16 copy after its gradients",
+  ignore: bf16Ignore,
+  fn: async () => {
+    await withNativePrecision("bf16", async () => {
+      const c = convCases[5];
+      const before = convCopyCounts(lib!);
+      await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 300, convAndGradients(c));
+      const after = convCopyCounts(lib!);
+      assert.equal(after.reused - before.reused, 2, "the filter gradient read x's and dy's copies again");
+      assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
+    });
   },
 });
 

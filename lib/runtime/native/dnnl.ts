@@ -6,9 +6,10 @@
  * with its own blocked filter layout, and a cached reorder primitive converts
  * the HWIO filter (or its gradient) to and from that layout on every call.
  * In bfloat16 (`NOISY_DIGITS_PRECISION=bf16`) the same reorders also round
- * the convolution's activation operands into bfloat16 copies in a scratch
- * buffer shared by all convolutions; outputs and the filter's gradient stay
- * float32.
+ * the convolution's activation operands into bfloat16 copies, in a scratch
+ * buffer shared by all convolutions or, for a copy a later convolution of
+ * the training step reads again, kept until then; outputs and the filter's
+ * gradient stay float32.
  *
  * Every oneDNN status other than success becomes an `Error` naming the call
  * and the `dnnl_status_t` (e.g. `dnnl_unimplemented`).
@@ -72,8 +73,35 @@ interface Context {
    * demand and shared by every cached convolution: calls on one library handle run one at a time. `at` is where the
    * copy starts, the first 64-byte boundary in `buffer`.
    */
-  scratch: { buffer: Uint8Array; at: Ptr }[];
+  scratch: Aligned[];
+  /** bfloat16 copies kept for a later convolution of the same step (see {@linkcode ConvPrimitive.run}). */
+  copies: CopyStore;
 }
+
+/** A buffer and `at`, its first 64-byte boundary (where data starts). */
+interface Aligned {
+  buffer: Uint8Array;
+  at: Ptr;
+}
+
+/**
+ * The bfloat16 copies of activations that one convolution makes and a later one of the same training step reads
+ * again: a forward pass's input (read again by the filter gradient) and a masked `dy` (read by the input gradient,
+ * then the filter gradient). Keyed by the caller's identity of the float32 data (tfjs' `dataId`: data that never
+ * changes under one id). A copy is dropped when taken, and the oldest first beyond {@linkcode COPY_BYTES}; dropped
+ * buffers are reused, so that a step does not page in fresh memory.
+ */
+interface CopyStore {
+  kept: Map<object, Aligned & { bytes: number }>;
+  free: Aligned[];
+  bytes: number;
+  /** Conversions made and avoided (for tests and the profile). */
+  converted: number;
+  reused: number;
+}
+
+/** Bytes of bfloat16 copies kept at most per library handle (a best-network step at batch 64 keeps about 10 MB). */
+const COPY_BYTES = 256 * 2 ** 20;
 const contexts = new WeakMap<Dnnl, Context>();
 
 function context(dnnl: Dnnl): Context {
@@ -87,6 +115,7 @@ function context(dnnl: Dnnl): Context {
     engine: handle(e),
     stream: handle(s),
     scratch: [{ buffer: new Uint8Array(0), at: null }, { buffer: new Uint8Array(0), at: null }],
+    copies: { kept: new Map(), free: [], bytes: 0, converted: 0, reused: 0 },
   };
   contexts.set(dnnl, c);
   return c;
@@ -235,8 +264,12 @@ export interface ConvSpec {
 export interface ConvPrimitive {
   /** oneDNN's implementation name. */
   readonly impl: string;
-  /** forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter. */
-  run(data: Ptr[]): void;
+  /**
+   * forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter. `ids`: the identities of the
+   * activation operands' data (x; dy; x and dy), so that in bfloat16 a forward pass under a gradient and an input
+   * gradient keep their copies for the filter gradient, which reads and drops them; without `ids`, nothing is kept.
+   */
+  run(data: Ptr[], ids?: object[]): void;
 }
 
 /** The kinds of convolution primitives. */
@@ -334,24 +367,53 @@ export function convPrimitive(
 }
 
 /**
- * An activation the convolution reads: the caller's float32 memory itself, or in bfloat16 a copy in the context's
- * scratch `slot` that `feed` writes (oneDNN's reorder, rounding to nearest even) before each run. `feed` returns the
- * pointer the convolution's memory `mem` is to read.
+ * An activation the convolution reads: the caller's float32 memory itself, or in bfloat16 a copy that `feed` writes
+ * (oneDNN's reorder, rounding to nearest even) before each run, into the context's scratch `slot` or, for an operand
+ * with an identity `id`, into a copy kept for a later convolution (`keep`), or reads one kept earlier (dropping it
+ * unless `keep`). `feed` returns the pointer the convolution's memory `mem` is to read.
  */
 interface Operand {
   mem: Ptr;
-  feed(data: Ptr, what: string): Ptr;
+  feed(data: Ptr, what: string, id?: object, keep?: boolean): Ptr;
 }
 
-/** The start of scratch `slot`, grown first to hold `bytes` from a 64-byte boundary (64 bytes more than needed). */
+/** A buffer of `bytes` from a 64-byte boundary (64 bytes more than needed). */
+function aligned(bytes: number): Aligned {
+  const buffer = new Uint8Array(bytes + 64), base = Deno.UnsafePointer.of(buffer as Uint8Array<ArrayBuffer>)!;
+  return {
+    buffer,
+    at: Deno.UnsafePointer.offset(base, (64 - Number(BigInt(Deno.UnsafePointer.value(base)) % 64n)) % 64),
+  };
+}
+
+/** The start of scratch `slot`, grown first to hold `bytes`. */
 function scratchAt(ctx: Context, slot: number, bytes: number): Ptr {
-  const s = ctx.scratch[slot];
-  if (s.buffer.byteLength < bytes + 64) {
-    s.buffer = new Uint8Array(bytes + 64);
-    const base = Deno.UnsafePointer.of(s.buffer as Uint8Array<ArrayBuffer>)!;
-    s.at = Deno.UnsafePointer.offset(base, (64 - Number(BigInt(Deno.UnsafePointer.value(base)) % 64n)) % 64);
-  }
-  return s.at;
+  if (ctx.scratch[slot].buffer.byteLength < bytes + 64) ctx.scratch[slot] = aligned(bytes);
+  return ctx.scratch[slot].at;
+}
+
+/** Drops the copy kept under `id`; its buffer goes to the free list (the 16 most recent are kept). */
+function drop(store: CopyStore, id: object): void {
+  const c = store.kept.get(id)!;
+  store.kept.delete(id);
+  store.bytes -= c.bytes;
+  store.free.push(c);
+  if (store.free.length > 16) store.free.shift();
+}
+
+/** Room for a copy of `bytes` kept under `id`: the smallest free buffer that holds it, or a new one. */
+function keepCopy(store: CopyStore, id: object, bytes: number): Ptr {
+  while (store.kept.size && store.bytes + bytes > COPY_BYTES) drop(store, store.kept.keys().next().value!);
+  let best = -1;
+  store.free.forEach((b, i) => {
+    if (b.buffer.byteLength >= bytes + 64 && (best < 0 || b.buffer.byteLength < store.free[best].buffer.byteLength)) {
+      best = i;
+    }
+  });
+  const room = best >= 0 ? store.free.splice(best, 1)[0] : aligned(bytes);
+  store.kept.set(id, { ...room, bytes });
+  store.bytes += bytes;
+  return room.at;
 }
 
 function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: number): Operand {
@@ -360,14 +422,31 @@ function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: 
   const lowMd = activationMd(ctx.dnnl, shape, dataType(precision)), low = memory(ctx, lowMd);
   const convert = reorder(ctx, activationMd(ctx.dnnl, shape), lowMd, user, low);
   const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(lowMd));
+  const store = ctx.copies;
   return {
     mem: low,
-    feed(data, what) {
-      const copy = scratchAt(ctx, slot, bytes);
+    feed(data, what, id, keep = false) {
+      const hit = id === undefined ? undefined : store.kept.get(id);
+      if (hit?.bytes === bytes) {
+        store.reused++;
+        if (!keep) drop(store, id!);
+        return hit.at;
+      }
+      const copy = id !== undefined && keep ? keepCopy(store, id, bytes) : scratchAt(ctx, slot, bytes);
       convert.run([data, copy], what);
+      store.converted++;
       return copy;
     },
   };
+}
+
+/**
+ * How many bfloat16 copies of activations the convolutions on `lib` made and how many they read again
+ * (`reused`), and the bytes kept now: what {@linkcode ConvPrimitive.run}'s identities save.
+ */
+export function convCopyCounts(lib: NativeLibraries): { converted: number; reused: number; keptBytes: number } {
+  const s = context(lib.dnnl).copies;
+  return { converted: s.converted, reused: s.reused, keptBytes: s.bytes };
 }
 
 function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: NativePrecision): ConvPrimitive {
@@ -420,8 +499,8 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
     const back = reorder(ctx, blockedMd, plainW, blockedMem, plainMem);
     return {
       impl,
-      run([xData, dyData, dFilter]) {
-        conv.run([x.feed(xData, what), dy.feed(dyData, what), null], what);
+      run([xData, dyData, dFilter], ids) {
+        conv.run([x.feed(xData, what, ids?.[0]), dy.feed(dyData, what, ids?.[1]), null], what);
         back.run([null, dFilter], what);
         wait();
       },
@@ -438,9 +517,9 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
     ]);
     return {
       impl,
-      run([dyData, filter, dx]) {
+      run([dyData, filter, dx], ids) {
         toBlocked.run([filter, null], what);
-        conv.run([dy.feed(dyData, what), null, dx], what);
+        conv.run([dy.feed(dyData, what, ids?.[0], true), null, dx], what);
         wait();
       },
     };
@@ -456,9 +535,9 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
   const conv = new Executable(ctx, prim, mems, ids);
   return {
     impl,
-    run([xData, filter, ...rest]) {
+    run([xData, filter, ...rest], ids) {
       toBlocked.run([filter, null], what);
-      conv.run([x.feed(xData, what), null, ...rest], what);
+      conv.run([x.feed(xData, what, ids?.[0], true), null, ...rest], what);
       wait();
     },
   };

@@ -17,6 +17,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "../kernels/wasm_backend.ts";
 import type { NativeLibraries } from "./library.ts";
 import { reluGradPrimitive } from "./dnnl.ts";
+import { underGradient } from "./kernels.ts";
 
 /** Kernel name of `dy` masked where the ReLU's output `y` is not positive (`dy * (y > 0)`), on the wasm backend. */
 export const RELU_BACKPROP = "NoisyDigitsReluBackprop";
@@ -45,7 +46,7 @@ const pairIsOne = (v: number | [number, number] | undefined) =>
 /** Whether `fused.conv2d` with these arguments is served here (under a gradient, on the wasm backend). */
 function handled(a: FusedConv2dArgs): boolean {
   const x = a.x as tf.Tensor, bias = a.bias as tf.Tensor | undefined;
-  return tf.getBackend() === "wasm" && (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0 &&
+  return tf.getBackend() === "wasm" && underGradient() &&
     a.activation === "relu" && !a.preluActivationWeights && (a.dataFormat ?? "NHWC") === "NHWC" &&
     pairIsOne(a.dilations) && x instanceof tf.Tensor && x.rank === 4 && x.dtype === "float32" &&
     bias instanceof tf.Tensor && bias.rank === 1 && a.filter instanceof tf.Tensor &&

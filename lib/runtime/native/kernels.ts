@@ -74,6 +74,11 @@ const empty = (...s: number[][]) => s.some((shape) => shape.some((d) => d === 0)
 
 type Native = (lib: NativeLibraries, previous: tf.KernelConfig) => tf.KernelFunc;
 
+/** Whether tfjs is recording for a gradient now (inside `tf.grads`, `variableGrads`, ...). */
+export function underGradient(): boolean {
+  return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
+}
+
 /** Forward convolution, plain or fused with a bias and relu. */
 const conv2d: Native = (lib, previous) => (args) => {
   const { inputs, attrs, backend } = args;
@@ -91,7 +96,8 @@ const conv2d: Native = (lib, previous) => (args) => {
   const data = [ptr(be, x!), ptr(be, filter!)];
   if (bias) data.push(ptr(be, bias));
   data.push(ptr(be, out));
-  convPrimitive(lib, spec, kind).run(data);
+  // Under a gradient the filter gradient reads x again: in bfloat16 its copy is kept for it.
+  convPrimitive(lib, spec, kind).run(data, underGradient() ? [x!.dataId] : undefined);
   return out;
 };
 
@@ -104,7 +110,7 @@ const conv2dInputGrad: Native = (lib, previous) => (args) => {
   const spec = convSpec(xShape, filter.shape as Shape4, a);
   const be = backend as WasmBackend;
   const out = be.makeOutput(xShape, "float32");
-  convPrimitive(lib, spec, "input").run([ptr(be, dy), ptr(be, filter), ptr(be, out)]);
+  convPrimitive(lib, spec, "input").run([ptr(be, dy), ptr(be, filter), ptr(be, out)], [dy.dataId]);
   return out;
 };
 
@@ -117,7 +123,7 @@ const conv2dFilterGrad: Native = (lib, previous) => (args) => {
   const spec = convSpec(x.shape as Shape4, fShape, a);
   const be = backend as WasmBackend;
   const out = be.makeOutput(fShape, "float32");
-  convPrimitive(lib, spec, "filter").run([ptr(be, x), ptr(be, dy), ptr(be, out)]);
+  convPrimitive(lib, spec, "filter").run([ptr(be, x), ptr(be, dy), ptr(be, out)], [x.dataId, dy.dataId]);
   return out;
 };
 
