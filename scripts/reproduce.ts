@@ -55,7 +55,7 @@ import {
   renderHtml,
   reportPage,
 } from "./published.ts";
-import { expectedEngineDescription, nativePrecision } from "noisy-digits/runtime";
+import { expectedEngineDescription, nativeConvAlgorithm, nativePrecision } from "noisy-digits/runtime";
 import { helperWorkers } from "noisy-digits/train";
 import { machinePeak } from "./bench/peak.ts";
 
@@ -102,8 +102,8 @@ async function main(): Promise<void> {
   }
   const profile = values.profile!;
   const [data, outputs] = orUsageError(() => [dataDir(values["data-dir"]), outputsDir()]);
-  // The notebooks' kernels inherit the environment: a bad precision is refused here, before anything runs.
-  orUsageError(() => nativePrecision());
+  // The notebooks' kernels inherit the environment: a bad precision or algorithm is refused here, before anything runs.
+  orUsageError(() => [nativePrecision(), nativeConvAlgorithm()]);
   const steps: Step[] = [];
 
   const fail = (message: string): never => {

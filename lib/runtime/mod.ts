@@ -18,9 +18,11 @@ export {
 export { batchTensors, oneHotAt, rowsAt, type TensorOptions, type XY } from "./tensors.ts";
 export { activeEngine, engineDescription, expectedEngineDescription, selectEngine } from "./native/engine.ts";
 export {
+  type ConvAlgorithm,
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
+  nativeConvAlgorithm,
   type NativeLibraries,
   type NativePrecision,
   nativePrecision,

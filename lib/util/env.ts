@@ -37,3 +37,23 @@ export function envPositiveInteger(name: string, unset: number): number {
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive integer, got "${v}"`);
   return n;
 }
+
+/**
+ * Runs `f` with variable `name` set to `value` (for every thread of the process), then restores the variable as it
+ * was, whether `f` succeeds or throws.
+ *
+ * @example
+ * ```ts
+ * await withEnv("NOISY_DIGITS_PRECISION", "bf16", () => console.log(Deno.env.get("NOISY_DIGITS_PRECISION")));
+ * ```
+ */
+export async function withEnv<T>(name: string, value: string, f: () => T | Promise<T>): Promise<T> {
+  const before = Deno.env.get(name);
+  Deno.env.set(name, value);
+  try {
+    return await f();
+  } finally {
+    if (before === undefined) Deno.env.delete(name);
+    else Deno.env.set(name, before);
+  }
+}

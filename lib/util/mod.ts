@@ -5,7 +5,7 @@
  * @module
  */
 
-export { envChoice, envPositiveInteger } from "./env.ts";
+export { envChoice, envPositiveInteger, withEnv } from "./env.ts";
 export { NotFittedError } from "./errors.ts";
 export { Estimator } from "./estimator.ts";
 export {

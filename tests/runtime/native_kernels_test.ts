@@ -3,13 +3,14 @@ import {
   activeEngine,
   initBackend,
   loadNative,
+  nativeConvAlgorithm,
   nativePrecision,
   nativeThreadsPerReplica,
   setNativeThreads,
   tf,
   withNativePrecision,
 } from "noisy-digits/runtime";
-import { createRandom } from "noisy-digits/util";
+import { createRandom, withEnv } from "noisy-digits/util";
 import { onCpuAndWasm } from "../support/backends.ts";
 // internal: these tests reach behind the face on purpose
 import { convCopyCounts, convPrimitive } from "../../lib/runtime/native/dnnl.ts";
@@ -191,6 +192,79 @@ Deno.test({
       assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
     });
   },
+});
+
+/** Runs `f` under `NOISY_DIGITS_CONV_ALGORITHM=winograd`. */
+const withWinograd = <T>(f: () => T | Promise<T>) => withEnv("NOISY_DIGITS_CONV_ALGORITHM", "winograd", f);
+
+/** A same-padded 3x3, stride-1 convolution's geometry, `c` channels in and out, on `n` images of 8x8. */
+const square3x3 = (n: number, ci: number, co: number) =>
+  ({
+    x: [n, 8, 8, ci],
+    filter: [3, 3, ci, co],
+    y: [n, 8, 8, co],
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: { top: 1, bottom: 1, left: 1, right: 1 },
+  }) satisfies Parameters<typeof convPrimitive>[1];
+
+/** Whether oneDNN runs a float32 Winograd convolution here (it falls back to direct where it has none). */
+const winogradIgnore = ignore || (() => {
+  const impl = convPrimitive(lib!, square3x3(1, 16, 16), "forward+bias+relu", "f32", "winograd").impl;
+  if (/wino/.test(impl)) return false;
+  console.error(`no float32 Winograd convolutions on this CPU (${impl}): the Winograd tests are skipped`);
+  return true;
+})();
+
+Deno.test({
+  name: "with NOISY_DIGITS_CONV_ALGORITHM=winograd, 3x3 stride-1 convolutions of 16+ channels run oneDNN's " +
+    "Winograd and match the cpu backend with their gradients; other convolutions stay direct",
+  ignore: winogradIgnore,
+  fn: async () => {
+    const impl = (spec: ReturnType<typeof square3x3>, kind: "forward+bias+relu" | "input" | "filter") =>
+      convPrimitive(lib!, spec, kind, "f32", "winograd").impl;
+    for (const kind of ["forward+bias+relu", "input", "filter"] as const) {
+      assert.match(impl(square3x3(2, 16, 32), kind), /wino/, `${kind}: Winograd`);
+      assert.doesNotMatch(impl(square3x3(2, 8, 32), kind), /wino/, `${kind}, 8 input channels: direct`);
+      assert.doesNotMatch(convPrimitive(lib!, square3x3(2, 16, 32), kind, "bf16", "winograd").impl, /wino/);
+    }
+    const cases: ConvCase[] = [
+      convCases[5], // 16 -> 32 channels, same
+      { n: 2, h: 12, w: 10, ci: 32, co: 16, k: [3, 3], strides: [1, 1], pad: "valid" },
+      { n: 3, h: 7, w: 7, ci: 48, co: 48, k: [3, 3], strides: [1, 1], pad: "same" },
+    ];
+    await withWinograd(async () => {
+      assert.equal(nativeConvAlgorithm(), "winograd");
+      for (const [i, c] of [...cases, ...convCases].entries()) {
+        const out = await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 400 + i, convAndGradients(c));
+        compare(out, `Winograd setting, conv ${JSON.stringify(c)}`);
+      }
+    });
+  },
+});
+
+Deno.test({
+  name: "under Winograd the filter gradient reads the blocked copies its forward pass and input gradient kept",
+  ignore: winogradIgnore,
+  fn: async () => {
+    await withWinograd(async () => {
+      const c = convCases[5];
+      const before = convCopyCounts(lib!);
+      await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 500, convAndGradients(c));
+      const after = convCopyCounts(lib!);
+      assert.equal(after.reused - before.reused, 2, "x's and dy's blocked copies read again");
+      assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
+    });
+  },
+});
+
+Deno.test("NOISY_DIGITS_CONV_ALGORITHM accepts direct and winograd and names both when it gets anything else", async () => {
+  assert.equal(await withEnv("NOISY_DIGITS_CONV_ALGORITHM", "", () => nativeConvAlgorithm()), "direct");
+  assert.equal(await withEnv("NOISY_DIGITS_CONV_ALGORITHM", " Winograd ", () => nativeConvAlgorithm()), "winograd");
+  await assert.rejects(
+    withEnv("NOISY_DIGITS_CONV_ALGORITHM", "fft", () => nativeConvAlgorithm()),
+    /NOISY_DIGITS_CONV_ALGORITHM must be "direct" or "winograd", got "fft"/,
+  );
 });
 
 Deno.test({

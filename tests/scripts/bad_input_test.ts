@@ -397,21 +397,32 @@ Deno.test("deno task data: an unknown --recipe is a usage error naming both reci
   assert.deepEqual([...Deno.readDirSync(dir)], [], "nothing written");
 });
 
-Deno.test("deno task reproduce: an unknown NOISY_DIGITS_PRECISION is a usage error naming both values; nothing runs", async () => {
-  const outputs = await tempDir();
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "scripts/reproduce.ts", "--profile", "smoke"],
-    cwd: ROOT,
-    env: { NOISY_DIGITS_PRECISION: "fp16", NOISY_DIGITS_OUTPUTS: outputs },
-    stderr: "piped",
-    stdout: "piped",
-  }).output();
-  const err = new TextDecoder().decode(out.stderr);
-  assert.equal(out.code, 2, err);
-  assert.match(err, /^error: NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "fp16"/);
-  assert.doesNotMatch(err, /Uncaught|\bat file:/);
-  assert.deepEqual([...Deno.readDirSync(outputs)], [], "nothing written");
-});
+for (
+  const [name, value, message] of [
+    ["NOISY_DIGITS_PRECISION", "fp16", /^error: NOISY_DIGITS_PRECISION must be "f32" or "bf16", got "fp16"/],
+    [
+      "NOISY_DIGITS_CONV_ALGORITHM",
+      "fft",
+      /^error: NOISY_DIGITS_CONV_ALGORITHM must be "direct" or "winograd", got "fft"/,
+    ],
+  ] as const
+) {
+  Deno.test(`deno task reproduce: an unknown ${name} is a usage error naming the values; nothing runs`, async () => {
+    const outputs = await tempDir();
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", "scripts/reproduce.ts", "--profile", "smoke"],
+      cwd: ROOT,
+      env: { [name]: value, NOISY_DIGITS_OUTPUTS: outputs },
+      stderr: "piped",
+      stdout: "piped",
+    }).output();
+    const err = new TextDecoder().decode(out.stderr);
+    assert.equal(out.code, 2, err);
+    assert.match(err, message);
+    assert.doesNotMatch(err, /Uncaught|\bat file:/);
+    assert.deepEqual([...Deno.readDirSync(outputs)], [], "nothing written");
+  });
+}
 
 Deno.test("deno task predict: a partial test file gets its own name; a solution of another length writes nothing", async () => {
   await tf.setBackend("cpu");

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { envChoice, envPositiveInteger } from "noisy-digits/util";
+import { envChoice, envPositiveInteger, withEnv } from "noisy-digits/util";
 
 const NAME = "NOISY_DIGITS_ENV_TEST";
 
@@ -39,5 +39,18 @@ Deno.test("envPositiveInteger: the fallback when unset or empty, the number when
   assert.equal(read("2"), 2);
   for (const bad of ["0", "-1", "1.5", "two"]) {
     assert.throws(() => read(bad), { message: `${NAME} must be a positive integer, got "${bad}"` }, bad);
+  }
+});
+
+Deno.test("withEnv: the value inside, the variable as it was afterwards, even when the function throws", async () => {
+  Deno.env.delete(NAME);
+  assert.equal(await withEnv(NAME, "inside", () => Deno.env.get(NAME)), "inside");
+  assert.equal(Deno.env.get(NAME), undefined, "unset again");
+  Deno.env.set(NAME, "before");
+  try {
+    await assert.rejects(withEnv(NAME, "inside", () => Promise.reject(new Error("boom"))), /boom/);
+    assert.equal(Deno.env.get(NAME), "before", "restored after a throw");
+  } finally {
+    Deno.env.delete(NAME);
   }
 });

@@ -30,7 +30,14 @@
  * @module
  */
 
-import { type NativeLibraries, type NativePrecision, nativePrecision, nativeThreads } from "./library.ts";
+import {
+  type ConvAlgorithm,
+  nativeConvAlgorithm,
+  type NativeLibraries,
+  type NativePrecision,
+  nativePrecision,
+  nativeThreads,
+} from "./library.ts";
 import { DNNL, DNNL_STATUS } from "./symbols.ts";
 
 type Dnnl = NativeLibraries["dnnl"];
@@ -69,9 +76,9 @@ interface Context {
   engine: Ptr;
   stream: Ptr;
   /**
-   * Scratch for the bfloat16 copies of a convolution's operands, two slots (a filter gradient reads two), grown on
-   * demand and shared by every cached convolution: calls on one library handle run one at a time. `at` is where the
-   * copy starts, the first 64-byte boundary in `buffer`.
+   * Scratch for the copies of a convolution's activations in its own layout or precision: slots 0 and 1 for the
+   * operands it reads (a filter gradient reads two), slot 2 for an output it writes in its own layout (Winograd),
+   * grown on demand and shared by every cached convolution: calls on one library handle run one at a time.
    */
   scratch: Aligned[];
   /** bfloat16 copies kept for a later convolution of the same step (see {@linkcode ConvPrimitive.run}). */
@@ -92,7 +99,7 @@ interface Aligned {
  * buffers are reused, so that a step does not page in fresh memory.
  */
 interface CopyStore {
-  kept: Map<object, Aligned & { bytes: number }>;
+  kept: Map<object, Aligned & { bytes: number; format: string }>;
   free: Aligned[];
   bytes: number;
   /** Conversions made and avoided (for tests and the profile). */
@@ -114,7 +121,7 @@ function context(dnnl: Dnnl): Context {
     dnnl,
     engine: handle(e),
     stream: handle(s),
-    scratch: [{ buffer: new Uint8Array(0), at: null }, { buffer: new Uint8Array(0), at: null }],
+    scratch: [0, 1, 2].map(() => ({ buffer: new Uint8Array(0), at: null })),
     copies: { kept: new Map(), free: [], bytes: 0, converted: 0, reused: 0 },
   };
   contexts.set(dnnl, c);
@@ -286,16 +293,21 @@ function opDesc(
   bias: Uint8Array | null,
   xType: number = DNNL.f32,
   yType: number = DNNL.f32,
+  winograd = false,
 ): Uint8Array {
   const d = ctx.dnnl, op = new Uint8Array(OP_BYTES);
   const strides = dims(spec.strides), dil = dims(spec.dilations.map((v) => v - 1));
   const padL = dims([spec.pad.top, spec.pad.left]), padR = dims([spec.pad.bottom, spec.pad.right]);
-  const x = activationMd(d, spec.x, xType), y = activationMd(d, spec.y, yType);
+  // Winograd works on oneDNN's blocked activations: the primitive picks their layout.
+  const act = (shape: Shape4, type: number) =>
+    winograd ? tagMd(d, [shape[0], shape[3], shape[1], shape[2]], type) : activationMd(d, shape, type);
+  const x = act(spec.x, xType), y = act(spec.y, yType);
+  const alg = winograd ? DNNL.convolutionWinograd : DNNL.convolutionDirect;
   if (kind === "input") {
     check(
       d.dnnl_dilated_convolution_backward_data_desc_init(
         op,
-        DNNL.convolutionDirect,
+        alg,
         x,
         weights,
         y,
@@ -310,7 +322,7 @@ function opDesc(
     check(
       d.dnnl_dilated_convolution_backward_weights_desc_init(
         op,
-        DNNL.convolutionDirect,
+        alg,
         x,
         weights,
         null,
@@ -327,7 +339,7 @@ function opDesc(
       d.dnnl_dilated_convolution_forward_desc_init(
         op,
         DNNL.forwardTraining,
-        DNNL.convolutionDirect,
+        alg,
         x,
         weights,
         bias,
@@ -354,23 +366,35 @@ function reluAttr(ctx: Context): Ptr {
 
 /**
  * The cached primitive for `spec` and `kind` (created on first use), its operands in `precision` (default:
- * {@linkcode nativePrecision}, from `NOISY_DIGITS_PRECISION`).
+ * {@linkcode nativePrecision}, from `NOISY_DIGITS_PRECISION`) and by `algorithm` (default:
+ * {@linkcode nativeConvAlgorithm}, from `NOISY_DIGITS_CONV_ALGORITHM`).
  */
 export function convPrimitive(
   lib: NativeLibraries,
   spec: ConvSpec,
   kind: ConvKind,
   precision: NativePrecision = nativePrecision(),
+  algorithm: ConvAlgorithm = nativeConvAlgorithm(),
 ): ConvPrimitive {
-  const key = [kind, precision, spec.x, spec.filter, spec.y, spec.strides, spec.dilations, padKey(spec.pad)].join("|");
-  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind, precision));
+  const winograd = algorithm === "winograd" && winogradFits(spec, precision);
+  const key = [kind, precision, winograd, spec.x, spec.filter, spec.y, spec.strides, spec.dilations, padKey(spec.pad)]
+    .join("|");
+  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind, precision, winograd));
+}
+
+/** Whether a convolution is one the Winograd setting applies to: float32, 3x3, stride 1, 16+ channels each side. */
+function winogradFits(spec: ConvSpec, precision: NativePrecision): boolean {
+  const [fh, fw, ci, co] = spec.filter;
+  return precision === "f32" && fh === 3 && fw === 3 && spec.strides.every((v) => v === 1) &&
+    spec.dilations.every((v) => v === 1) && ci >= 16 && co >= 16;
 }
 
 /**
- * An activation the convolution reads: the caller's float32 memory itself, or in bfloat16 a copy that `feed` writes
- * (oneDNN's reorder, rounding to nearest even) before each run, into the context's scratch `slot` or, for an operand
- * with an identity `id`, into a copy kept for a later convolution (`keep`), or reads one kept earlier (dropping it
- * unless `keep`). `feed` returns the pointer the convolution's memory `mem` is to read.
+ * An activation the convolution reads: the caller's float32 NHWC memory itself, or a copy in the primitive's own
+ * layout or precision (bfloat16; Winograd's blocked layout) that `feed` writes (oneDNN's reorder; to bfloat16 it
+ * rounds to nearest even) before each run, into the context's scratch `slot` or, for an operand with an identity
+ * `id`, into a copy kept for a later convolution (`keep`), or reads one kept earlier (dropping it unless `keep`).
+ * `feed` returns the pointer the convolution's memory `mem` is to read.
  */
 interface Operand {
   mem: Ptr;
@@ -402,7 +426,7 @@ function drop(store: CopyStore, id: object): void {
 }
 
 /** Room for a copy of `bytes` kept under `id`: the smallest free buffer that holds it, or a new one. */
-function keepCopy(store: CopyStore, id: object, bytes: number): Ptr {
+function keepCopy(store: CopyStore, id: object, bytes: number, format: string): Ptr {
   while (store.kept.size && store.bytes + bytes > COPY_BYTES) drop(store, store.kept.keys().next().value!);
   let best = -1;
   store.free.forEach((b, i) => {
@@ -411,33 +435,63 @@ function keepCopy(store: CopyStore, id: object, bytes: number): Ptr {
     }
   });
   const room = best >= 0 ? store.free.splice(best, 1)[0] : aligned(bytes);
-  store.kept.set(id, { ...room, bytes });
+  store.kept.set(id, { ...room, bytes, format });
   store.bytes += bytes;
   return room.at;
 }
 
-function operand(ctx: Context, shape: Shape4, precision: NativePrecision, slot: number): Operand {
+/**
+ * The operand of an activation of `shape` that the primitive reads in `md` (queried from it); `own`: whether `md` is
+ * the caller's float32 NHWC layout itself. `format` names `md`'s layout and precision for the kept copies.
+ */
+function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, format: string, slot: number): Operand {
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
-  if (precision === "f32") return { mem: user, feed: (data) => data };
-  const lowMd = activationMd(ctx.dnnl, shape, dataType(precision)), low = memory(ctx, lowMd);
-  const convert = reorder(ctx, activationMd(ctx.dnnl, shape), lowMd, user, low);
-  const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(lowMd));
+  if (own) return { mem: user, feed: (data) => data };
+  const copyMd = mdCopy(md), copyMem = memory(ctx, copyMd);
+  const convert = reorder(ctx, activationMd(ctx.dnnl, shape), copyMd, user, copyMem);
+  const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(copyMd));
   const store = ctx.copies;
   return {
-    mem: low,
+    mem: copyMem,
     feed(data, what, id, keep = false) {
       const hit = id === undefined ? undefined : store.kept.get(id);
-      if (hit?.bytes === bytes) {
+      if (hit?.bytes === bytes && hit.format === format) {
         store.reused++;
         if (!keep) drop(store, id!);
         return hit.at;
       }
-      const copy = id !== undefined && keep ? keepCopy(store, id, bytes) : scratchAt(ctx, slot, bytes);
+      if (hit) drop(store, id!); // another layout's copy: replaced below or left dropped
+      const copy = id !== undefined && keep ? keepCopy(store, id, bytes, format) : scratchAt(ctx, slot, bytes);
       convert.run([data, copy], what);
       store.converted++;
       return copy;
     },
   };
+}
+
+/**
+ * An output activation of `shape` that the primitive writes in `md`: into the caller's float32 NHWC memory itself
+ * (`own`), or into scratch slot 2 and from there by a reorder into the caller's memory. `target(data)` is the
+ * pointer to give the primitive, `finish(data)` moves the result into `data` after it ran.
+ */
+function output(ctx: Context, shape: Shape4, md: Ptr, own: boolean) {
+  const user = memory(ctx, activationMd(ctx.dnnl, shape));
+  if (own) return { mem: user, target: (data: Ptr) => data, finish: (_data: Ptr, _what: string) => {} };
+  const ownMd = mdCopy(md), ownMem = memory(ctx, ownMd);
+  const back = reorder(ctx, ownMd, activationMd(ctx.dnnl, shape), ownMem, user);
+  const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(ownMd));
+  return {
+    mem: ownMem,
+    target: (_data: Ptr) => scratchAt(ctx, 2, bytes),
+    finish: (data: Ptr, what: string) => back.run([scratchAt(ctx, 2, bytes), data], what),
+  };
+}
+
+/** A copy of the memory descriptor at `p` (oneDNN owns `p`'s memory). */
+function mdCopy(p: Ptr): Uint8Array {
+  const b = new Uint8Array(MD_BYTES);
+  new Deno.UnsafePointerView(p!).copyInto(b);
+  return b;
 }
 
 /**
@@ -449,25 +503,52 @@ export function convCopyCounts(lib: NativeLibraries): { converted: number; reuse
   return { converted: s.converted, reused: s.reused, keptBytes: s.bytes };
 }
 
-function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: NativePrecision): ConvPrimitive {
+function createConv(
+  ctx: Context,
+  spec: ConvSpec,
+  kind: ConvKind,
+  precision: NativePrecision,
+  winograd: boolean,
+): ConvPrimitive {
+  try {
+    return convOn(ctx, spec, kind, precision, winograd);
+  } catch (e) {
+    if (!winograd || !/dnnl_unimplemented/.test((e as Error).message)) throw e;
+    return convOn(ctx, spec, kind, precision, false); // no Winograd for this convolution on this CPU
+  }
+}
+
+function convOn(
+  ctx: Context,
+  spec: ConvSpec,
+  kind: ConvKind,
+  precision: NativePrecision,
+  winograd: boolean,
+): ConvPrimitive {
   const d = ctx.dnnl, f32 = DNNL.f32, low = dataType(precision);
   const [fh, fw, ci, co] = spec.filter;
   const plainW = filterMd(d, spec.filter), wAny = tagMd(d, [co, ci, fh, fw], low);
   const what = `convolution ${kind} ${spec.x.join("x")} * ${spec.filter.join("x")}` +
-    (low === f32 ? "" : ` (${precision})`);
+    (low === f32 ? "" : ` (${precision})`) + (winograd ? " (Winograd)" : "");
   // Backward primitives need the forward one as a hint. Outputs and the filter's gradient stay float32.
   let pd: Ptr;
   try {
-    const fwdPd = primitiveDesc(ctx, opDesc(ctx, spec, "forward", wAny, null, low), null, null, "convolution forward");
+    const fwdPd = primitiveDesc(
+      ctx,
+      opDesc(ctx, spec, "forward", wAny, null, low, f32, winograd),
+      null,
+      null,
+      "convolution forward",
+    );
     const hasBias = kind.includes("bias"), relu = kind.endsWith("relu");
     if (kind === "forward") pd = fwdPd;
     else if (kind === "input" || kind === "filter") {
       const op = kind === "input"
-        ? opDesc(ctx, spec, kind, wAny, null, f32, low)
-        : opDesc(ctx, spec, kind, tagMd(d, [co, ci, fh, fw]), null, low, low);
+        ? opDesc(ctx, spec, kind, wAny, null, f32, low, winograd)
+        : opDesc(ctx, spec, kind, tagMd(d, [co, ci, fh, fw]), null, low, low, winograd);
       pd = primitiveDesc(ctx, op, null, fwdPd, `convolution ${kind} gradient`);
     } else {
-      const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null, low);
+      const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null, low, f32, winograd);
       pd = primitiveDesc(ctx, op, relu ? reluAttr(ctx) : null, null, `convolution ${kind}`);
     }
   } catch (e) {
@@ -489,8 +570,13 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
   const plainMem = memory(ctx, plainW), blockedMem = memory(ctx, blockedMd, ALLOCATE);
   const prim = primitive(ctx, pd, `convolution ${kind}`);
   const wait = () => check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+  // Activations the primitive reads or writes, in its layout and precision; the caller's own when they are float32
+  // NHWC (direct float32).
+  const own = precision === "f32" && !winograd, format = `${precision}${winograd ? " winograd" : ""}`;
+  const md = (query: number) => d.dnnl_primitive_desc_query_md(pd, query, 0);
   if (kind === "filter") {
-    const x = operand(ctx, spec.x, precision, 0), dy = operand(ctx, spec.y, precision, 1);
+    const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, format, 0);
+    const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, format, 1);
     const conv = new Executable(ctx, prim, [x.mem, dy.mem, blockedMem], [
       DNNL.argSrc,
       DNNL.argDiffDst,
@@ -509,35 +595,40 @@ function createConv(ctx: Context, spec: ConvSpec, kind: ConvKind, precision: Nat
   // The filter, from HWIO float32 to the primitive's blocked layout (and precision) on every call.
   const toBlocked = reorder(ctx, plainW, blockedMd, plainMem, blockedMem);
   if (kind === "input") {
-    const dy = operand(ctx, spec.y, precision, 0), dxMem = memory(ctx, activationMd(d, spec.x));
-    const conv = new Executable(ctx, prim, [dy.mem, blockedMem, dxMem], [
+    const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, format, 0);
+    const dx = output(ctx, spec.x, md(DNNL.queryDiffSrcMd), !winograd);
+    const conv = new Executable(ctx, prim, [dy.mem, blockedMem, dx.mem], [
       DNNL.argDiffDst,
       DNNL.argWeights,
       DNNL.argDiffSrc,
     ]);
     return {
       impl,
-      run([dyData, filter, dx], ids) {
+      run([dyData, filter, dxData], ids) {
         toBlocked.run([filter, null], what);
-        conv.run([dy.feed(dyData, what, ids?.[0], true), null, dx], what);
+        conv.run([dy.feed(dyData, what, ids?.[0], true), null, dx.target(dxData)], what);
+        dx.finish(dxData, what);
         wait();
       },
     };
   }
-  const x = operand(ctx, spec.x, precision, 0);
+  const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, format, 0);
+  const y = output(ctx, spec.y, md(DNNL.queryDstMd), !winograd);
   const mems = [x.mem, blockedMem], ids: number[] = [DNNL.argSrc, DNNL.argWeights];
   if (kind.includes("bias")) {
     mems.push(memory(ctx, vectorMd(d, co)));
     ids.push(DNNL.argBias);
   }
-  mems.push(memory(ctx, activationMd(d, spec.y)));
+  mems.push(y.mem);
   ids.push(DNNL.argDst);
   const conv = new Executable(ctx, prim, mems, ids);
   return {
     impl,
     run([xData, filter, ...rest], ids) {
       toBlocked.run([filter, null], what);
-      conv.run([x.feed(xData, what, ids?.[0], true), null, ...rest], what);
+      const yData = rest.at(-1)!;
+      conv.run([x.feed(xData, what, ids?.[0], true), null, ...rest.slice(0, -1), y.target(yData)], what);
+      y.finish(yData, what);
       wait();
     },
   };

@@ -15,6 +15,7 @@ import {
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
+  nativeConvAlgorithm,
   nativePrecision,
   nativeThreadsPerReplica,
   nativeUnavailableReason,
@@ -62,9 +63,15 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
   return active = "native";
 }
 
-/** " with bfloat16 operands" under `NOISY_DIGITS_PRECISION=bf16`, else nothing (float32 throughout). */
+/**
+ * " with bfloat16 operands" under `NOISY_DIGITS_PRECISION=bf16`, " by Winograd where it applies" under
+ * `NOISY_DIGITS_CONV_ALGORITHM=winograd` (float32), else nothing (float32, direct: the study's published runs).
+ */
 function precisionNote(): string {
-  return nativePrecision() === "bf16" ? " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)" : "";
+  if (nativePrecision() === "bf16") return " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)";
+  return nativeConvAlgorithm() === "winograd"
+    ? " by Winograd where it applies (NOISY_DIGITS_CONV_ALGORITHM=winograd)"
+    : "";
 }
 
 /** The engine the last {@linkcode selectEngine} activated ("wasm" before any). */

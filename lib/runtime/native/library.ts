@@ -21,7 +21,7 @@
  * @module
  */
 
-import { envChoice, envPositiveInteger } from "../../util/env.ts";
+import { envChoice, envPositiveInteger, withEnv } from "../../util/env.ts";
 import { BLAS_SYMBOLS, DNNL_SYMBOLS, OMP_SYMBOLS } from "./symbols.ts";
 
 /** The engine a process trains and infers on. */
@@ -139,15 +139,22 @@ export function nativePrecision(): NativePrecision {
  * await withNativePrecision("bf16", () => console.log(nativePrecision())); // "bf16"
  * ```
  */
-export async function withNativePrecision<T>(precision: NativePrecision, f: () => T | Promise<T>): Promise<T> {
-  const before = Deno.env.get("NOISY_DIGITS_PRECISION");
-  Deno.env.set("NOISY_DIGITS_PRECISION", precision);
-  try {
-    return await f();
-  } finally {
-    if (before === undefined) Deno.env.delete("NOISY_DIGITS_PRECISION");
-    else Deno.env.set("NOISY_DIGITS_PRECISION", before);
-  }
+export function withNativePrecision<T>(precision: NativePrecision, f: () => T | Promise<T>): Promise<T> {
+  return withEnv("NOISY_DIGITS_PRECISION", precision, f);
+}
+
+/** How the native float32 convolutions compute: `direct`, or `winograd` (oneDNN's F(4x4, 3x3) Winograd). */
+export type ConvAlgorithm = "direct" | "winograd";
+
+/**
+ * The algorithm of the native float32 convolutions, `NOISY_DIGITS_CONV_ALGORITHM`: `direct` (default) or `winograd`:
+ * each 3x3, stride-1 convolution with at least 16 input and 16 output channels runs oneDNN's Winograd algorithm
+ * (about half the multiplications, on activations in oneDNN's blocked layout, converted on the way in and out),
+ * where oneDNN has it for this CPU; any other convolution, or one oneDNN refuses, runs direct. bfloat16 convolutions
+ * stay direct. Read on every convolution call, as {@linkcode nativePrecision}.
+ */
+export function nativeConvAlgorithm(): ConvAlgorithm {
+  return envChoice("NOISY_DIGITS_CONV_ALGORITHM", ["direct", "winograd"], "direct");
 }
 
 /**
