@@ -4,8 +4,8 @@
  * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
  * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
  * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
- * the native engine again with bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has
- * them; PyTorch on the same networks when Debian's python3-torch is installed (comparison only: its default NCHW
+ * the native engine again with float32 Winograd convolutions (`NOISY_DIGITS_CONV_ALGORITHM=winograd`) and with
+ * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same networks when Debian's python3-torch is installed (comparison only: its default NCHW
  * layout, channels-last, and channels-last under bfloat16 autocast); then the ratios the targets are read from.
  * Before the native figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
  * (`peak.ts`), and every figure of a network gains its achieved GMAC/s (multiply-adds of its convolutions and
@@ -26,7 +26,6 @@ import {
   initBackend,
   loadNative,
   NATIVE_INSTALL_HINT,
-  type NativePrecision,
   nativeThreadsPerReplica,
   setNativeThreads,
   withNativePrecision,
@@ -37,6 +36,7 @@ import { fit, helperWorkers } from "noisy-digits/train";
 import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
+import { withEnv } from "noisy-digits/util";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
@@ -150,14 +150,16 @@ function limit(
   kind: "training" | "inference",
   rate: number,
   cores: number,
-  precision: NativePrecision = "f32",
+  variant: Variant = "f32",
 ): BenchEntry[] {
+  const precision = variant === "bf16" ? "bf16" : "f32";
   const peak = peaks.get(`${precision}|${cores}`);
   if (peak === undefined) return [];
   const macs = macsOf(net);
   const { gmac, share } = achieved(rate, kind === "training" ? macs.trainingStep : macs.forward, peak);
   const which = precision === "bf16" ? "bf16 matmul" : "sgemm";
-  const note = `${(share * 100).toFixed(0)} % of the ${cores}-core ${which} peak (${peak.toFixed(1)} GMAC/s)`;
+  const note = `${(share * 100).toFixed(0)} % of the ${cores}-core ${which} peak (${peak.toFixed(1)} GMAC/s)` +
+    (variant === "winograd" ? "; counts the direct algorithm's multiply-adds, Winograd does fewer" : "");
   return [{ name: `${name}, ${kind}, achieved`, value: r1(gmac), unit: "GMAC/s", note }];
 }
 
@@ -168,13 +170,13 @@ function rates(
   train: number,
   infer: number,
   cores: number,
-  precision: NativePrecision,
+  variant: Variant,
 ): BenchEntry[] {
   return [
     { name: `${name}, training`, value: r1(train), unit: "img/s", target: met(train, net.trainTarget) },
-    ...limit(name, net, "training", train, cores, precision),
+    ...limit(name, net, "training", train, cores, variant),
     { name: `${name}, inference`, value: r1(infer), unit: "img/s", target: met(infer, net.inferTarget) },
-    ...limit(name, net, "inference", infer, cores, precision),
+    ...limit(name, net, "inference", infer, cores, variant),
   ];
 }
 
@@ -186,43 +188,45 @@ const measure = (engine: string, net: Network, setting: string, train: number, i
 };
 
 /**
+ * How the native convolutions compute in a figure: float32 direct (the study's), bfloat16 operands
+ * (`NOISY_DIGITS_PRECISION=bf16`) or float32 Winograd (`NOISY_DIGITS_CONV_ALGORITHM=winograd`).
+ */
+type Variant = "f32" | "bf16" | "winograd";
+
+/**
  * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
- * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads). In bfloat16 (the
- * native engine under `NOISY_DIGITS_PRECISION=bf16`, set by the caller) the figures are named "native, bf16" and the
+ * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads). Under a variant (the
+ * native engine with the variable set by the caller) the figures are named e.g. "native, bf16" and the
  * library-threads figure is skipped.
  */
-async function engineFigures(
-  engine: EngineName,
-  net: Network,
-  precision: NativePrecision = "f32",
-): Promise<BenchEntry[]> {
+async function engineFigures(engine: EngineName, net: Network, variant: Variant = "f32"): Promise<BenchEntry[]> {
   const out: BenchEntry[] = [];
   const cores = helperWorkers() + 1;
   const model = net.build();
-  const label = precision === "f32" ? engine : `${engine}, ${precision}`, tag = `train: ${label}, ${net.key}`;
+  const label = variant === "f32" ? engine : `${engine}, ${variant}`, tag = `train: ${label}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
   const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
   measure(label, net, "1 core", train, infer);
   out.push(
     { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
-    ...limit(`${tag}, 1 core`, net, "training", train, 1, precision),
+    ...limit(`${tag}, 1 core`, net, "training", train, 1, variant),
     { name: `${tag}, 1 core, inference`, value: r1(infer), unit: "img/s" },
-    ...limit(`${tag}, 1 core`, net, "inference", infer, 1, precision),
+    ...limit(`${tag}, 1 core`, net, "inference", infer, 1, variant),
   );
   if (cores > 1) {
     const pool = await createWorkerPool(model, cores - 1);
     try {
       const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
       measure(label, net, "replicas", train, infer);
-      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores, precision));
+      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores, variant));
     } finally {
       pool.terminate();
     }
-    if (engine === "native" && precision === "f32") {
+    if (engine === "native" && variant === "f32") {
       setNativeThreads(cores);
       const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
-      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores, precision));
+      out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores, variant));
     }
   }
   model.dispose();
@@ -241,6 +245,13 @@ async function bf16Figures(entries: BenchEntry[]): Promise<void> {
   } catch (e) {
     entries.push({ name: "train: native, bf16", value: "skipped", unit: "", note: (e as Error).message });
   }
+}
+
+/** The native engine's figures with float32 Winograd convolutions where oneDNN has them, pushed to `entries`. */
+async function winogradFigures(entries: BenchEntry[]): Promise<void> {
+  await withEnv("NOISY_DIGITS_CONV_ALGORITHM", "winograd", async () => {
+    for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "winograd"));
+  });
 }
 
 /** PyTorch's settings in `torch_cnn.py` (MODES): how the figures name them, and the precision of their products. */
@@ -297,7 +308,7 @@ function ratioFigures(): BenchEntry[] {
     if (a !== undefined && b !== undefined) out.push({ name, value: +(a / b).toFixed(2), unit: "x", note });
   };
   for (const net of NETWORKS) {
-    for (const label of ["native", "native, bf16"]) {
+    for (const label of ["native", "native, winograd", "native, bf16"]) {
       ratio(
         `train: ratio, ${label}, ${net.key}, training, ${helperWorkers() + 1} replicas / 1 core`,
         get(`${label}|${net.key}|replicas|training`),
@@ -309,13 +320,15 @@ function ratioFigures(): BenchEntry[] {
       const ours = (label: string) => get(`${label}|${net.key}|replicas|${kind}`);
       const torch = (mode: keyof typeof TORCH_MODES) => get(`${TORCH_MODES[mode].label}|${net.key}|threads|${kind}`);
       const nchw = torch("nchw-f32"), nhwc = torch("nhwc-f32");
-      ratio(`train: ratio, native / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`, ours("native"), nchw, "");
-      ratio(
-        `train: ratio, native / pytorch's faster f32 layout, ${net.key}, ${kind}`,
-        ours("native"),
-        nchw === undefined || nhwc === undefined ? undefined : Math.max(nchw, nhwc),
-        "",
-      );
+      for (const label of ["native", "native, winograd"]) {
+        ratio(`train: ratio, ${label} / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`, ours(label), nchw, "");
+        ratio(
+          `train: ratio, ${label} / pytorch's faster f32 layout, ${net.key}, ${kind}`,
+          ours(label),
+          nchw === undefined || nhwc === undefined ? undefined : Math.max(nchw, nhwc),
+          label === "native" ? "" : "PyTorch's CPU convolutions run the direct algorithm",
+        );
+      }
       ratio(
         `train: ratio, native, bf16 / ${TORCH_MODES["nhwc-bf16"].label}, ${net.key}, ${kind}`,
         ours("native, bf16"),
@@ -435,7 +448,10 @@ export const trainSuite: BenchSuite = {
       }
       await initBackend({ backend: "wasm", engine });
       for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
-      if (engine === "native") await bf16Figures(entries);
+      if (engine === "native") {
+        await winogradFigures(entries);
+        await bf16Figures(entries);
+      }
     }
     entries.push(...torchFigures());
     entries.push(...ratioFigures());

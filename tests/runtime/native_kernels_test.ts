@@ -255,6 +255,25 @@ Deno.test({
       assert.equal(after.reused - before.reused, 2, "x's and dy's blocked copies read again");
       assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
     });
+    // A copy is read only by a convolution that reads the same descriptor: a bfloat16 copy is not Winograd's.
+    const spec = square3x3(2, 16, 16), rnd = createRandom(9);
+    const values = (n: number) => Float32Array.from({ length: n }, () => rnd.next() * 2 - 1);
+    const x = values(2 * 8 * 8 * 16), dy = values(x.length), filter = values(3 * 3 * 16 * 16);
+    const p = (a: Float32Array) => Deno.UnsafePointer.of(a as Float32Array<ArrayBuffer>);
+    const filterGrad = (ids?: object[]) => {
+      const out = new Float32Array(filter.length);
+      convPrimitive(lib!, spec, "filter", "f32", "winograd").run([p(x), p(dy), p(out)], ids);
+      return out;
+    };
+    const fresh = filterGrad(), xId = {};
+    if (!bf16Ignore) {
+      convPrimitive(lib!, spec, "forward", "bf16", "direct").run([p(x), p(filter), p(new Float32Array(x.length))], [
+        xId,
+      ]);
+      const before = convCopyCounts(lib!);
+      assert.deepEqual(filterGrad([xId, {}]), fresh, "the bfloat16 copy is not read as a blocked float32 one");
+      assert.equal(convCopyCounts(lib!).reused, before.reused);
+    }
   },
 });
 

@@ -81,7 +81,7 @@ interface Context {
    * grown on demand and shared by every cached convolution: calls on one library handle run one at a time.
    */
   scratch: Aligned[];
-  /** bfloat16 copies kept for a later convolution of the same step (see {@linkcode ConvPrimitive.run}). */
+  /** Copies kept for a later convolution of the same step (see {@linkcode ConvPrimitive.run}). */
   copies: CopyStore;
 }
 
@@ -92,14 +92,15 @@ interface Aligned {
 }
 
 /**
- * The bfloat16 copies of activations that one convolution makes and a later one of the same training step reads
- * again: a forward pass's input (read again by the filter gradient) and a masked `dy` (read by the input gradient,
- * then the filter gradient). Keyed by the caller's identity of the float32 data (tfjs' `dataId`: data that never
- * changes under one id). A copy is dropped when taken, and the oldest first beyond {@linkcode COPY_BYTES}; dropped
- * buffers are reused, so that a step does not page in fresh memory.
+ * The copies of activations in a convolution's own precision or layout (bfloat16; Winograd's blocked layout) that
+ * one convolution makes and a later one of the same training step reads again: a forward pass's input (read again by
+ * the filter gradient) and a masked `dy` (read by the input gradient, then the filter gradient). Keyed by the
+ * caller's identity of the float32 data (tfjs' `dataId`: data that never changes under one id), and read only by a
+ * convolution whose descriptor for it is equal (`dnnl_memory_desc_equal`). A copy is dropped when taken, and the
+ * oldest first beyond {@linkcode COPY_BYTES}; dropped buffers are reused, so that a step does not page in fresh memory.
  */
 interface CopyStore {
-  kept: Map<object, Aligned & { bytes: number; format: string }>;
+  kept: Map<object, Aligned & { bytes: number; md: Uint8Array }>;
   free: Aligned[];
   bytes: number;
   /** Conversions made and avoided (for tests and the profile). */
@@ -107,7 +108,7 @@ interface CopyStore {
   reused: number;
 }
 
-/** Bytes of bfloat16 copies kept at most per library handle (a best-network step at batch 64 keeps about 10 MB). */
+/** Bytes of copies kept at most per library handle (a best-network step at batch 64 keeps about 10 MB). */
 const COPY_BYTES = 256 * 2 ** 20;
 const contexts = new WeakMap<Dnnl, Context>();
 
@@ -273,8 +274,8 @@ export interface ConvPrimitive {
   readonly impl: string;
   /**
    * forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter. `ids`: the identities of the
-   * activation operands' data (x; dy; x and dy), so that in bfloat16 a forward pass under a gradient and an input
-   * gradient keep their copies for the filter gradient, which reads and drops them; without `ids`, nothing is kept.
+   * activation operands' data (x; dy; x and dy), so that in bfloat16 or by Winograd a forward pass under a gradient
+   * and an input gradient keep their copies for the filter gradient, which reads and drops them; without `ids`, nothing is kept.
    */
   run(data: Ptr[], ids?: object[]): void;
 }
@@ -426,7 +427,7 @@ function drop(store: CopyStore, id: object): void {
 }
 
 /** Room for a copy of `bytes` kept under `id`: the smallest free buffer that holds it, or a new one. */
-function keepCopy(store: CopyStore, id: object, bytes: number, format: string): Ptr {
+function keepCopy(store: CopyStore, id: object, bytes: number, md: Uint8Array): Ptr {
   while (store.kept.size && store.bytes + bytes > COPY_BYTES) drop(store, store.kept.keys().next().value!);
   let best = -1;
   store.free.forEach((b, i) => {
@@ -435,16 +436,16 @@ function keepCopy(store: CopyStore, id: object, bytes: number, format: string): 
     }
   });
   const room = best >= 0 ? store.free.splice(best, 1)[0] : aligned(bytes);
-  store.kept.set(id, { ...room, bytes, format });
+  store.kept.set(id, { ...room, bytes, md });
   store.bytes += bytes;
   return room.at;
 }
 
 /**
  * The operand of an activation of `shape` that the primitive reads in `md` (queried from it); `own`: whether `md` is
- * the caller's float32 NHWC layout itself. `format` names `md`'s layout and precision for the kept copies.
+ * the caller's float32 NHWC layout itself. A kept copy serves only a convolution that reads the same descriptor.
  */
-function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, format: string, slot: number): Operand {
+function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, slot: number): Operand {
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
   if (own) return { mem: user, feed: (data) => data };
   const copyMd = mdCopy(md), copyMem = memory(ctx, copyMd);
@@ -455,13 +456,13 @@ function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, format: str
     mem: copyMem,
     feed(data, what, id, keep = false) {
       const hit = id === undefined ? undefined : store.kept.get(id);
-      if (hit?.bytes === bytes && hit.format === format) {
+      if (hit && ctx.dnnl.dnnl_memory_desc_equal(hit.md, copyMd)) {
         store.reused++;
         if (!keep) drop(store, id!);
         return hit.at;
       }
       if (hit) drop(store, id!); // another layout's copy: replaced below or left dropped
-      const copy = id !== undefined && keep ? keepCopy(store, id, bytes, format) : scratchAt(ctx, slot, bytes);
+      const copy = id !== undefined && keep ? keepCopy(store, id, bytes, copyMd) : scratchAt(ctx, slot, bytes);
       convert.run([data, copy], what);
       store.converted++;
       return copy;
@@ -495,7 +496,7 @@ function mdCopy(p: Ptr): Uint8Array {
 }
 
 /**
- * How many bfloat16 copies of activations the convolutions on `lib` made and how many they read again
+ * How many copies of activations in their own precision or layout the convolutions on `lib` made, how many they read again
  * (`reused`), and the bytes kept now: what {@linkcode ConvPrimitive.run}'s identities save.
  */
 export function convCopyCounts(lib: NativeLibraries): { converted: number; reused: number; keptBytes: number } {
@@ -572,11 +573,11 @@ function convOn(
   const wait = () => check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
   // Activations the primitive reads or writes, in its layout and precision; the caller's own when they are float32
   // NHWC (direct float32).
-  const own = precision === "f32" && !winograd, format = `${precision}${winograd ? " winograd" : ""}`;
+  const own = precision === "f32" && !winograd;
   const md = (query: number) => d.dnnl_primitive_desc_query_md(pd, query, 0);
   if (kind === "filter") {
-    const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, format, 0);
-    const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, format, 1);
+    const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, 0);
+    const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, 1);
     const conv = new Executable(ctx, prim, [x.mem, dy.mem, blockedMem], [
       DNNL.argSrc,
       DNNL.argDiffDst,
@@ -595,7 +596,7 @@ function convOn(
   // The filter, from HWIO float32 to the primitive's blocked layout (and precision) on every call.
   const toBlocked = reorder(ctx, plainW, blockedMd, plainMem, blockedMem);
   if (kind === "input") {
-    const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, format, 0);
+    const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, 0);
     const dx = output(ctx, spec.x, md(DNNL.queryDiffSrcMd), !winograd);
     const conv = new Executable(ctx, prim, [dy.mem, blockedMem, dx.mem], [
       DNNL.argDiffDst,
@@ -612,7 +613,7 @@ function convOn(
       },
     };
   }
-  const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, format, 0);
+  const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, 0);
   const y = output(ctx, spec.y, md(DNNL.queryDstMd), !winograd);
   const mems = [x.mem, blockedMem], ids: number[] = [DNNL.argSrc, DNNL.argWeights];
   if (kind.includes("bias")) {

@@ -15,6 +15,7 @@ export const DNNL_SYMBOLS = {
   dnnl_memory_desc_init_by_strides: { parameters: ["buffer", "i32", "buffer", "i32", "buffer"], result: "i32" },
   dnnl_memory_desc_init_by_tag: { parameters: ["buffer", "i32", "buffer", "i32", "i32"], result: "i32" },
   dnnl_memory_desc_get_size: { parameters: ["buffer"], result: "usize" },
+  dnnl_memory_desc_equal: { parameters: ["buffer", "buffer"], result: "i32" },
   dnnl_memory_create: { parameters: ["buffer", "buffer", "pointer", "pointer"], result: "i32" },
   dnnl_memory_set_data_handle: { parameters: ["pointer", "pointer"], result: "i32" },
   dnnl_dilated_convolution_forward_desc_init: {
