@@ -5,8 +5,9 @@
  * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
  * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
  * the native engine again with float32 Winograd convolutions (`NOISY_DIGITS_CONV_ALGORITHM=winograd`) and with
- * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same networks when Debian's python3-torch is installed (comparison only: its default NCHW
- * layout, channels-last, and channels-last under bfloat16 autocast); then the ratios the targets are read from.
+ * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same
+ * networks when Debian's python3-torch is installed (comparison only: its default NCHW layout, channels-last, and
+ * channels-last under bfloat16 autocast); then the ratios the targets are read from.
  * Before the native figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
  * (`peak.ts`), and every figure of a network gains its achieved GMAC/s (multiply-adds of its convolutions and
  * dense layers per image times images/s) with its share of the peak on as many cores. Then holdout
@@ -26,6 +27,7 @@ import {
   initBackend,
   loadNative,
   NATIVE_INSTALL_HINT,
+  type NativeLibraries,
   nativeThreadsPerReplica,
   setNativeThreads,
   withNativePrecision,
@@ -37,6 +39,9 @@ import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts";
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { withEnv } from "noisy-digits/util";
+import { convPrimitive, type ConvSpec } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
+
+const ALGORITHM = "NOISY_DIGITS_CONV_ALGORITHM";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
@@ -239,17 +244,34 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
  */
 async function bf16Figures(entries: BenchEntry[]): Promise<void> {
   try {
-    await withNativePrecision("bf16", async () => {
-      for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "bf16"));
-    });
+    await withNativePrecision("bf16", () =>
+      withEnv(ALGORITHM, "direct", async () => {
+        for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "bf16"));
+      }));
   } catch (e) {
     entries.push({ name: "train: native, bf16", value: "skipped", unit: "", note: (e as Error).message });
   }
 }
 
-/** The native engine's figures with float32 Winograd convolutions where oneDNN has them, pushed to `entries`. */
-async function winogradFigures(entries: BenchEntry[]): Promise<void> {
-  await withEnv("NOISY_DIGITS_CONV_ALGORITHM", "winograd", async () => {
+/**
+ * The native engine's figures with float32 Winograd convolutions, pushed to `entries`; one "skipped" entry where
+ * oneDNN has no Winograd on this CPU (the setting would run everything direct).
+ */
+async function winogradFigures(entries: BenchEntry[], lib: NativeLibraries): Promise<void> {
+  const spec = {
+    x: [8, 14, 14, 64],
+    filter: [3, 3, 64, 64],
+    y: [8, 14, 14, 64],
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: { top: 1, bottom: 1, left: 1, right: 1 },
+  } satisfies ConvSpec;
+  const impl = convPrimitive(lib, spec, "forward+bias+relu", "f32", "winograd").impl;
+  if (!/wino/.test(impl)) {
+    entries.push({ name: "train: native, winograd", value: "skipped", unit: "", note: `no Winograd here: ${impl}` });
+    return;
+  }
+  await withEnv(ALGORITHM, "winograd", async () => {
     for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "winograd"));
   });
 }
@@ -447,9 +469,12 @@ export const trainSuite: BenchSuite = {
         continue;
       }
       await initBackend({ backend: "wasm", engine });
-      for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
+      // The study's setting: float32, direct, whatever the shell has set.
+      await withEnv(ALGORITHM, "direct", async () => {
+        for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
+      });
       if (engine === "native") {
-        await winogradFigures(entries);
+        await winogradFigures(entries, lib!);
         await bf16Figures(entries);
       }
     }

@@ -15,6 +15,6 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view of a tensor's data on the heap (invalid once the heap grows). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  /** Frees a tensor's data. */
-  disposeData(dataId: tf.DataId): boolean;
+  /** Frees a tensor's data (`force`: whatever its reference count); true when it was freed. */
+  disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }

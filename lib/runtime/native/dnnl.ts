@@ -9,7 +9,10 @@
  * the convolution's activation operands into bfloat16 copies, in a scratch
  * buffer shared by all convolutions or, for a copy a later convolution of
  * the training step reads again, kept until then; outputs and the filter's
- * gradient stay float32.
+ * gradient stay float32. By Winograd (`NOISY_DIGITS_CONV_ALGORITHM=winograd`,
+ * float32) the activations it reads are reordered the same way into the
+ * primitive's blocked layout, and the ones it writes go through a scratch
+ * buffer and a reorder back to NHWC.
  *
  * Every oneDNN status other than success becomes an `Error` naming the call
  * and the `dnnl_status_t` (e.g. `dnnl_unimplemented`).
@@ -103,12 +106,15 @@ interface CopyStore {
   kept: Map<object, Aligned & { bytes: number; md: Uint8Array }>;
   free: Aligned[];
   bytes: number;
-  /** Conversions made and avoided (for tests and the profile). */
+  /** Conversions made and avoided (for the tests). */
   converted: number;
   reused: number;
 }
 
-/** Bytes of copies kept at most per library handle (a best-network step at batch 64 keeps about 10 MB). */
+/**
+ * Bytes of copies kept at most per library handle (a best-network step at batch 64 keeps about 10 MB in bfloat16,
+ * twice that or more in Winograd's float32 blocked layout).
+ */
 const COPY_BYTES = 256 * 2 ** 20;
 const contexts = new WeakMap<Dnnl, Context>();
 
@@ -275,7 +281,8 @@ export interface ConvPrimitive {
   /**
    * forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter. `ids`: the identities of the
    * activation operands' data (x; dy; x and dy), so that in bfloat16 or by Winograd a forward pass under a gradient
-   * and an input gradient keep their copies for the filter gradient, which reads and drops them; without `ids`, nothing is kept.
+   * and an input gradient keep their copies for the filter gradient, which reads and drops them; without `ids`,
+   * nothing is kept. A kept copy nothing reads is dropped when its data is freed ({@linkcode dropConvCopy}).
    */
   run(data: Ptr[], ids?: object[]): void;
 }
@@ -383,7 +390,10 @@ export function convPrimitive(
   return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind, precision, winograd));
 }
 
-/** Whether a convolution is one the Winograd setting applies to: float32, 3x3, stride 1, 16+ channels each side. */
+/**
+ * Whether a convolution is one the Winograd setting applies to: float32, 3x3, stride 1, 16+ channels each side
+ * (oneDNN may still refuse some channel counts; those run direct).
+ */
 function winogradFits(spec: ConvSpec, precision: NativePrecision): boolean {
   const [fh, fw, ci, co] = spec.filter;
   return precision === "f32" && fh === 3 && fw === 3 && spec.strides.every((v) => v === 1) &&
@@ -417,18 +427,23 @@ function scratchAt(ctx: Context, slot: number, bytes: number): Ptr {
   return ctx.scratch[slot].at;
 }
 
-/** Drops the copy kept under `id`; its buffer goes to the free list (the 16 most recent are kept). */
+/**
+ * Drops the copy kept under `id`; its buffer goes to the free list (the 16 most recent are kept). A convolution may
+ * still read a copy it has just dropped (a filter gradient takes x's, then feeds dy): that is safe because nothing
+ * between the drop and the run takes a buffer from the free list (only `keepCopy` does, and a filter gradient keeps
+ * nothing) and at most two drops per call cannot push it out of the list.
+ */
 function drop(store: CopyStore, id: object): void {
   const c = store.kept.get(id)!;
   store.kept.delete(id);
-  store.bytes -= c.bytes;
+  store.bytes -= c.buffer.byteLength;
   store.free.push(c);
   if (store.free.length > 16) store.free.shift();
 }
 
 /** Room for a copy of `bytes` kept under `id`: the smallest free buffer that holds it, or a new one. */
 function keepCopy(store: CopyStore, id: object, bytes: number, md: Uint8Array): Ptr {
-  while (store.kept.size && store.bytes + bytes > COPY_BYTES) drop(store, store.kept.keys().next().value!);
+  while (store.kept.size && store.bytes + bytes + 64 > COPY_BYTES) drop(store, store.kept.keys().next().value!);
   let best = -1;
   store.free.forEach((b, i) => {
     if (b.buffer.byteLength >= bytes + 64 && (best < 0 || b.buffer.byteLength < store.free[best].buffer.byteLength)) {
@@ -437,7 +452,7 @@ function keepCopy(store: CopyStore, id: object, bytes: number, md: Uint8Array): 
   });
   const room = best >= 0 ? store.free.splice(best, 1)[0] : aligned(bytes);
   store.kept.set(id, { ...room, bytes, md });
-  store.bytes += bytes;
+  store.bytes += room.buffer.byteLength;
   return room.at;
 }
 
@@ -447,11 +462,14 @@ function keepCopy(store: CopyStore, id: object, bytes: number, md: Uint8Array): 
  */
 function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, slot: number): Operand {
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
-  if (own) return { mem: user, feed: (data) => data };
-  const copyMd = mdCopy(md), copyMem = memory(ctx, copyMd);
+  const store = ctx.copies;
+  if (own) {
+    // A copy kept by a convolution of another layout that this one was to take: no longer wanted.
+    return { mem: user, feed: (data, _what, id, keep) => (id && !keep && store.kept.has(id) && drop(store, id), data) };
+  }
+  const copyMd = mdView(md), copyMem = memory(ctx, copyMd);
   const convert = reorder(ctx, activationMd(ctx.dnnl, shape), copyMd, user, copyMem);
   const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(copyMd));
-  const store = ctx.copies;
   return {
     mem: copyMem,
     feed(data, what, id, keep = false) {
@@ -478,7 +496,7 @@ function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, slot: numbe
 function output(ctx: Context, shape: Shape4, md: Ptr, own: boolean) {
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
   if (own) return { mem: user, target: (data: Ptr) => data, finish: (_data: Ptr, _what: string) => {} };
-  const ownMd = mdCopy(md), ownMem = memory(ctx, ownMd);
+  const ownMd = mdView(md), ownMem = memory(ctx, ownMd);
   const back = reorder(ctx, ownMd, activationMd(ctx.dnnl, shape), ownMem, user);
   const bytes = Number(ctx.dnnl.dnnl_memory_desc_get_size(ownMd));
   return {
@@ -488,16 +506,20 @@ function output(ctx: Context, shape: Shape4, md: Ptr, own: boolean) {
   };
 }
 
-/** A copy of the memory descriptor at `p` (oneDNN owns `p`'s memory). */
-function mdCopy(p: Ptr): Uint8Array {
-  const b = new Uint8Array(MD_BYTES);
-  new Deno.UnsafePointerView(p!).copyInto(b);
-  return b;
+/** A view of the memory descriptor at `p`, inside a primitive descriptor (cached, so never destroyed). */
+function mdView(p: Ptr): Uint8Array {
+  return new Uint8Array(Deno.UnsafePointerView.getArrayBuffer(p!, MD_BYTES));
+}
+
+/** Drops the copy kept on `lib` for the data `id` (called when tfjs frees that data). */
+export function dropConvCopy(lib: NativeLibraries, id: object): void {
+  const store = contexts.get(lib.dnnl)?.copies;
+  if (store?.kept.has(id)) drop(store, id);
 }
 
 /**
- * How many copies of activations in their own precision or layout the convolutions on `lib` made, how many they read again
- * (`reused`), and the bytes kept now: what {@linkcode ConvPrimitive.run}'s identities save.
+ * How many copies of activations in their own precision or layout the convolutions on `lib` made, how many they
+ * read again (`reused`), and the bytes kept now: what {@linkcode ConvPrimitive.run}'s identities save.
  */
 export function convCopyCounts(lib: NativeLibraries): { converted: number; reused: number; keptBytes: number } {
   const s = context(lib.dnnl).copies;

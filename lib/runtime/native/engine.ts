@@ -67,10 +67,10 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
  * " with bfloat16 operands" under `NOISY_DIGITS_PRECISION=bf16`, " by Winograd where it applies" under
  * `NOISY_DIGITS_CONV_ALGORITHM=winograd` (float32), else nothing (float32, direct: the study's published runs).
  */
-function precisionNote(): string {
+function arithmeticNote(): string {
   if (nativePrecision() === "bf16") return " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)";
   return nativeConvAlgorithm() === "winograd"
-    ? " by Winograd where it applies (NOISY_DIGITS_CONV_ALGORITHM=winograd)"
+    ? " by Winograd where oneDNN has it (NOISY_DIGITS_CONV_ALGORITHM=winograd)"
     : "";
 }
 
@@ -83,8 +83,8 @@ export function activeEngine(): EngineName {
 export function engineDescription(): string {
   if (active === "wasm") return "wasm (tfjs wasm backend, XNNPACK, this project's replacement kernels)";
   const lib = loadNative();
-  return `native (oneDNN ${lib?.dnnlVersion} convolutions${precisionNote()} and OpenBLAS matrix products on the tfjs ` +
-    "wasm heap, via FFI)";
+  return `native (oneDNN ${lib?.dnnlVersion} convolutions${arithmeticNote()} and OpenBLAS matrix products on the ` +
+    "tfjs wasm heap, via FFI)";
 }
 
 /**
@@ -102,6 +102,6 @@ export function expectedEngineDescription(): string {
     const why = nativeUnavailableReason();
     return `wasm (tfjs wasm backend, XNNPACK, this project's replacement kernels; native unavailable: ${why})`;
   }
-  return `native (oneDNN ${lib.dnnlVersion}${precisionNote()} and OpenBLAS kernels on the tfjs wasm heap via FFI, ` +
+  return `native (oneDNN ${lib.dnnlVersion}${arithmeticNote()} and OpenBLAS kernels on the tfjs wasm heap via FFI, ` +
     `${nativeThreadsPerReplica()} library thread(s) per replica)`;
 }

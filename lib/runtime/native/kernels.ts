@@ -27,6 +27,7 @@ import {
   type ConvKind,
   convPrimitive,
   type ConvSpec,
+  dropConvCopy,
   maxPoolGradPrimitive,
   type Shape4,
 } from "./dnnl.ts";
@@ -74,6 +75,25 @@ const empty = (...s: number[][]) => s.some((shape) => shape.some((d) => d === 0)
 
 type Native = (lib: NativeLibraries, previous: tf.KernelConfig) => tf.KernelFunc;
 
+/** The wasm backend whose `disposeData` also drops kept convolution copies, and its own `disposeData`. */
+let disposing: { backend: WasmBackend; original: WasmBackend["disposeData"] } | null = null;
+
+/**
+ * Makes the wasm backend drop a kept convolution copy (bfloat16, Winograd) when it frees the copy's data, so that a
+ * copy nothing reads (a frozen layer's input, a transposed convolution's) lives no longer than its tensor.
+ */
+function dropCopiesOnDispose(lib: NativeLibraries): void {
+  const backend = tf.findBackend("wasm") as unknown as WasmBackend | undefined;
+  if (!backend || disposing) return;
+  const original = backend.disposeData;
+  backend.disposeData = function (this: WasmBackend, dataId: tf.DataId, force?: boolean) {
+    const freed = original.call(this, dataId, force);
+    if (freed) dropConvCopy(lib, dataId);
+    return freed;
+  };
+  disposing = { backend, original };
+}
+
 /** Whether tfjs is recording for a gradient now (inside `tf.grads`, `variableGrads`, ...). */
 export function underGradient(): boolean {
   return (tf.engine().state as unknown as { gradientDepth: number }).gradientDepth > 0;
@@ -96,7 +116,7 @@ const conv2d: Native = (lib, previous) => (args) => {
   const data = [ptr(be, x!), ptr(be, filter!)];
   if (bias) data.push(ptr(be, bias));
   data.push(ptr(be, out));
-  // Under a gradient the filter gradient reads x again: in bfloat16 its copy is kept for it.
+  // Under a gradient the filter gradient reads x again: in bfloat16 or by Winograd its copy is kept for it.
   convPrimitive(lib, spec, kind).run(data, underGradient() ? [x!.dataId] : undefined);
   return out;
 };
@@ -341,6 +361,7 @@ const replaced = new Map<string, tf.KernelConfig>();
  */
 export function installNativeKernels(lib: NativeLibraries): void {
   if (replaced.size) return;
+  dropCopiesOnDispose(lib);
   for (const [name, native] of Object.entries(NATIVE_KERNELS)) {
     const previous = tf.getKernel(name, "wasm");
     if (!previous) throw new Error(`native engine: the wasm backend has no ${name} kernel to wrap`);
@@ -352,6 +373,10 @@ export function installNativeKernels(lib: NativeLibraries): void {
 
 /** Restores the kernels {@linkcode installNativeKernels} replaced. */
 export function uninstallNativeKernels(): void {
+  if (disposing) {
+    disposing.backend.disposeData = disposing.original;
+    disposing = null;
+  }
   for (const [name, previous] of replaced) {
     tf.unregisterKernel(name, "wasm");
     tf.registerKernel(previous);

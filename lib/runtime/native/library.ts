@@ -143,13 +143,14 @@ export function withNativePrecision<T>(precision: NativePrecision, f: () => T | 
   return withEnv("NOISY_DIGITS_PRECISION", precision, f);
 }
 
-/** How the native float32 convolutions compute: `direct`, or `winograd` (oneDNN's F(4x4, 3x3) Winograd). */
+/** How the native float32 convolutions compute: `direct`, or `winograd` (oneDNN's Winograd, F(4x4, 3x3)). */
 export type ConvAlgorithm = "direct" | "winograd";
 
 /**
  * The algorithm of the native float32 convolutions, `NOISY_DIGITS_CONV_ALGORITHM`: `direct` (default) or `winograd`:
  * each 3x3, stride-1 convolution with at least 16 input and 16 output channels runs oneDNN's Winograd algorithm
- * (about half the multiplications, on activations in oneDNN's blocked layout, converted on the way in and out),
+ * (a quarter of the multiplications in its elementwise stage, about twice as fast here, on activations in oneDNN's
+ * blocked layout, converted on the way in and out),
  * where oneDNN has it for this CPU; any other convolution, or one oneDNN refuses, runs direct. bfloat16 convolutions
  * stay direct. Read on every convolution call, as {@linkcode nativePrecision}.
  */
