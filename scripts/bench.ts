@@ -12,6 +12,7 @@ import { augmentSuite } from "./bench/augment.ts";
 import { trainSuite } from "./bench/train.ts";
 import { svmSuite } from "./bench/svm.ts";
 import { precisionSuite } from "./bench/precision.ts";
+import { convSuite } from "./bench/conv.ts";
 import { profileStep } from "./bench/profile.ts";
 import { outputPath } from "noisy-digits/data";
 import { writeFileAtomic } from "noisy-digits/util";
@@ -47,6 +48,7 @@ const SUITES: BenchSuite[] = [
   trainSuite,
   svmSuite,
   precisionSuite,
+  convSuite,
 ];
 
 const USAGE = `usage: deno task bench [suite…] [--profile-step]   (suites: ${
