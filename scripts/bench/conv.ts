@@ -17,7 +17,7 @@ import { envPositiveInteger } from "noisy-digits/util";
 import { fourConvCnn } from "noisy-digits/networks";
 import { bestCnn } from "noisy-digits/study";
 // internal: the suite times the engine's convolution primitives themselves
-import { type ConvKind, convPrimitive, type ConvSpec, type Shape4 } from "../../lib/runtime/native/dnnl.ts";
+import { type ConvKind, convPrimitive, type ConvSpec, same3x3 } from "../../lib/runtime/native/dnnl.ts";
 
 const BATCH = 64;
 const KINDS: ConvKind[] = ["forward+bias+relu", "input", "filter"];
@@ -36,14 +36,7 @@ function convSpecs(model: tf.LayersModel): ConvSpec[] {
     const key = `${h}x${w}x${ci}->${co}`;
     if (seen.has(key)) return [];
     seen.add(key);
-    return [{
-      x: [BATCH, h, w, ci] as Shape4,
-      filter: [3, 3, ci, co] as Shape4,
-      y: [BATCH, h, w, co] as Shape4,
-      strides: [1, 1] as [number, number],
-      dilations: [1, 1] as [number, number],
-      pad: { top: 1, bottom: 1, left: 1, right: 1 },
-    }];
+    return [same3x3([BATCH, h, w, ci], co)];
   });
 }
 

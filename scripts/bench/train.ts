@@ -39,7 +39,7 @@ import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts";
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { withEnv } from "noisy-digits/util";
-import { convPrimitive, type ConvSpec } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
+import { convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
 
 const ALGORITHM = "NOISY_DIGITS_CONV_ALGORITHM";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
@@ -258,15 +258,7 @@ async function bf16Figures(entries: BenchEntry[]): Promise<void> {
  * oneDNN has no Winograd on this CPU (the setting would run everything direct).
  */
 async function winogradFigures(entries: BenchEntry[], lib: NativeLibraries): Promise<void> {
-  const spec = {
-    x: [8, 14, 14, 64],
-    filter: [3, 3, 64, 64],
-    y: [8, 14, 14, 64],
-    strides: [1, 1],
-    dilations: [1, 1],
-    pad: { top: 1, bottom: 1, left: 1, right: 1 },
-  } satisfies ConvSpec;
-  const impl = convPrimitive(lib, spec, "forward+bias+relu", "f32", "winograd").impl;
+  const impl = convPrimitive(lib, same3x3([8, 14, 14, 64], 64), "forward+bias+relu", "f32", "winograd").impl;
   if (!/wino/.test(impl)) {
     entries.push({ name: "train: native, winograd", value: "skipped", unit: "", note: `no Winograd here: ${impl}` });
     return;

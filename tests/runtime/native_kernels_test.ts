@@ -13,7 +13,7 @@ import {
 import { createRandom, withEnv } from "noisy-digits/util";
 import { onCpuAndWasm } from "../support/backends.ts";
 // internal: these tests reach behind the face on purpose
-import { convCopyCounts, convPrimitive } from "../../lib/runtime/native/dnnl.ts";
+import { convCopyCounts, convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts";
 
 const lib = (() => {
   try {
@@ -91,14 +91,8 @@ Deno.test({
 
 /** Whether oneDNN builds bfloat16 convolutions here (it refuses them where it has no bfloat16 implementation). */
 const bf16Ignore = ignore || (() => {
-  const pad = { top: 1, bottom: 1, left: 1, right: 1 };
   try {
-    convPrimitive(
-      lib!,
-      { x: [1, 4, 4, 2], filter: [3, 3, 2, 2], y: [1, 4, 4, 2], strides: [1, 1], dilations: [1, 1], pad },
-      "filter",
-      "bf16",
-    );
+    convPrimitive(lib!, same3x3([1, 4, 4, 2], 2), "filter", "bf16");
     return false;
   } catch (e) {
     if (!/oneDNN has no bf16/.test((e as Error).message)) throw e; // anything else is a bug, not a missing unit
@@ -140,14 +134,7 @@ Deno.test({
     "bit for bit as fresh copies, and only under the same identity",
   ignore: bf16Ignore,
   fn: () => {
-    const spec = {
-      x: [2, 7, 7, 4],
-      filter: [3, 3, 4, 8],
-      y: [2, 7, 7, 8],
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: { top: 1, bottom: 1, left: 1, right: 1 },
-    } satisfies Parameters<typeof convPrimitive>[1];
+    const spec = same3x3([2, 7, 7, 4], 8);
     const rnd = createRandom(7);
     const values = (n: number) => Float32Array.from({ length: n }, () => rnd.next() * 2 - 1);
     const x = values(2 * 7 * 7 * 4),
@@ -199,16 +186,8 @@ Deno.test({
 /** Runs `f` under `NOISY_DIGITS_CONV_ALGORITHM=winograd`. */
 const withWinograd = <T>(f: () => T | Promise<T>) => withEnv("NOISY_DIGITS_CONV_ALGORITHM", "winograd", f);
 
-/** A same-padded 3x3, stride-1 convolution's geometry, `c` channels in and out, on `n` images of 8x8. */
-const square3x3 = (n: number, ci: number, co: number) =>
-  ({
-    x: [n, 8, 8, ci],
-    filter: [3, 3, ci, co],
-    y: [n, 8, 8, co],
-    strides: [1, 1],
-    dilations: [1, 1],
-    pad: { top: 1, bottom: 1, left: 1, right: 1 },
-  }) satisfies Parameters<typeof convPrimitive>[1];
+/** A same-padded 3x3, stride-1 convolution's geometry, `ci` channels in and `co` out, on `n` images of 8x8. */
+const square3x3 = (n: number, ci: number, co: number) => same3x3([n, 8, 8, ci], co);
 
 /** Whether oneDNN runs a float32 Winograd convolution here (it falls back to direct where it has none). */
 const winogradIgnore = ignore || (() => {
@@ -313,14 +292,7 @@ Deno.test({
   name: "a native primitive is reused only under the thread count it was created for (oneDNN fixes it then)",
   ignore,
   fn: () => {
-    const spec = {
-      x: [1, 6, 6, 2],
-      filter: [3, 3, 2, 3],
-      y: [1, 6, 6, 3],
-      strides: [1, 1],
-      dilations: [1, 1],
-      pad: { top: 1, bottom: 1, left: 1, right: 1 },
-    } satisfies Parameters<typeof convPrimitive>[1];
+    const spec = same3x3([1, 6, 6, 2], 3);
     try {
       setNativeThreads(1);
       const one = convPrimitive(lib!, spec, "forward", "f32");

@@ -387,7 +387,26 @@ export function convPrimitive(
   const winograd = algorithm === "winograd" && winogradFits(spec, precision);
   const key = [kind, precision, winograd, spec.x, spec.filter, spec.y, spec.strides, spec.dilations, padKey(spec.pad)]
     .join("|");
-  return cached(cache, lib.dnnl, key, (ctx) => createConv(ctx, spec, kind, precision, winograd));
+  return cached(cache, lib.dnnl, key, (ctx) => {
+    try {
+      return createConv(ctx, spec, kind, precision, winograd);
+    } catch (e) {
+      if (!winograd || !/dnnl_unimplemented/.test((e as Error).message)) throw e;
+      return createConv(ctx, spec, kind, precision, false); // no Winograd for this convolution on this CPU
+    }
+  });
+}
+
+/** The geometry of a same-padded 3x3, stride-1 convolution of the NHWC input `x` to `co` channels. */
+export function same3x3(x: Shape4, co: number): ConvSpec {
+  return {
+    x,
+    filter: [3, 3, x[3], co],
+    y: [x[0], x[1], x[2], co],
+    strides: [1, 1],
+    dilations: [1, 1],
+    pad: { top: 1, bottom: 1, left: 1, right: 1 },
+  };
 }
 
 /**
@@ -527,21 +546,6 @@ export function convCopyCounts(lib: NativeLibraries): { converted: number; reuse
 }
 
 function createConv(
-  ctx: Context,
-  spec: ConvSpec,
-  kind: ConvKind,
-  precision: NativePrecision,
-  winograd: boolean,
-): ConvPrimitive {
-  try {
-    return convOn(ctx, spec, kind, precision, winograd);
-  } catch (e) {
-    if (!winograd || !/dnnl_unimplemented/.test((e as Error).message)) throw e;
-    return convOn(ctx, spec, kind, precision, false); // no Winograd for this convolution on this CPU
-  }
-}
-
-function convOn(
   ctx: Context,
   spec: ConvSpec,
   kind: ConvKind,
