@@ -29,5 +29,6 @@ export {
   nativeThreadsPerReplica,
   nativeUnavailableReason,
   setNativeThreads,
+  withConvAlgorithm,
   withNativePrecision,
 } from "./native/library.ts";

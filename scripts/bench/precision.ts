@@ -14,20 +14,18 @@
  */
 
 import type { BenchEntry, BenchSuite } from "./types.ts";
-import { activeEngine, initBackend, withNativePrecision } from "noisy-digits/runtime";
+import { activeEngine, initBackend, withConvAlgorithm, withNativePrecision } from "noisy-digits/runtime";
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { fit, helperWorkers, predictLabels } from "noisy-digits/train";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { correctness, verdict, verdictOfSeeds } from "noisy-digits/metrics";
-import { envChoice, envPositiveInteger, withEnv } from "noisy-digits/util";
-
-const ALGORITHM = "NOISY_DIGITS_CONV_ALGORITHM";
+import { envChoice, envPositiveInteger } from "noisy-digits/util";
 
 /** How each setting the suite compares runs `f`: the study's float32 direct convolutions, and the two variants. */
 const SETTINGS = {
-  f32: <T>(f: () => Promise<T>) => withNativePrecision("f32", () => withEnv(ALGORITHM, "direct", f)),
-  bf16: <T>(f: () => Promise<T>) => withNativePrecision("bf16", () => withEnv(ALGORITHM, "direct", f)),
-  winograd: <T>(f: () => Promise<T>) => withNativePrecision("f32", () => withEnv(ALGORITHM, "winograd", f)),
+  f32: <T>(f: () => Promise<T>) => withNativePrecision("f32", () => withConvAlgorithm("direct", f)),
+  bf16: <T>(f: () => Promise<T>) => withNativePrecision("bf16", () => withConvAlgorithm("direct", f)),
+  winograd: <T>(f: () => Promise<T>) => withNativePrecision("f32", () => withConvAlgorithm("winograd", f)),
 };
 type Setting = keyof typeof SETTINGS;
 

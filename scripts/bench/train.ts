@@ -30,6 +30,7 @@ import {
   type NativeLibraries,
   nativeThreadsPerReplica,
   setNativeThreads,
+  withConvAlgorithm,
   withNativePrecision,
 } from "noisy-digits/runtime";
 import { fourConvCnn } from "noisy-digits/networks";
@@ -38,10 +39,7 @@ import { fit, helperWorkers } from "noisy-digits/train";
 import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
-import { withEnv } from "noisy-digits/util";
 import { convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
-
-const ALGORITHM = "NOISY_DIGITS_CONV_ALGORITHM";
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
@@ -245,7 +243,7 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
 async function bf16Figures(entries: BenchEntry[]): Promise<void> {
   try {
     await withNativePrecision("bf16", () =>
-      withEnv(ALGORITHM, "direct", async () => {
+      withConvAlgorithm("direct", async () => {
         for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "bf16"));
       }));
   } catch (e) {
@@ -263,7 +261,7 @@ async function winogradFigures(entries: BenchEntry[], lib: NativeLibraries): Pro
     entries.push({ name: "train: native, winograd", value: "skipped", unit: "", note: `no Winograd here: ${impl}` });
     return;
   }
-  await withEnv(ALGORITHM, "winograd", async () => {
+  await withConvAlgorithm("winograd", async () => {
     for (const net of NETWORKS) entries.push(...await engineFigures("native", net, "winograd"));
   });
 }
@@ -462,7 +460,7 @@ export const trainSuite: BenchSuite = {
       }
       await initBackend({ backend: "wasm", engine });
       // The study's setting: float32, direct, whatever the shell has set.
-      await withEnv(ALGORITHM, "direct", async () => {
+      await withConvAlgorithm("direct", async () => {
         for (const net of NETWORKS) entries.push(...await engineFigures(engine, net));
       });
       if (engine === "native") {

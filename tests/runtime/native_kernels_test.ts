@@ -8,6 +8,7 @@ import {
   nativeThreadsPerReplica,
   setNativeThreads,
   tf,
+  withConvAlgorithm,
   withNativePrecision,
 } from "noisy-digits/runtime";
 import { createRandom, withEnv } from "noisy-digits/util";
@@ -168,23 +169,24 @@ Deno.test({
   },
 });
 
+/**
+ * One tf.grads step of a 16 -> 32 channel convolution through the kernels (under the caller's setting): asserts that
+ * the filter gradient read the copies of x and dy kept for it, and that none stays kept.
+ */
+async function assertStepTakesItsCopies(seed: number) {
+  const c = convCases[5];
+  const before = convCopyCounts(lib!);
+  await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], seed, convAndGradients(c));
+  const after = convCopyCounts(lib!);
+  assert.equal(after.reused - before.reused, 2, "the filter gradient read x's and dy's copies again");
+  assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
+}
+
 Deno.test({
   name: "in bf16 a training step of convolutions keeps no bfloat16 copy after its gradients",
   ignore: bf16Ignore,
-  fn: async () => {
-    await withNativePrecision("bf16", async () => {
-      const c = convCases[5];
-      const before = convCopyCounts(lib!);
-      await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 300, convAndGradients(c));
-      const after = convCopyCounts(lib!);
-      assert.equal(after.reused - before.reused, 2, "the filter gradient read x's and dy's copies again");
-      assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
-    });
-  },
+  fn: () => withNativePrecision("bf16", () => assertStepTakesItsCopies(300)),
 });
-
-/** Runs `f` under `NOISY_DIGITS_CONV_ALGORITHM=winograd`. */
-const withWinograd = <T>(f: () => T | Promise<T>) => withEnv("NOISY_DIGITS_CONV_ALGORITHM", "winograd", f);
 
 /** A same-padded 3x3, stride-1 convolution's geometry, `ci` channels in and `co` out, on `n` images of 8x8. */
 const square3x3 = (n: number, ci: number, co: number) => same3x3([n, 8, 8, ci], co);
@@ -216,7 +218,7 @@ Deno.test({
       { n: 2, h: 12, w: 10, ci: 32, co: 16, k: [3, 3], strides: [1, 1], pad: "valid" },
       { n: 3, h: 7, w: 7, ci: 48, co: 48, k: [3, 3], strides: [1, 1], pad: "same" },
     ];
-    await withWinograd(async () => {
+    await withConvAlgorithm("winograd", async () => {
       assert.equal(nativeConvAlgorithm(), "winograd");
       for (const [i, c] of [...cases, ...convCases].entries()) {
         const out = await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 400 + i, convAndGradients(c));
@@ -230,14 +232,7 @@ Deno.test({
   name: "under Winograd the filter gradient reads the blocked copies its forward pass and input gradient kept",
   ignore: winogradIgnore,
   fn: async () => {
-    await withWinograd(async () => {
-      const c = convCases[5];
-      const before = convCopyCounts(lib!);
-      await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 500, convAndGradients(c));
-      const after = convCopyCounts(lib!);
-      assert.equal(after.reused - before.reused, 2, "x's and dy's blocked copies read again");
-      assert.equal(after.keptBytes, before.keptBytes, "nothing left kept");
-    });
+    await withConvAlgorithm("winograd", () => assertStepTakesItsCopies(500));
     // A copy is read only by a convolution that reads the same descriptor: a bfloat16 copy is not Winograd's.
     const spec = square3x3(2, 16, 16), rnd = createRandom(9);
     const values = (n: number) => Float32Array.from({ length: n }, () => rnd.next() * 2 - 1);
@@ -263,7 +258,7 @@ Deno.test({
   name: "a kept copy that no filter gradient reads is dropped when tfjs frees its data (gradient for the input only)",
   ignore: winogradIgnore,
   fn: async () => {
-    await withWinograd(async () => {
+    await withConvAlgorithm("winograd", async () => {
       const c = convCases[5];
       const before = convCopyCounts(lib!);
       const out = await cpuVsNative([[c.n, c.h, c.w, c.ci], [...c.k, c.ci, c.co]], 600, (x, f) => {

@@ -103,7 +103,7 @@ interface Aligned {
  * oldest first beyond {@linkcode COPY_BYTES}; dropped buffers are reused, so that a step does not page in fresh memory.
  */
 interface CopyStore {
-  kept: Map<object, Aligned & { bytes: number; md: Uint8Array }>;
+  kept: Map<object, Aligned & { md: Uint8Array }>;
   free: Aligned[];
   bytes: number;
   /** Conversions made and avoided (for the tests). */
@@ -431,6 +431,9 @@ interface Operand {
   feed(data: Ptr, what: string, id?: object, keep?: boolean): Ptr;
 }
 
+/** Whether `a` holds `bytes` from its 64-byte boundary (see {@linkcode aligned}). */
+const holds = (a: Aligned, bytes: number) => a.buffer.byteLength >= bytes + 64;
+
 /** A buffer of `bytes` from a 64-byte boundary (64 bytes more than needed). */
 function aligned(bytes: number): Aligned {
   const buffer = new Uint8Array(bytes + 64), base = Deno.UnsafePointer.of(buffer as Uint8Array<ArrayBuffer>)!;
@@ -442,7 +445,7 @@ function aligned(bytes: number): Aligned {
 
 /** The start of scratch `slot`, grown first to hold `bytes`. */
 function scratchAt(ctx: Context, slot: number, bytes: number): Ptr {
-  if (ctx.scratch[slot].buffer.byteLength < bytes + 64) ctx.scratch[slot] = aligned(bytes);
+  if (!holds(ctx.scratch[slot], bytes)) ctx.scratch[slot] = aligned(bytes);
   return ctx.scratch[slot].at;
 }
 
@@ -465,12 +468,12 @@ function keepCopy(store: CopyStore, id: object, bytes: number, md: Uint8Array): 
   while (store.kept.size && store.bytes + bytes + 64 > COPY_BYTES) drop(store, store.kept.keys().next().value!);
   let best = -1;
   store.free.forEach((b, i) => {
-    if (b.buffer.byteLength >= bytes + 64 && (best < 0 || b.buffer.byteLength < store.free[best].buffer.byteLength)) {
+    if (holds(b, bytes) && (best < 0 || b.buffer.byteLength < store.free[best].buffer.byteLength)) {
       best = i;
     }
   });
   const room = best >= 0 ? store.free.splice(best, 1)[0] : aligned(bytes);
-  store.kept.set(id, { ...room, bytes, md });
+  store.kept.set(id, { ...room, md });
   store.bytes += room.buffer.byteLength;
   return room.at;
 }
@@ -483,8 +486,12 @@ function operand(ctx: Context, shape: Shape4, md: Ptr, own: boolean, slot: numbe
   const user = memory(ctx, activationMd(ctx.dnnl, shape));
   const store = ctx.copies;
   if (own) {
-    // A copy kept by a convolution of another layout that this one was to take: no longer wanted.
-    return { mem: user, feed: (data, _what, id, keep) => (id && !keep && store.kept.has(id) && drop(store, id), data) };
+    const feed = (data: Ptr, _what: string, id?: object, keep?: boolean) => {
+      // A copy kept by a convolution of another layout that this one was to take: no longer wanted.
+      if (id && !keep && store.kept.has(id)) drop(store, id);
+      return data;
+    };
+    return { mem: user, feed };
   }
   const copyMd = mdView(md), copyMem = memory(ctx, copyMd);
   const convert = reorder(ctx, activationMd(ctx.dnnl, shape), copyMd, user, copyMem);
