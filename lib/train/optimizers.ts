@@ -47,10 +47,20 @@ function kernelUpdate(kernel: string, attrs: object, inputs: [string, string]): 
 }
 
 /**
- * Applies `variableGradients` with `update` once per variable. The two states are created as zeros on first use under
- * tfjs' names (`<variable>/<suffix>`), in tfjs' order, so that the optimizer's `getWeights` and `setWeights` see
- * what tfjs' own optimizer of that name keeps.
+ * The two state variables of the `i`-th variable (named `name`) of an optimizer's updates, created as zeros on first
+ * use under tfjs' names (`<variable>/<suffix>`), in tfjs' order, so that the optimizer's `getWeights` and `setWeights`
+ * see what tfjs' own optimizer of that name keeps.
  */
+function stateVariables(states: [SlotState, SlotState], i: number, name: string): [tf.Variable, tf.Variable] {
+  return states.map((s) =>
+    (s.slots[i] ??= {
+      originalName: `${name}/${s.suffix}`,
+      variable: tf.tidy(() => tf.zerosLike(tf.engine().registeredVariables[name]).variable(false)),
+    }).variable
+  ) as [tf.Variable, tf.Variable];
+}
+
+/** Applies `variableGradients` with `update` once per variable, its states from {@linkcode stateVariables}. */
 function updateEach(
   variableGradients: Parameters<tf.Optimizer["applyGradients"]>[0],
   update: Update,
@@ -62,12 +72,7 @@ function updateEach(
   tf.tidy(() => {
     names.forEach((name, i) => {
       const value = tf.engine().registeredVariables[name];
-      const [a, b] = states.map((s) =>
-        (s.slots[i] ??= {
-          originalName: `${name}/${s.suffix}`,
-          variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
-        }).variable
-      );
+      const [a, b] = stateVariables(states, i, name);
       const g = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
       if (g == null) return;
       const [x2, a2, b2] = update(value, a, b, g);
@@ -91,12 +96,30 @@ interface AdamState {
 }
 
 /**
+ * One step of {@linkcode createOptimizer}'s Adam as plain arithmetic (`adamValues` in `runtime/kernels/adam.ts`), for
+ * callers that share the update out (the replicas of a data-parallel step): the step's constants, the moment
+ * variables `[m, v]` of each variable named (in the order of the optimizer's updates), and `finish`, which advances
+ * the optimizer's step count once every variable has its new values.
+ */
+export interface AdamStep {
+  attrs: AdamUpdateAttrs;
+  moments: [tf.Variable, tf.Variable][];
+  finish(): void;
+}
+
+/**
  * tfjs' Adam, same state and formula, but each variable's update is one {@linkcode ADAM_KERNEL} kernel where the
  * backend has it (the wasm engines) instead of about thirteen; elsewhere tfjs' own update.
  */
 class FusedAdam extends tf.AdamOptimizer {
-  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
-    if (!tf.getKernel(ADAM_KERNEL, tf.getBackend())) return super.applyGradients(variableGradients);
+  /** The two moments' states, as {@linkcode stateVariables} keeps them. */
+  private states(): [SlotState, SlotState] {
+    const s = this as unknown as AdamState;
+    return [{ slots: s.accumulatedFirstMoment, suffix: "m" }, { slots: s.accumulatedSecondMoment, suffix: "v" }];
+  }
+
+  /** This step's {@linkcode AdamStep} for the variables `names`. */
+  begin(names: string[]): AdamStep {
     const s = this as unknown as AdamState;
     const [acc1, acc2] = [s.accBeta1.dataSync()[0], s.accBeta2.dataSync()[0]];
     const attrs: AdamUpdateAttrs = {
@@ -107,16 +130,39 @@ class FusedAdam extends tf.AdamOptimizer {
       correction1: 1 - acc1,
       correction2: 1 - acc2,
     };
-    updateEach(variableGradients, kernelUpdate(ADAM_KERNEL, attrs, ["m", "v"]), [
-      { slots: s.accumulatedFirstMoment, suffix: "m" },
-      { slots: s.accumulatedSecondMoment, suffix: "v" },
-    ]);
-    tf.tidy(() => {
-      s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
-      s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
-    });
-    this.incrementIterations();
+    const states = this.states();
+    return {
+      attrs,
+      moments: names.map((name, i) => stateVariables(states, i, name)),
+      finish: () => {
+        tf.tidy(() => {
+          s.accBeta1.assign(tf.mul(s.accBeta1, s.beta1));
+          s.accBeta2.assign(tf.mul(s.accBeta2, s.beta2));
+        });
+        this.incrementIterations();
+      },
+    };
   }
+
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer["applyGradients"]>[0]): void {
+    if (!tf.getKernel(ADAM_KERNEL, tf.getBackend())) return super.applyGradients(variableGradients);
+    const step = this.begin([]);
+    updateEach(variableGradients, kernelUpdate(ADAM_KERNEL, step.attrs, ["m", "v"]), this.states());
+    step.finish();
+  }
+}
+
+/**
+ * Where `optimizer`'s update can be shared out ({@linkcode createOptimizer}'s Adam on a backend with
+ * {@linkcode ADAM_KERNEL}), a function that begins one step for the variables named (creating their moments if
+ * needed); otherwise `null`.
+ */
+export function adamSteps(optimizer: tf.Optimizer): ((names: string[]) => AdamStep) | null {
+  // Not `instanceof`: tfjs' optimizers answer it by duck typing, so any Adam would pass.
+  if (
+    !Object.prototype.isPrototypeOf.call(FusedAdam.prototype, optimizer) || !tf.getKernel(ADAM_KERNEL, tf.getBackend())
+  ) return null;
+  return (names) => (optimizer as FusedAdam).begin(names);
 }
 
 /** The state tfjs' `AdadeltaOptimizer` keeps (private in its types). */

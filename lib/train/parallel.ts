@@ -6,6 +6,10 @@
  * gradients of its slice from the same weights; the main thread averages them
  * (weighted by slice size, so the result is the full batch's gradient),
  * applies the optimizer, and sends the new weights with the next request.
+ * With the project's Adam the averaging and the update are shared out as well:
+ * each replica updates its own share of the variables, summing the replicas'
+ * gradients as it goes, so the optimizer no longer runs on one core while the
+ * others wait.
  * BatchNorm moving statistics come from the main thread's slice (the workers'
  * are overwritten by the next weight sync).
  *
@@ -43,6 +47,8 @@ import {
   trainableVariables,
   trainStep,
 } from "./step.ts";
+import { type AdamStep, adamSteps } from "./optimizers.ts";
+import { adamValues } from "../runtime/kernels/adam.ts";
 import type { WasmBackend } from "../runtime/kernels/wasm_backend.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
 
@@ -52,7 +58,10 @@ export interface WorkerPool {
   readonly size: number;
   /**
    * One data-parallel training step: gradients of `x`/`y` under `lossName` (default the categorical cross-entropy)
-   * split between the main thread and the workers, averaged and applied with `optimizer`.
+   * split between the main thread and the workers, averaged and applied with `optimizer`. With
+   * `createOptimizer`'s Adam on the wasm engines the update is shared out too: each replica updates a
+   * contiguous share of the trainable variables ({@linkcode splitValues}), and `updated` counts the values each
+   * replica updated (main thread first).
    */
   step(
     model: tf.LayersModel,
@@ -60,7 +69,7 @@ export interface WorkerPool {
     x: tf.Tensor,
     y: tf.Tensor,
     lossName?: LossName,
-  ): Promise<{ loss: number; correct: number }>;
+  ): Promise<{ loss: number; correct: number; updated?: number[] }>;
   /**
    * The gradient of `x`/`y` computed as {@linkcode WorkerPool.step} does, but returned (flat, in trainable-weight
    * order) instead of applied; `loss` is the batch's mean.
@@ -141,6 +150,27 @@ export function splitRows(n: number, parts: number): [number, number][] {
 }
 
 /**
+ * Cuts variables of `sizes` values into `parts` contiguous ranges of variable indices (`[from, to)`, the first
+ * range first) whose value counts are as near equal as whole variables allow: each cut falls at the variable
+ * boundary nearest its share of the total. How a pool step shares out the optimizer's update.
+ */
+export function splitValues(sizes: number[], parts: number): [number, number][] {
+  const total = sizes.reduce((s, n) => s + n, 0), ends = [0];
+  for (const n of sizes) ends.push(ends.at(-1)! + n);
+  const cuts = [0];
+  for (let k = 1; k < parts; k++) {
+    const target = (k * total) / parts;
+    let best = cuts.at(-1)!;
+    for (let j = best; j <= sizes.length; j++) {
+      if (Math.abs(ends[j] - target) < Math.abs(ends[best] - target)) best = j;
+    }
+    cuts.push(best);
+  }
+  cuts.push(sizes.length);
+  return cuts.slice(0, -1).map((c, k) => [c, cuts[k + 1]]);
+}
+
+/**
  * `sum_i shares[i] * parts[i]`, element by element, in one pass for one or two parts (the replicas of a 2-core
  * machine): how the replicas' flat gradients become the batch's size-weighted mean.
  */
@@ -196,13 +226,20 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
 
   // The step's weights (written by the main thread) and each worker's gradients (written by that worker), shared
   // with the workers so that no message copies them; sized at the first step, again if the model changes.
-  // (`gradValues` is kept apart from `grads`, which a pool without workers leaves empty.)
-  let shared: { weights: Float32Array; grads: Float32Array[]; gradValues: number } | null = null;
+  // (`gradValues` is kept apart from `grads`, which a pool without workers leaves empty.) For a shared-out Adam
+  // update, `update` holds the main thread's gradient and the moments of the workers' variables (written by the main
+  // thread, the moments then updated in place by the workers) and the workers' new weights.
+  let shared: {
+    weights: Float32Array;
+    grads: Float32Array[];
+    gradValues: number;
+    update?: { grads: Float32Array; m: Float32Array; v: Float32Array; x: Float32Array };
+  } | null = null;
+  const buffer = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
   function sharedBuffers(model: tf.LayersModel) {
     const count = (vs: tf.Variable[]) => vs.reduce((s, v) => s + v.size, 0);
     const weights = count(allVariables(model)), gradValues = count(trainableVariables(model));
     if (shared?.weights.length !== weights || shared.gradValues !== gradValues) {
-      const buffer = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
       shared = { weights: buffer(weights), grads: chans.map(() => buffer(gradValues)), gradValues };
     }
     return shared;
@@ -210,9 +247,16 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
 
   /**
    * The replicas' work on one batch of at least `workers + 1` rows: each worker's slice goes out with the weights, the
-   * main thread computes its own slice's gradients (tensors), and the workers' gradients arrive in `shared.grads`.
+   * main thread computes its own slice's gradients (tensors), runs `whileWaiting` on them, and the workers' gradients
+   * arrive in `shared.grads`.
    */
-  async function exchange(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, lossName: LossName) {
+  async function exchange(
+    model: tf.LayersModel,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    lossName: LossName,
+    whileWaiting?: (local: tf.Tensor[]) => void,
+  ) {
     const n = x.shape[0];
     const ranges = splitRows(n, workers + 1);
     const buffers = sharedBuffers(model);
@@ -246,9 +290,12 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     }
     let remote: { loss: number; correct: number }[];
     try {
+      whileWaiting?.(local.grads);
       remote = await Promise.all(replies);
     } catch (e) {
       tf.dispose(local.grads);
+      // A worker still running must not be sent the next request.
+      await Promise.allSettled(replies);
       throw e;
     }
     let loss = local.loss * (b0 - a0), correct = local.correct;
@@ -258,6 +305,98 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     });
     const shares = ranges.map(([a, b]) => (b - a) / n);
     return { loss: loss / n, correct, local: local.grads, remote: buffers.grads, shares };
+  }
+
+  /**
+   * An Adam step (started by `begin`) shared out: while the workers finish their gradients the main thread writes its
+   * own gradient and the moments of the workers' variables (`split`, from the second range on) into `shared.update`;
+   * then each worker updates its variables' moments there and writes their new values, while the main thread
+   * updates its own variables, summing the replicas' gradients as it goes ({@linkcode adamValues}); last, the
+   * workers' results are assigned to the main thread's variables and moments.
+   */
+  async function sharedAdamStep(
+    model: tf.LayersModel,
+    begin: (names: string[]) => AdamStep,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    lossName: LossName,
+  ): Promise<{ loss: number; correct: number; updated: number[] }> {
+    const vars = trainableVariables(model), sizes = vars.map((v) => v.size);
+    const split = splitValues(sizes, workers + 1);
+    const offsets = [0];
+    for (const n of sizes) offsets.push(offsets.at(-1)! + n);
+    const buffers = sharedBuffers(model);
+    const update = buffers.update ??= {
+      grads: buffer(buffers.gradValues),
+      m: buffer(buffers.gradValues),
+      v: buffer(buffers.gradValues),
+      x: buffer(buffers.gradValues),
+    };
+    let step: AdamStep | undefined;
+    const e = await exchange(model, x, y, lossName, (local) => {
+      step = begin(vars.map((v) => v.name));
+      for (let j = split[0][1]; j < vars.length; j++) {
+        const [m, v] = step.moments[j], o = offsets[j];
+        update.grads.set(heapValues(local[j])!, o);
+        update.m.set(heapValues(m)!, o);
+        update.v.set(heapValues(v)!, o);
+      }
+    });
+    try {
+      const { attrs, moments } = step!;
+      const replies = chans.map((c, i) =>
+        c.request({
+          type: "adam",
+          attrs,
+          from: split[i + 1][0],
+          to: split[i + 1][1],
+          offset: offsets[split[i + 1][0]],
+          parts: [update.grads, ...e.remote].map((p) => p.buffer),
+          shares: e.shares,
+          m: update.m.buffer,
+          v: update.v.buffer,
+          x: update.x.buffer,
+        })
+      );
+      const be = tf.backend() as unknown as WasmBackend;
+      const sub = (a: Float32Array, j: number) => a.subarray(offsets[j], offsets[j + 1]);
+      try {
+        tf.tidy(() => {
+          for (let j = 0; j < split[0][1]; j++) {
+            const v = vars[j], [m1, m2] = moments[j];
+            const outs = [v, m1, m2].map((t) => be.makeOutput(t.shape, "float32"));
+            // Views after the allocations, which may have moved the heap.
+            adamValues(
+              attrs,
+              [v, m1, m2].map((t) => heapValues(t)!),
+              [heapValues(e.local[j])!, ...e.remote.map((r) => sub(r, j))],
+              e.shares,
+              outs.map((t) => heapValues(t)!),
+            );
+            const [x2, mNew, vNew] = outs.map((t) => tf.engine().makeTensorFromTensorInfo(t));
+            m1.assign(mNew);
+            m2.assign(vNew);
+            v.assign(x2);
+          }
+        });
+        await Promise.all(replies);
+      } catch (err) {
+        await Promise.allSettled(replies); // no worker is left busy for the next request
+        throw err;
+      }
+      tf.tidy(() => {
+        for (let j = split[0][1]; j < vars.length; j++) {
+          const v = vars[j], [m1, m2] = moments[j];
+          m1.assign(tf.tensor(sub(update.m, j), v.shape));
+          m2.assign(tf.tensor(sub(update.v, j), v.shape));
+          v.assign(tf.tensor(sub(update.x, j), v.shape));
+        }
+      });
+      step!.finish();
+    } finally {
+      tf.dispose(e.local);
+    }
+    return { loss: e.loss, correct: e.correct, updated: split.map(([a, b]) => offsets[b] - offsets[a]) };
   }
 
   async function gradients(
@@ -277,6 +416,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     size: workers,
     async step(model, optimizer, x, y, lossName = "categoricalCrossentropy") {
       if (x.shape[0] < workers + 1) return trainStep(model, optimizer, x, y, lossName); // too small to split
+      const begin = workers > 0 ? adamSteps(optimizer) : null;
+      if (begin) return sharedAdamStep(model, begin, x, y, lossName);
       const e = await exchange(model, x, y, lossName);
       const mean = meanGradients(e.local, e.remote, e.shares);
       tf.dispose(e.local);

@@ -88,6 +88,13 @@ const INFER_BATCH = 1000;
 /** Steps and inference batches timed per figure (`BENCH_TRAIN_QUICK=1`: fewer, for a busy machine). */
 const QUICK = !!Deno.env.get("BENCH_TRAIN_QUICK");
 const STEPS = QUICK ? 4 : 8, INFER_BATCHES = QUICK ? 1 : 3;
+/**
+ * Training steps run before the timed ones, on one core and on the replicas alike: the first steps of a fresh worker
+ * run slower (its JavaScript not yet compiled, its primitives and heap not yet made), 4-17 ms more a step over its
+ * first four on the best network (measured 2026-12-05), and so do the main thread's on a model it has not trained
+ * yet. A real run trains thousands of steps on one pool, so the figures are its steady pace.
+ */
+const WARMUP_STEPS = QUICK ? 1 : 5;
 
 function loadNativeQuietly() {
   try {
@@ -97,11 +104,14 @@ function loadNativeQuietly() {
   }
 }
 
-/** Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter). */
+/**
+ * Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter), after
+ * {@linkcode WARMUP_STEPS}.
+ */
 async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS + 4): Promise<number> {
   const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(BATCH);
-  await pool.step(model, opt, x, y);
+  for (let i = 0; i < WARMUP_STEPS; i++) await pool.step(model, opt, x, y);
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) await pool.step(model, opt, x, y);
   const rate = (steps * BATCH) / ((performance.now() - t0) / 1000);
@@ -208,7 +218,7 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
   const model = net.build();
   const label = variant === "f32" ? engine : `${engine}, ${variant}`, tag = `train: ${label}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
-  const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
+  const train = trainRate(model, STEPS, WARMUP_STEPS), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
   measure(label, net, "1 core", train, infer);
   out.push(
     { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
@@ -227,7 +237,7 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
     }
     if (engine === "native" && variant === "f32") {
       setNativeThreads(cores);
-      const train = trainRate(model, STEPS, 1), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
+      const train = trainRate(model, STEPS, WARMUP_STEPS), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
       out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores, variant));
     }

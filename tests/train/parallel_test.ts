@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
-import { splitRows, weightedSum } from "../../lib/train/parallel.ts"; // internal: the pool's arithmetic
-import { initBackend } from "noisy-digits/runtime";
+import { splitRows, splitValues, weightedSum } from "../../lib/train/parallel.ts"; // internal: the pool's arithmetic
+import { type AdamUpdateAttrs, adamValues } from "../../lib/runtime/kernels/adam.ts"; // internal: Adam's arithmetic
+import { initBackend, type tf } from "noisy-digits/runtime";
 import { createRandom } from "noisy-digits/util";
 
 Deno.test("weightedSum gives the size-weighted mean of the replicas' gradients, for two parts and for more", () => {
@@ -13,6 +14,101 @@ Deno.test("weightedSum gives the size-weighted mean of the replicas' gradients, 
 Deno.test("splitRows covers every row once, in nearly equal contiguous ranges", () => {
   assert.deepEqual(splitRows(64, 2), [[0, 32], [32, 64]]);
   assert.deepEqual(splitRows(7, 3), [[0, 2], [2, 4], [4, 7]]);
+});
+
+Deno.test("splitValues cuts variables into contiguous ranges of near-equal value counts, at variable boundaries", () => {
+  assert.deepEqual(splitValues([10, 10, 10, 10], 2), [[0, 2], [2, 4]]);
+  // One variable larger than all the others together: the cut goes next to it.
+  assert.deepEqual(splitValues([1, 2, 3, 100, 4], 2), [[0, 3], [3, 5]]);
+  assert.deepEqual(splitValues([5, 5, 5, 5, 5, 5], 3), [[0, 2], [2, 4], [4, 6]]);
+  // More ranges than variables: some ranges are empty, none is out of order.
+  assert.deepEqual(splitValues([7], 2), [[0, 0], [0, 1]]);
+});
+
+Deno.test("adamValues sums any number of gradient parts in double precision before one Adam update", () => {
+  const a: AdamUpdateAttrs = {
+    learningRate: 0.01,
+    beta1: 0.9,
+    beta2: 0.999,
+    epsilon: 1e-7,
+    correction1: 1 - 0.9 ** 3,
+    correction2: 1 - 0.999 ** 3,
+  };
+  const rnd = createRandom(9), n = 257;
+  const arr = () => Float32Array.from({ length: n }, () => rnd.next() - 0.5);
+  const [x, m, v, g, h] = [arr(), arr(), arr().map(Math.abs), arr(), arr()];
+  const out = () => [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const two = out(), three = out();
+  adamValues(a, [x, m, v], [g, h], [0.25, 0.75], two);
+  adamValues(a, [x, m, v], [g, h, new Float32Array(n)], [0.25, 0.75, 0.5], three);
+  assert.deepEqual(three, two, "a part of zeros changes nothing, whatever the path");
+  // The formula by hand for one value, against the two-part path.
+  const gi = g[5] * 0.25 + h[5] * 0.75, mi = 0.9 * m[5] + 0.1 * gi, vi = 0.999 * v[5] + (1 - 0.999) * gi * gi;
+  const xi = x[5] - (a.learningRate / a.correction1) * mi / (Math.sqrt(vi / a.correction2) + 1e-7);
+  assert.ok(Math.abs(two[0][5] - xi) < 1e-6, `${two[0][5]} against ${xi}`);
+  assert.equal(two[1][5], Math.fround(mi));
+  // In place: outputs that are the inputs give the same values.
+  const [x2, m2, v2] = [x, m, v].map((t) => t.slice());
+  adamValues(a, [x2, m2, v2], [g, h], [0.25, 0.75], [x2, m2, v2]);
+  assert.deepEqual([x2, m2, v2], two);
+  assert.throws(() => adamValues(a, [x, m, v], [g], [0.5, 0.5], out()), /1 parts, 2 shares/);
+});
+
+Deno.test("a pool step with the project's Adam shares the update out and follows the one-thread update", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
+  const { applyFlatGradients } = await import("../../lib/train/step.ts"); // internal: the flat path
+  const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
+  const build = () => {
+    const m = t.sequential();
+    m.add(
+      t.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1], seed: 1 } as never),
+    );
+    m.add(t.layers.batchNormalization({}));
+    m.add(t.layers.flatten());
+    m.add(t.layers.dense({ units: 10, activation: "softmax" }));
+    return m;
+  };
+  const rnd = createRandom(5);
+  const x = t.tensor4d(Float32Array.from({ length: 11 * 784 }, () => rnd.next()), [11, 28, 28, 1]);
+  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3], "int32"), 10);
+  // One worker (two parts, the fast path) and two workers (three parts, 11 rows as 3 + 4 + 4).
+  for (const workers of [1, 2]) {
+    const a = build(), b = build();
+    b.setWeights(a.getWeights());
+    const adamA = createOptimizer({ name: "adam", learningRate: 0.01 });
+    const adamB = createOptimizer({ name: "adam", learningRate: 0.01 });
+    const pool = await createWorkerPool(a, workers);
+    const trainable = a.trainableWeights.reduce((s, w) => s + w.read().size, 0);
+    let tensors = 0;
+    try {
+      for (let step = 0; step < 3; step++) {
+        // After the first step (which makes the moments), a step leaves no tensor behind.
+        if (step === 2) assert.equal(t.memory().numTensors, tensors, "tensors left behind by a step");
+        tensors = t.memory().numTensors;
+        const r = await pool.step(a, adamA, x, y);
+        assert.equal(r.updated?.length, workers + 1, "every replica has a share of the update");
+        assert.equal(r.updated!.reduce((s, n) => s + n, 0), trainable);
+        assert.ok(r.updated!.every((n) => n > 0), `shares ${r.updated}`);
+        const g = await pool.gradients(b, x, y);
+        applyFlatGradients(b, adamB, g.grads);
+      }
+    } finally {
+      pool.terminate();
+    }
+    // The shared-out update sums the gradients in double precision, the flat path in single: equal to rounding.
+    const close = (p: tf.Tensor, q: tf.Tensor, what: string) => {
+      const [u, w] = [p.dataSync() as Float32Array, q.dataSync() as Float32Array];
+      u.forEach((value, k) => assert.ok(Math.abs(value - w[k]) < 1e-5, `${what}[${k}]: ${value} against ${w[k]}`));
+    };
+    const wb = b.getWeights();
+    a.getWeights().forEach((w, i) => close(w, wb[i], `weight ${i}`));
+    const [sa, sb] = [await adamA.getWeights(), await adamB.getWeights()];
+    assert.equal(sa.length, sb.length);
+    sa.forEach((s, i) => close(s.tensor, sb[i].tensor, s.name));
+    [adamA, adamB].forEach((o) => o.dispose());
+  }
+  t.dispose([x, y]);
 });
 
 Deno.test("a pool step applies, bit for bit, the batch gradient its flat path returns (BatchNorm, Adam)", async () => {
