@@ -9,7 +9,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { Dataset } from "../data/dataset.ts";
-import { mapBatches } from "../runtime/batches.ts";
+import { mapBatches, predictBatch } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { type Matrix, matrix } from "../data/matrix.ts";
 
@@ -38,7 +38,7 @@ export function embeddings(model: tf.LayersModel, ds: Dataset, options: Embeddin
   const name = options.layer ?? lastHiddenLayer(model);
   const sub = tf.model({ inputs: model.inputs, outputs: model.getLayer(name).output as tf.SymbolicTensor });
   const dim = (sub.outputs[0].shape as number[]).slice(1).reduce((a, b) => a * b, 1);
-  const out = mapBatches(ds, (idx) => sub.predict(batchTensors(ds, idx).x) as tf.Tensor, {
+  const out = mapBatches(ds, (idx) => predictBatch(sub, batchTensors(ds, idx).x), {
     batchSize: options.batchSize,
     label: options.label ?? "features",
   });

@@ -10,7 +10,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { createDataset, type Dataset } from "../data/dataset.ts";
 import type { ProgressOptions } from "../display/progress.ts";
-import { mapBatches } from "../runtime/batches.ts";
+import { mapBatches, predictBatch } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
 import { fit } from "./fit.ts";
@@ -69,7 +69,7 @@ export async function fitDenoiser(
 
 /** The denoised images of `ds` (same labels, upright), in batches of `batchSize` (default 256). */
 export function denoise(model: tf.LayersModel, ds: Dataset, batchSize = 256): Dataset {
-  const out = mapBatches(ds, (idx) => model.predict(batchTensors(ds, idx).x) as tf.Tensor, {
+  const out = mapBatches(ds, (idx) => predictBatch(model, batchTensors(ds, idx).x), {
     batchSize,
     progress: "silent",
   });

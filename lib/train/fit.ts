@@ -52,7 +52,7 @@ import type { BatchTransform } from "./transform.ts";
 import { createOptimizer, getLearningRate, type OptimizerSpec, setLearningRate } from "./optimizers.ts";
 import { evaluate, type Evaluation } from "./predict.ts";
 import type { Schedule } from "./schedules.ts";
-import { mapBatches } from "../runtime/batches.ts";
+import { mapBatches, predictBatch } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { addScaled, applyFlatGradients, type LossName, rowLosses, trainStep } from "./step.ts";
 import { createWorkerPool, type FlatGradients, localGradients, type WorkerPool } from "./parallel.ts";
@@ -174,7 +174,7 @@ export function evaluateRows(model: tf.LayersModel, set: TrainingSet, lossName: 
   if (set.count === 0) return { loss: NaN, accuracy: NaN };
   const rows = mapBatches(set, (idx) => {
     const { x, y } = set.batch(idx, { labelSmoothing: 0 });
-    const out = model.predict(x) as tf.Tensor;
+    const out = predictBatch(model, x);
     const right = lossName === "categoricalCrossentropy"
       ? tf.cast(tf.equal(tf.argMax(out, -1), tf.argMax(y, -1)), "float32")
       : tf.fill([idx.length], NaN);

@@ -35,7 +35,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { IMAGE_SIZE, NUM_CLASSES, PIXELS } from "../data/dataset.ts";
 import {
-  addScaled,
   allVariables,
   applyGradientTensors,
   batchGradients,
@@ -51,6 +50,8 @@ import { type AdamStep, adamSteps } from "./optimizers.ts";
 import { adamValues } from "../runtime/kernels/adam.ts";
 import type { WasmBackend } from "../runtime/kernels/wasm_backend.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
+import { predictBatch } from "../runtime/batches.ts";
+import { weightedSum64 } from "../util/arrays.ts";
 
 /** A set of model replicas in workers. */
 export interface WorkerPool {
@@ -171,14 +172,14 @@ export function splitValues(sizes: number[], parts: number): [number, number][] 
 }
 
 /**
- * `sum_i shares[i] * parts[i]`, element by element, in one pass for one or two parts (the replicas of a 2-core
- * machine): how the replicas' flat gradients become the batch's size-weighted mean.
+ * `sum_i shares[i] * parts[i]`, element by element, computed in double precision and rounded once (one pass for two
+ * parts, the replicas of a 2-core machine): how the replicas' flat gradients become the batch's size-weighted mean.
  */
 export function weightedSum(parts: Float32Array[], shares: number[]): Float32Array {
   return weightedSumInto(new Float32Array(parts[0].length), parts, shares);
 }
 
-/** {@linkcode weightedSum} written into `out` (zeros, or a fresh tensor's heap memory), which it returns. */
+/** {@linkcode weightedSum} written into `out` (a new array, or a fresh tensor's heap memory), which it returns. */
 function weightedSumInto(out: Float32Array, parts: Float32Array[], shares: number[]): Float32Array {
   for (const p of parts) {
     if (p.length !== out.length) throw new RangeError(`weightedSum: parts of ${p.length} and ${out.length} values`);
@@ -188,8 +189,7 @@ function weightedSumInto(out: Float32Array, parts: Float32Array[], shares: numbe
     for (let k = 0; k < out.length; k++) out[k] = a[k] * sa + b[k] * sb;
     return out;
   }
-  out.fill(0);
-  parts.forEach((p, i) => addScaled(out, p, shares[i]));
+  out.set(weightedSum64(parts, shares));
   return out;
 }
 
@@ -431,9 +431,9 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     gradients,
     async predict(model, pixels, count) {
       if (count < workers + 1) {
-        const p = tf.tidy(() => model.predict(tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));
-        const out = (p as tf.Tensor).dataSync() as Float32Array;
-        (p as tf.Tensor).dispose();
+        const p = tf.tidy(() => predictBatch(model, tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));
+        const out = p.dataSync() as Float32Array;
+        p.dispose();
         return out;
       }
       const ranges = splitRows(count, workers + 1);
@@ -449,8 +449,11 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       const out = new Float32Array(count * NUM_CLASSES);
       const [a0, b0] = ranges[0];
       const p = tf.tidy(() =>
-        model.predict(tf.tensor4d(pixels.subarray(a0 * PIXELS, b0 * PIXELS), [b0 - a0, IMAGE_SIZE, IMAGE_SIZE, 1]))
-      ) as tf.Tensor;
+        predictBatch(
+          model,
+          tf.tensor4d(pixels.subarray(a0 * PIXELS, b0 * PIXELS), [b0 - a0, IMAGE_SIZE, IMAGE_SIZE, 1]),
+        )
+      );
       out.set(p.dataSync(), a0 * NUM_CLASSES);
       p.dispose();
       (await Promise.all(replies)).forEach((r, i) => out.set(r.probs, ranges[i + 1][0] * NUM_CLASSES));

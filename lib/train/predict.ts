@@ -18,7 +18,7 @@
 import { deriveSeed, SEED_STRIDE } from "../util/random.ts";
 import * as tf from "@tensorflow/tfjs";
 import { type Dataset, NUM_CLASSES, requireLabels } from "../data/dataset.ts";
-import { type BatchOptions, batchProgress, mapBatches } from "../runtime/batches.ts";
+import { type BatchOptions, batchProgress, mapBatches, predictBatch } from "../runtime/batches.ts";
 import { batchTensors } from "../runtime/tensors.ts";
 import { createWorkerPool, type WorkerPool } from "./parallel.ts";
 import type { AffineParams } from "./augment.ts";
@@ -33,7 +33,7 @@ import { PIXELS } from "../data/dataset.ts";
  */
 function predictProbaHere(model: tf.LayersModel, ds: Dataset, options: BatchOptions = {}): Float32Array {
   const images = { ...ds, labels: null };
-  return mapBatches(ds, (idx) => model.predict(batchTensors(images, idx).x) as tf.Tensor, options);
+  return mapBatches(ds, (idx) => predictBatch(model, batchTensors(images, idx).x), options);
 }
 
 /** Options of {@linkcode predictProba}. */

@@ -17,6 +17,7 @@ import { initBackend } from "../runtime/backend.ts";
 import "../networks/layers.ts"; // custom layers must be registered before a topology using them is rebuilt
 import { allVariables, assignFlat, batchGradients, flattenInto, heapValues, trainableVariables } from "./step.ts";
 import { adamValues } from "../runtime/kernels/adam.ts";
+import { predictBatch } from "../runtime/batches.ts";
 
 let model: tf.LayersModel | null = null;
 
@@ -53,7 +54,7 @@ port.onmessage = async (e: MessageEvent) => {
       port.postMessage({ type: "adam" });
     } else if (m.type === "predict") {
       const x = tf.tensor4d(m.x, m.xShape);
-      const p = model.predict(x) as tf.Tensor;
+      const p = predictBatch(model, x);
       const probs = p.dataSync() as Float32Array;
       tf.dispose([x, p]);
       port.postMessage({ type: "predict", probs }, [probs.buffer]);

@@ -40,6 +40,7 @@ import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts";
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
+import { predictBatch } from "../../lib/runtime/batches.ts"; // internal: the forward pass the project's inference runs
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
@@ -69,9 +70,9 @@ function trainRate(model: tf.LayersModel, steps: number, warmup: number, batch =
 /** Images/s of inference over `batches` batches of `batch` images, after one warm-up batch if `warmup`. */
 function inferRate(model: tf.LayersModel, batches: number, batch = BATCH, warmup = true): number {
   const x = tf.randomUniform([batch, 28, 28, 1]);
-  if (warmup) tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+  if (warmup) tf.tidy(() => predictBatch(model, x).dataSync());
   const t0 = performance.now();
-  for (let i = 0; i < batches; i++) tf.tidy(() => (model.predict(x) as tf.Tensor).dataSync());
+  for (let i = 0; i < batches; i++) tf.tidy(() => predictBatch(model, x).dataSync());
   x.dispose();
   return (batches * batch) / ((performance.now() - t0) / 1000);
 }

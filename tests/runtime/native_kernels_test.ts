@@ -15,6 +15,7 @@ import { createRandom, withEnv } from "noisy-digits/util";
 import { onCpuAndWasm } from "../support/backends.ts";
 // internal: these tests reach behind the face on purpose
 import { convCopyCounts, convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts";
+import { predictBatch } from "../../lib/runtime/batches.ts";
 
 const lib = (() => {
   try {
@@ -251,6 +252,33 @@ Deno.test({
       assert.deepEqual(filterGrad([xId, {}]), fresh, "the bfloat16 copy is not read as a blocked float32 one");
       assert.equal(convCopyCounts(lib!).reused, before.reused);
     }
+  },
+});
+
+Deno.test({
+  name: "predictBatch runs a batch in one piece when the convolutions run by Winograd, in tfjs' pieces of 32 otherwise",
+  ignore: winogradIgnore,
+  fn: async () => {
+    await initBackend({ engine: "native" });
+    const model = tf.sequential();
+    model.add(
+      tf.layers.conv2d({ filters: 16, kernelSize: 3, padding: "same", inputShape: [8, 8, 16], seed: 3 } as never),
+    );
+    model.add(tf.layers.globalAveragePooling2d({}));
+    const pieces: (number | undefined)[] = [];
+    const predict = model.predict.bind(model);
+    model.predict = (x, config) => {
+      pieces.push(config?.batchSize);
+      return predict(x, config);
+    };
+    const rnd = createRandom(12);
+    const x = tf.tensor4d(Float32Array.from({ length: 40 * 8 * 8 * 16 }, () => rnd.next() - 0.5), [40, 8, 8, 16]);
+    const direct = await withConvAlgorithm("direct", () => predictBatch(model, x));
+    const winograd = await withConvAlgorithm("winograd", () => predictBatch(model, x));
+    assert.deepEqual(pieces, [32, 40]);
+    close(winograd.dataSync() as Float32Array, direct.dataSync() as Float32Array, "the same outputs either way");
+    tf.dispose([x, direct, winograd]);
+    model.dispose();
   },
 });
 

@@ -10,6 +10,7 @@
 
 import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "./wasm_backend.ts";
+import { weightedSum64 } from "../../util/arrays.ts";
 
 /** Kernel name of the fused Adam update (inputs `x`, `m`, `v`, `g`; outputs new `x`, `m`, `v`). */
 export const ADAM_KERNEL = "NoisyDigitsAdamUpdate";
@@ -61,10 +62,7 @@ export function adamValues(
     const [g, h] = parts, [sg, sh] = shares;
     for (let i = 0; i < n; i++) put(i, g[i] * sg + h[i] * sh);
   } else {
-    const g = new Float64Array(n);
-    parts.forEach((p, k) => {
-      for (let i = 0; i < n; i++) g[i] += p[i] * shares[k];
-    });
+    const g = weightedSum64(parts, shares);
     for (let i = 0; i < n; i++) put(i, g[i]);
   }
 }
