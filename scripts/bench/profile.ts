@@ -170,10 +170,10 @@ function profileSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: 
   return { rows: [...rows.values()], wall };
 }
 
-/** Milliseconds of one unprofiled step, the median of `steps` after one warm-up. */
-function stepMs(f: () => void | Promise<void>, steps: number): Promise<number> {
+/** Milliseconds of one unprofiled step, the median of `steps` after `warmup` untimed ones. */
+function stepMs(f: () => void | Promise<void>, steps: number, warmup = 1): Promise<number> {
   return (async () => {
-    await f();
+    for (let i = 0; i < warmup; i++) await f();
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
@@ -258,7 +258,8 @@ export async function profileStep(): Promise<BenchEntry[]> {
     const local = await stepMs(() => tf.dispose(batchGradients(model, xs, ys).grads), STEPS);
     const pool = await createWorkerPool(model, workers);
     try {
-      const parallel = await stepMs(async () => void await pool.step(model, opt, x, y), STEPS);
+      // A fresh worker's first steps run slower (as in the train bench's WARMUP_STEPS).
+      const parallel = await stepMs(async () => void await pool.step(model, opt, x, y), STEPS, 5);
       const rest = parallel - local;
       console.log(
         `\n${workers + 1} replicas: step ${f1(parallel)} ms = main thread's ${share}-image gradient ${f1(local)} ` +
