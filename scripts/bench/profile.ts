@@ -24,6 +24,7 @@ import { bestCnn } from "noisy-digits/study";
 import { batchGradients, trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
 import { createWorkerPool } from "../../lib/train/parallel.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
+import { CONV_FILTER_BIAS_GRAD } from "../../lib/runtime/native/kernels.ts"; // internal: a kernel name to charge
 
 /** The categories both profiles are summed into (PyTorch's operators map onto the same ones). */
 export const CATEGORIES = [
@@ -60,7 +61,8 @@ function categoryOf(part: string, phase: "forward" | "backward", kernel: string)
   if (part === "PixelPowers") return "pixel powers";
   if (part === "Conv2D") {
     if (phase === "forward") return "convolution forward (+bias+ReLU)";
-    if (kernel === "Conv2DBackpropInput" || kernel === "Conv2DBackpropFilter") {
+    // The filter's gradient kernel computes the bias's too where the convolution is fused (CONV_FILTER_BIAS_GRAD).
+    if (kernel === "Conv2DBackpropInput" || kernel === "Conv2DBackpropFilter" || kernel === CONV_FILTER_BIAS_GRAD) {
       return "convolution gradients (input and filter)";
     }
     return "ReLU and bias gradients";

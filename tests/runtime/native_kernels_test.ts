@@ -371,7 +371,12 @@ Deno.test({
           f,
           b,
         ]);
-        return [y, ...g];
+        // The filter's gradient brings the bias's on the native engine; without the filter's, the bias's is summed.
+        const noFilter = tf.grads((xx: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(fused(xx, f, bb), w)))([x, b]);
+        const tensors = tf.memory().numTensors;
+        const [filterOnly] = tf.grads((ff: tf.Tensor) => tf.sum(tf.mul(fused(x, ff, b), w)))([f]);
+        assert.equal(tf.memory().numTensors, tensors + 1, "the filter's gradient alone leaves only itself");
+        return [y, ...g, ...noFilter, filterOnly];
       });
       compare(out, `fused conv2d ${JSON.stringify(c)}`);
     }

@@ -279,7 +279,7 @@ export interface ConvPrimitive {
   /** oneDNN's implementation name. */
   readonly impl: string;
   /**
-   * forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter. `ids`: the identities of the
+   * forward: x, filter, (bias), y; input: dy, filter, dx; filter: x, dy, dFilter, (dBias). `ids`: the identities of the
    * activation operands' data (x; dy; x and dy), so that in bfloat16 or by Winograd a forward pass under a gradient
    * and an input gradient keep their copies for the filter gradient, which reads and drops them; without `ids`,
    * nothing is kept. A kept copy nothing reads is dropped when its data is freed ({@linkcode dropConvCopy}).
@@ -288,7 +288,14 @@ export interface ConvPrimitive {
 }
 
 /** The kinds of convolution primitives. */
-export type ConvKind = "forward" | "forward+bias" | "forward+bias+relu" | "forward+relu" | "input" | "filter";
+export type ConvKind =
+  | "forward"
+  | "forward+bias"
+  | "forward+bias+relu"
+  | "forward+relu"
+  | "input"
+  | "filter"
+  | "filter+bias";
 
 const cache = new WeakMap<Dnnl, Map<string, ConvPrimitive>>();
 
@@ -326,14 +333,14 @@ function opDesc(
       ),
       "dnnl_dilated_convolution_backward_data_desc_init",
     );
-  } else if (kind === "filter") {
+  } else if (kind === "filter" || kind === "filter+bias") {
     check(
       d.dnnl_dilated_convolution_backward_weights_desc_init(
         op,
         alg,
         x,
         weights,
-        null,
+        bias,
         y,
         strides,
         dil,
@@ -576,10 +583,10 @@ function createConv(
     );
     const hasBias = kind.includes("bias"), relu = kind.endsWith("relu");
     if (kind === "forward") pd = fwdPd;
-    else if (kind === "input" || kind === "filter") {
+    else if (kind === "input" || kind === "filter" || kind === "filter+bias") {
       const op = kind === "input"
         ? opDesc(ctx, spec, kind, wAny, null, f32, low, winograd)
-        : opDesc(ctx, spec, kind, tagMd(d, [co, ci, fh, fw]), null, low, low, winograd);
+        : opDesc(ctx, spec, kind, tagMd(d, [co, ci, fh, fw]), hasBias ? vectorMd(d, co) : null, low, low, winograd);
       pd = primitiveDesc(ctx, op, null, fwdPd, `convolution ${kind} gradient`);
     } else {
       const op = opDesc(ctx, spec, kind, wAny, hasBias ? vectorMd(d, co) : null, low, f32, winograd);
@@ -597,7 +604,7 @@ function createConv(
   const impl = implName(ctx, pd);
   const blockedMd = d.dnnl_primitive_desc_query_md(
     pd,
-    kind === "filter" ? DNNL.queryDiffWeightsMd : DNNL.queryWeightsMd,
+    kind === "filter" || kind === "filter+bias" ? DNNL.queryDiffWeightsMd : DNNL.queryWeightsMd,
     0,
   );
   if (!blockedMd) throw new Error("oneDNN: convolution has no weights memory descriptor");
@@ -608,19 +615,20 @@ function createConv(
   // NHWC (direct float32).
   const own = precision === "f32" && !winograd;
   const md = (query: number) => d.dnnl_primitive_desc_query_md(pd, query, 0);
-  if (kind === "filter") {
+  if (kind === "filter" || kind === "filter+bias") {
     const x = operand(ctx, spec.x, md(DNNL.querySrcMd), own, 0);
     const dy = operand(ctx, spec.y, md(DNNL.queryDiffDstMd), own, 1);
-    const conv = new Executable(ctx, prim, [x.mem, dy.mem, blockedMem], [
-      DNNL.argSrc,
-      DNNL.argDiffDst,
-      DNNL.argDiffWeights,
-    ]);
+    const mems = [x.mem, dy.mem, blockedMem], args: number[] = [DNNL.argSrc, DNNL.argDiffDst, DNNL.argDiffWeights];
+    if (kind === "filter+bias") {
+      mems.push(memory(ctx, vectorMd(d, co)));
+      args.push(DNNL.argDiffBias);
+    }
+    const conv = new Executable(ctx, prim, mems, args);
     const back = reorder(ctx, blockedMd, plainW, blockedMem, plainMem);
     return {
       impl,
-      run([xData, dyData, dFilter], ids) {
-        conv.run([x.feed(xData, what, ids?.[0]), dy.feed(dyData, what, ids?.[1]), null], what);
+      run([xData, dyData, dFilter, ...dBias], ids) {
+        conv.run([x.feed(xData, what, ids?.[0]), dy.feed(dyData, what, ids?.[1]), null, ...dBias], what);
         back.run([null, dFilter], what);
         wait();
       },

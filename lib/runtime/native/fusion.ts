@@ -5,7 +5,8 @@
  * kernels and its gradient as five (`Step`, `Cast`, `Multiply` for the ReLU, `Sum` for the bias, then the two
  * convolution gradients). Here `fused.conv2d` (the function tfjs-layers' `Conv2D` calls) runs the fused oneDNN
  * kernel under a gradient too, and its gradient masks `dy` by the saved output in one pass on oneDNN
- * ({@linkcode RELU_BACKPROP}) before the bias sum and the two convolution gradients, each only when needed.
+ * ({@linkcode RELU_BACKPROP}) before the two convolution gradients, each only when needed, the filter's computing the
+ * bias's too (`CONV_FILTER_BIAS_GRAD`).
  *
  * Installed with the native kernels; any other case (another backend, activation, layout, dilations, no bias)
  * goes to tfjs' own `fused.conv2d`.
@@ -17,7 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "../kernels/wasm_backend.ts";
 import type { NativeLibraries } from "./library.ts";
 import { reluGradPrimitive } from "./dnnl.ts";
-import { underGradient } from "./kernels.ts";
+import { CONV_FILTER_BIAS_GRAD, convFilterBiasGradKernel, underGradient } from "./kernels.ts";
 
 /** Kernel name of `dy` masked where the ReLU's output `y` is not positive (`dy * (y > 0)`), on the wasm backend. */
 export const RELU_BACKPROP = "NoisyDigitsReluBackprop";
@@ -87,18 +88,24 @@ const fusedConv2dGradient: tf.GradConfig = {
     // Shared by the three closures, so computed here (each closure runs in its own tidy).
     const masked = tf.engine().runKernel(RELU_BACKPROP, { dy: dy as tf.Tensor, y }) as tf.Tensor;
     const geometry = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dimRoundingMode: a.dimRoundingMode };
+    // The filter's gradient comes with the bias's from one primitive; the bias closure (called after the filter's,
+    // tfjs keeping the inputs' order) returns it, or sums `dy` itself when the filter is not trained.
+    let biasGradient: Float32Array | null = null;
     return {
       x: () =>
         tf.engine().runKernel("Conv2DBackpropInput", { dy: masked, filter }, {
           ...geometry,
           inputShape: x.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor,
-      filter: () =>
-        tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: masked }, {
+      filter: () => {
+        const [dFilter, dBias] = tf.engine().runKernel(CONV_FILTER_BIAS_GRAD, { x, dy: masked }, {
           ...geometry,
           filterShape: filter.shape,
-        } as unknown as tf.NamedAttrMap) as tf.Tensor,
-      bias: () => tf.sum(masked, [0, 1, 2]),
+        } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        biasGradient = dBias.dataSync() as Float32Array; // dBias itself goes with this closure's tidy
+        return dFilter;
+      },
+      bias: () => biasGradient ? tf.tensor1d(biasGradient) : tf.sum(masked, [0, 1, 2]),
     };
   },
 };
@@ -107,6 +114,7 @@ const fusedConv2dGradient: tf.GradConfig = {
 export function installTrainingFusion(lib: NativeLibraries): void {
   if (original) return;
   tf.registerKernel(reluBackprop(lib));
+  tf.registerKernel(convFilterBiasGradKernel(lib));
   if (tf.getGradient("FusedConv2D")) throw new Error("native engine: FusedConv2D already has a gradient");
   tf.registerGradient(fusedConv2dGradient);
   original = fusedOps.conv2d;
@@ -119,5 +127,6 @@ export function uninstallTrainingFusion(): void {
   fusedOps.conv2d = original;
   original = null;
   tf.unregisterKernel(RELU_BACKPROP, "wasm");
+  tf.unregisterKernel(CONV_FILTER_BIAS_GRAD, "wasm");
   tf.unregisterGradient("FusedConv2D");
 }

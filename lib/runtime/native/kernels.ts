@@ -147,6 +147,39 @@ const conv2dFilterGrad: Native = (lib, previous) => (args) => {
   return out;
 };
 
+/**
+ * Kernel name of a convolution's filter and bias gradients from one oneDNN primitive (inputs `x` and `dy`, the
+ * attributes of `Conv2DBackpropFilter`; outputs the filter's gradient and the bias's, the per-channel sum of `dy`):
+ * the bias's gradient then costs no pass of its own over `dy`. The training convolution's gradient uses it
+ * (`fusion.ts`); NHWC only.
+ */
+export const CONV_FILTER_BIAS_GRAD = "NoisyDigitsConv2DBackpropFilterBias";
+
+/** The {@linkcode CONV_FILTER_BIAS_GRAD} kernel on oneDNN. */
+export function convFilterBiasGradKernel(lib: NativeLibraries): tf.KernelConfig {
+  return {
+    kernelName: CONV_FILTER_BIAS_GRAD,
+    backendName: "wasm",
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x, dy } = inputs as Record<string, Info>;
+      const a = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+      if (!nhwc(a)) throw new Error(`${CONV_FILTER_BIAS_GRAD}: NHWC only, not ${a.dataFormat}`);
+      const be = backend as WasmBackend;
+      const dFilter = be.makeOutput(a.filterShape, "float32"), dBias = be.makeOutput([a.filterShape[3]], "float32");
+      if (empty(x.shape, a.filterShape)) {
+        [dFilter, dBias].forEach((t) => be.typedArrayFromHeap(t).fill(0)); // no rows: nothing to sum
+        return [dFilter, dBias];
+      }
+      const spec = convSpec(x.shape as Shape4, a.filterShape, a);
+      convPrimitive(lib, spec, "filter+bias").run(
+        [ptr(be, x), ptr(be, dy), ptr(be, dFilter), ptr(be, dBias)],
+        [x.dataId, dy.dataId],
+      );
+      return [dFilter, dBias];
+    },
+  };
+}
+
 /** Batch shape, rows and columns of a matmul operand of rank >= 2. */
 function operand(shape: number[], transpose: boolean) {
   const r = shape.length;

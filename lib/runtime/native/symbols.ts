@@ -160,6 +160,7 @@ export const DNNL = {
   argDiffSrc: 129,
   argDiffDst: 145,
   argDiffWeights: 161,
+  argDiffBias: 169,
   argDiffScale: 255,
   argDiffShift: 256,
 } as const;
