@@ -25,17 +25,17 @@ import type { Dataset } from "../data/dataset.ts";
 import { createProgress, type Progress, type ProgressOptions } from "../display/progress.ts";
 import { range } from "./tensors.ts";
 import { activeEngine } from "./native/engine.ts";
-import { nativeConvAlgorithm } from "./native/library.ts";
+import { nativeConvAlgorithm, nativePrecision } from "./native/library.ts";
 
 /**
  * `model`'s output for the batch `x` in inference mode. tfjs' `predict` runs a batch in pieces of 32 images; where the
- * native engine runs its convolutions by Winograd the whole batch goes in one piece, since each convolution transforms
- * its filter once a call: one core, 500 images, images/s in pieces of 32 / in one piece, best network 1,367 / 1,479
- * by Winograd, 1,169 / 1,181 direct; 4-conv CNN 1,529 / 1,560 by Winograd, but 1,128 / 1,057 direct (measured
- * 2026-12-05), so the direct algorithm keeps tfjs' pieces.
+ * native engine runs its float32 convolutions by Winograd the whole batch goes in one piece, since each convolution
+ * transforms its filter once a call: one core, 500 images, images/s in pieces of 32 / in one piece, best network
+ * 1,367 / 1,479 by Winograd, 1,169 / 1,181 direct; 4-conv CNN 1,529 / 1,560 by Winograd, but 1,128 / 1,057 direct
+ * (measured 2026-12-05), so the direct algorithm keeps tfjs' pieces.
  */
 export function predictBatch(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
-  const whole = activeEngine() === "native" && nativeConvAlgorithm() === "winograd";
+  const whole = activeEngine() === "native" && nativeConvAlgorithm() === "winograd" && nativePrecision() === "f32";
   return model.predict(x, { batchSize: whole ? Math.max(1, x.shape[0]) : 32 }) as tf.Tensor;
 }
 

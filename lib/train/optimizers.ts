@@ -52,12 +52,19 @@ function kernelUpdate(kernel: string, attrs: object, inputs: [string, string]): 
  * see what tfjs' own optimizer of that name keeps.
  */
 function stateVariables(states: [SlotState, SlotState], i: number, name: string): [tf.Variable, tf.Variable] {
-  return states.map((s) =>
-    (s.slots[i] ??= {
+  const value = tf.engine().registeredVariables[name];
+  return states.map((s) => {
+    const slot = s.slots[i] ??= {
       originalName: `${name}/${s.suffix}`,
-      variable: tf.tidy(() => tf.zerosLike(tf.engine().registeredVariables[name]).variable(false)),
-    }).variable
-  ) as [tf.Variable, tf.Variable];
+      variable: tf.tidy(() => tf.zerosLike(value).variable(false)),
+    };
+    if (!tf.util.arraysEqual(slot.variable.shape, value.shape)) {
+      throw new Error(
+        `optimizer state ${i} (${slot.originalName}) has shape ${slot.variable.shape}, ${name} ${value.shape}`,
+      );
+    }
+    return slot.variable;
+  }) as [tf.Variable, tf.Variable];
 }
 
 /** Applies `variableGradients` with `update` once per variable, its states from {@linkcode stateVariables}. */
@@ -158,7 +165,7 @@ class FusedAdam extends tf.AdamOptimizer {
  * needed); otherwise `null`.
  */
 export function adamSteps(optimizer: tf.Optimizer): ((names: string[]) => AdamStep) | null {
-  // Not `instanceof`: tfjs' optimizers answer it by duck typing, so any Adam would pass.
+  // Not `instanceof`: tfjs' optimizer classes answer it by duck typing, and every tfjs optimizer passes.
   if (
     !Object.prototype.isPrototypeOf.call(FusedAdam.prototype, optimizer) || !tf.getKernel(ADAM_KERNEL, tf.getBackend())
   ) return null;

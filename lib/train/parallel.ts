@@ -285,6 +285,9 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     let local: StepGradients;
     try {
       local = batchGradients(model, x0, y0, lossName);
+    } catch (e) {
+      await Promise.allSettled(replies); // no worker is left busy for the next request
+      throw e;
     } finally {
       tf.dispose([x0, y0]);
     }
@@ -311,8 +314,8 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
    * An Adam step (started by `begin`) shared out: while the workers finish their gradients the main thread writes its
    * own gradient and the moments of the workers' variables (`split`, from the second range on) into `shared.update`;
    * then each worker updates its variables' moments there and writes their new values, while the main thread
-   * updates its own variables, summing the replicas' gradients as it goes ({@linkcode adamValues}); last, the
-   * workers' results are assigned to the main thread's variables and moments.
+   * computes its own variables' new values, summing the replicas' gradients as it goes ({@linkcode adamValues}); once
+   * every worker has answered, all of them are assigned to the main thread's variables and moments.
    */
   async function sharedAdamStep(
     model: tf.LayersModel,
@@ -360,10 +363,13 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       );
       const be = tf.backend() as unknown as WasmBackend;
       const sub = (a: Float32Array, j: number) => a.subarray(offsets[j], offsets[j + 1]);
+      // The main thread's share is computed now but assigned only once every worker has answered, so that a failed
+      // worker leaves the step undone rather than half applied.
+      let mine: tf.Tensor[][] = [];
       try {
-        tf.tidy(() => {
-          for (let j = 0; j < split[0][1]; j++) {
-            const v = vars[j], [m1, m2] = moments[j];
+        mine = tf.tidy(() =>
+          vars.slice(0, split[0][1]).map((v, j) => {
+            const [m1, m2] = moments[j];
             const outs = [v, m1, m2].map((t) => be.makeOutput(t.shape, "float32"));
             // Views after the allocations, which may have moved the heap.
             adamValues(
@@ -373,25 +379,27 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
               e.shares,
               outs.map((t) => heapValues(t)!),
             );
-            const [x2, mNew, vNew] = outs.map((t) => tf.engine().makeTensorFromTensorInfo(t));
-            m1.assign(mNew);
-            m2.assign(vNew);
-            v.assign(x2);
-          }
-        });
+            return outs.map((t) => tf.engine().makeTensorFromTensorInfo(t));
+          })
+        );
         await Promise.all(replies);
       } catch (err) {
+        tf.dispose(mine.flat());
         await Promise.allSettled(replies); // no worker is left busy for the next request
         throw err;
       }
       tf.tidy(() => {
-        for (let j = split[0][1]; j < vars.length; j++) {
-          const v = vars[j], [m1, m2] = moments[j];
-          m1.assign(tf.tensor(sub(update.m, j), v.shape));
-          m2.assign(tf.tensor(sub(update.v, j), v.shape));
-          v.assign(tf.tensor(sub(update.x, j), v.shape));
-        }
+        const theirs = vars.slice(split[0][1]).map((v, i) => {
+          const j = split[0][1] + i;
+          return [update.x, update.m, update.v].map((a) => tf.tensor(sub(a, j), v.shape));
+        });
+        [...mine, ...theirs].forEach(([x2, mNew, vNew], j) => {
+          moments[j][0].assign(mNew);
+          moments[j][1].assign(vNew);
+          vars[j].assign(x2);
+        });
       });
+      tf.dispose(mine.flat());
       step!.finish();
     } finally {
       tf.dispose(e.local);

@@ -7,9 +7,10 @@
  * to the layer that ran it (forward: while the layer's `call` runs; backward: the layer whose forward recorded the
  * tape node whose gradient runs it), to the loss (after the last layer) or to the optimizer. The time of a step not
  * spent inside any kernel is tfjs' own work (the tape, tidy, tensor bookkeeping) and the JavaScript between kernels.
- * Two replicas: the gradient exchange and the waits are the data-parallel step's time beyond the main thread's own
- * half-batch gradient and the optimizer. The native kernels read and write the tfjs heap in place: there are no
- * copies between the heap and the libraries to time.
+ * Two replicas: the data-parallel step's time beyond the main thread's own half-batch gradient (timed alone) is the
+ * exchange, the optimizer's share (each replica updates part of the weights), the waits and the two replicas slowing
+ * each other. The native kernels read and write the tfjs heap in place: there are no copies between the heap and the
+ * libraries to time.
  *
  * The profile is a measurement of one process on a shared machine: the shares matter, not the milliseconds.
  *
@@ -25,6 +26,7 @@ import { batchGradients, trainStep } from "../../lib/train/step.ts"; // internal
 import { createWorkerPool } from "../../lib/train/parallel.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { CONV_FILTER_BIAS_GRAD } from "../../lib/runtime/native/kernels.ts"; // internal: a kernel name to charge
+import { WARMUP_STEPS } from "./train.ts";
 
 /** The categories both profiles are summed into (PyTorch's operators map onto the same ones). */
 export const CATEGORIES = [
@@ -260,8 +262,8 @@ export async function profileStep(): Promise<BenchEntry[]> {
     const local = await stepMs(() => tf.dispose(batchGradients(model, xs, ys).grads), STEPS);
     const pool = await createWorkerPool(model, workers);
     try {
-      // A fresh worker's first steps run slower (as in the train bench's WARMUP_STEPS).
-      const parallel = await stepMs(async () => void await pool.step(model, opt, x, y), STEPS, 5);
+      // A fresh worker's first steps run slower.
+      const parallel = await stepMs(async () => void await pool.step(model, opt, x, y), STEPS, WARMUP_STEPS);
       const rest = parallel - local;
       console.log(
         `\n${workers + 1} replicas: step ${f1(parallel)} ms = main thread's ${share}-image gradient ${f1(local)} ` +

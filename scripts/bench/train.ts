@@ -95,7 +95,7 @@ const STEPS = QUICK ? 4 : 8, INFER_BATCHES = QUICK ? 1 : 3;
  * first four on the best network (measured 2026-12-05), and so do the main thread's on a model it has not trained
  * yet. A real run trains thousands of steps on one pool, so the figures are its steady pace.
  */
-const WARMUP_STEPS = QUICK ? 1 : 5;
+export const WARMUP_STEPS = QUICK ? 1 : 5;
 
 function loadNativeQuietly() {
   try {

@@ -384,6 +384,45 @@ Deno.test({
 });
 
 Deno.test({
+  name: "a fused convolution's bias gradient comes from its filter gradient's primitive in float32, by Winograd too",
+  ignore: winogradIgnore,
+  fn: async () => {
+    // 16 -> 16 channels, 3x3, stride 1: a convolution the Winograd setting takes.
+    const trained = (x: tf.Tensor, f: tf.Tensor, b: tf.Tensor) => {
+      const fused = (xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) =>
+        tf.fused.conv2d({
+          x: xx as tf.Tensor4D,
+          filter: ff as tf.Tensor4D,
+          bias: bb,
+          strides: 1,
+          pad: "same",
+          activation: "relu",
+        });
+      const w = tf.sin(tf.reshape(tf.range(0, 3 * 8 * 8 * 16), [3, 8, 8, 16]));
+      return tf.grads((xx: tf.Tensor, ff: tf.Tensor, bb: tf.Tensor) => tf.sum(tf.mul(fused(xx, ff, bb), w)))([x, f, b]);
+    };
+    const shapes = [[3, 8, 8, 16], [3, 3, 16, 16], [16]];
+    await withConvAlgorithm("winograd", async () => {
+      assert.match(convPrimitive(lib!, square3x3(3, 16, 16), "filter+bias").impl, /wino/);
+      compare(await cpuVsNative(shapes, 61, trained), "fused conv2d gradients by Winograd");
+    });
+    // Which kernels the native backward pass runs: no per-channel Sum of dy in float32, one in bfloat16.
+    await initBackend({ engine: "native" });
+    const rnd = createRandom(62);
+    const [x, f, b] = shapes.map((s) =>
+      tf.tensor(Float32Array.from({ length: s.reduce((p, q) => p * q, 1) }, () => rnd.next() - 0.5), s)
+    );
+    const biasSums = async () => {
+      const info = await tf.profile(() => tf.dispose(trained(x, f, b)));
+      return info.kernels.filter((k) => k.name === "Sum" && k.outputShapes[0]?.join() === "16").length;
+    };
+    assert.equal(await biasSums(), 0, "float32: the bias gradient comes with the filter's");
+    if (!bf16Ignore) assert.equal(await withNativePrecision("bf16", biasSums), 1, "bfloat16: summed in float32");
+    tf.dispose([x, f, b]);
+  },
+});
+
+Deno.test({
   name: "native batch normalization (with and without scale and offset, rank 2 and 4) matches the cpu backend",
   ignore,
   fn: async () => {

@@ -139,3 +139,13 @@ Deno.test("Adadelta follows Keras' formula worked by hand, on cpu and on wasm, n
     got.state.forEach((w, k) => near(w, want.state[k], `optimizer weight ${k}`));
   }
 });
+
+Deno.test("an optimizer refuses to update a variable with another variable's state (moments matched by position)", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const adam = createOptimizer({ name: "adam" });
+  const a = t.variable(t.zeros([2])), b = t.variable(t.zeros([3]));
+  adam.applyGradients({ [a.name]: t.ones([2]) });
+  assert.throws(() => adam.applyGradients({ [b.name]: t.ones([3]) }), /optimizer state 0 .* has shape 2, .* 3/);
+  adam.dispose();
+  t.dispose([a, b]);
+});

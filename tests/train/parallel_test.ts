@@ -4,6 +4,25 @@ import { type AdamUpdateAttrs, adamValues } from "../../lib/runtime/kernels/adam
 import { initBackend, type tf } from "noisy-digits/runtime";
 import { createRandom } from "noisy-digits/util";
 
+/** A small CNN (convolution, BatchNorm, dense) whose weights start the same at every build (seeded initialisers). */
+function smallCnn(t: typeof tf) {
+  const m = t.sequential();
+  const seeded = (seed: number) => t.initializers.glorotUniform({ seed });
+  m.add(
+    t.layers.conv2d({
+      filters: 4,
+      kernelSize: 3,
+      activation: "relu",
+      inputShape: [28, 28, 1],
+      kernelInitializer: seeded(1),
+    }),
+  );
+  m.add(t.layers.batchNormalization({}));
+  m.add(t.layers.flatten());
+  m.add(t.layers.dense({ units: 10, activation: "softmax", kernelInitializer: seeded(2) }));
+  return m;
+}
+
 Deno.test("weightedSum gives the size-weighted mean of the replicas' gradients, for two parts and for more", () => {
   const a = Float32Array.of(1, -2, 0.5), b = Float32Array.of(3, 4, -0.5), c = Float32Array.of(10, 0, 1);
   assert.deepEqual(Array.from(weightedSum([a, b], [0.25, 0.75])), [2.5, 2.5, -0.25]);
@@ -62,22 +81,7 @@ Deno.test("a pool step with the project's Adam shares the update out and follows
   const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
   const { applyFlatGradients } = await import("../../lib/train/step.ts"); // internal: the flat path
   const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
-  const build = () => {
-    const m = t.sequential();
-    m.add(
-      t.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1], seed: 1 } as never),
-    );
-    m.add(t.layers.batchNormalization({}));
-    m.add(t.layers.flatten());
-    m.add(
-      t.layers.dense({
-        units: 10,
-        activation: "softmax",
-        kernelInitializer: t.initializers.glorotUniform({ seed: 2 }),
-      }),
-    );
-    return m;
-  };
+  const build = () => smallCnn(t);
   const rnd = createRandom(5);
   const x = t.tensor4d(Float32Array.from({ length: 11 * 784 }, () => rnd.next()), [11, 28, 28, 1]);
   const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 3], "int32"), 10);
@@ -126,16 +130,7 @@ Deno.test("a pool step applies, bit for bit, the batch gradient its flat path re
   const t = await initBackend({ backend: "wasm" });
   const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
   const { applyFlatGradients } = await import("../../lib/train/step.ts"); // internal: the flat path
-  const build = () => {
-    const m = t.sequential();
-    m.add(
-      t.layers.conv2d({ filters: 4, kernelSize: 3, activation: "relu", inputShape: [28, 28, 1], seed: 1 } as never),
-    );
-    m.add(t.layers.batchNormalization({}));
-    m.add(t.layers.flatten());
-    m.add(t.layers.dense({ units: 10, activation: "softmax" }));
-    return m;
-  };
+  const build = () => smallCnn(t);
   const rnd = createRandom(4);
   // 11 rows: the replicas take 5 and 6, so their shares differ.
   const x = t.tensor4d(Float32Array.from({ length: 11 * 784 }, () => rnd.next()), [11, 28, 28, 1]);

@@ -628,6 +628,7 @@ function createConv(
     return {
       impl,
       run([xData, dyData, dFilter, ...dBias], ids) {
+        if (dBias.length !== (kind === "filter+bias" ? 1 : 0)) throw new Error(`${what}: the bias gradient's pointer`);
         conv.run([x.feed(xData, what, ids?.[0]), dy.feed(dyData, what, ids?.[1]), null, ...dBias], what);
         back.run([null, dFilter], what);
         wait();

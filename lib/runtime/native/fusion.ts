@@ -18,6 +18,7 @@ import * as tf from "@tensorflow/tfjs";
 import type { WasmBackend } from "../kernels/wasm_backend.ts";
 import type { NativeLibraries } from "./library.ts";
 import { reluGradPrimitive } from "./dnnl.ts";
+import { nativePrecision } from "./library.ts";
 import { CONV_FILTER_BIAS_GRAD, convFilterBiasGradKernel, underGradient } from "./kernels.ts";
 
 /** Kernel name of `dy` masked where the ReLU's output `y` is not positive (`dy * (y > 0)`), on the wasm backend. */
@@ -88,9 +89,11 @@ const fusedConv2dGradient: tf.GradConfig = {
     // Shared by the three closures, so computed here (each closure runs in its own tidy).
     const masked = tf.engine().runKernel(RELU_BACKPROP, { dy: dy as tf.Tensor, y }) as tf.Tensor;
     const geometry = { strides: a.strides, pad: a.pad, dataFormat: "NHWC", dimRoundingMode: a.dimRoundingMode };
-    // The filter's gradient comes with the bias's from one primitive; the bias closure (called after the filter's,
-    // tfjs keeping the inputs' order) returns it, or sums `dy` itself when the filter is not trained.
+    // In float32 the filter's gradient comes with the bias's from one primitive; the bias closure (called after the
+    // filter's, tfjs keeping the inputs' order) returns it, or sums `dy` itself when the filter is not trained. In
+    // bfloat16 the primitive reads `dy` rounded, so the bias keeps its float32 sum.
     let biasGradient: Float32Array | null = null;
+    const together = nativePrecision() === "f32";
     return {
       x: () =>
         tf.engine().runKernel("Conv2DBackpropInput", { dy: masked, filter }, {
@@ -98,10 +101,9 @@ const fusedConv2dGradient: tf.GradConfig = {
           inputShape: x.shape,
         } as unknown as tf.NamedAttrMap) as tf.Tensor,
       filter: () => {
-        const [dFilter, dBias] = tf.engine().runKernel(CONV_FILTER_BIAS_GRAD, { x, dy: masked }, {
-          ...geometry,
-          filterShape: filter.shape,
-        } as unknown as tf.NamedAttrMap) as tf.Tensor[];
+        const attrs = { ...geometry, filterShape: filter.shape } as unknown as tf.NamedAttrMap;
+        if (!together) return tf.engine().runKernel("Conv2DBackpropFilter", { x, dy: masked }, attrs) as tf.Tensor;
+        const [dFilter, dBias] = tf.engine().runKernel(CONV_FILTER_BIAS_GRAD, { x, dy: masked }, attrs) as tf.Tensor[];
         biasGradient = dBias.dataSync() as Float32Array; // dBias itself goes with this closure's tidy
         return dFilter;
       },
