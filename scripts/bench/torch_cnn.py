@@ -6,7 +6,7 @@ batches of INFER_BATCH) on random images with THREADS intra-op threads, in three
 default NCHW layout in float32; channels-last (NHWC, the layout PyTorch's CPU guide recommends for oneDNN's
 convolutions) in float32; channels-last under torch.autocast("cpu", bfloat16), PyTorch's mixed precision, which
 runs convolutions and linear layers in bfloat16. Prints one JSON object: {mode: {network: {train, infer}}}.
-Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH
+Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH [STEPS WARMUP]  (training steps timed and not; default 8, 2)
 """
 
 import json
@@ -61,7 +61,7 @@ MODES = {
 }
 
 
-def rates(model, batch, infer_batch, mode, steps=8):
+def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
     layout, bf16 = MODES[mode]
     model = model.to(memory_format=layout)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
@@ -77,7 +77,7 @@ def rates(model, batch, infer_batch, mode, steps=8):
         opt.step()
 
     model.train()
-    for _ in range(2):
+    for _ in range(warmup):
         step()
     t0 = time.perf_counter()
     for _ in range(steps):
@@ -96,6 +96,8 @@ def rates(model, batch, infer_batch, mode, steps=8):
 
 def main():
     threads, batch, infer_batch = (int(v) for v in sys.argv[1:4])
+    # Timed and untimed training steps: the same counts as ours when given (scripts/bench/train.ts passes them).
+    steps, warmup = (int(v) for v in sys.argv[4:6]) if len(sys.argv) > 5 else (8, 2)
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     out = {"torch": torch.__version__, "threads": threads}
@@ -103,7 +105,7 @@ def main():
         out[mode] = {}
         for name, build in (("four_conv", four_conv), ("best", best)):
             torch.manual_seed(1)
-            train, infer = rates(build(), batch, infer_batch, mode)
+            train, infer = rates(build(), batch, infer_batch, mode, steps, warmup)
             out[mode][name] = {"train": train, "infer": infer}
     print(json.dumps(out))
 

@@ -88,7 +88,12 @@ type Network = (typeof NETWORKS)[number];
 const INFER_BATCH = 1000;
 /** Steps and inference batches timed per figure (`BENCH_TRAIN_QUICK=1`: fewer, for a busy machine). */
 const QUICK = !!Deno.env.get("BENCH_TRAIN_QUICK");
-const STEPS = QUICK ? 4 : 8, INFER_BATCHES = QUICK ? 1 : 3;
+/**
+ * Timed training steps per figure, on one core and on the replicas alike. The ratios between figures moved by several
+ * percent from run to run with 8 steps on one core and 12 on the replicas (four runs of 2026-12-05); with 16 each a
+ * passing disturbance weighs half as much in a one-core figure and a quarter less in a two-replica one.
+ */
+const STEPS = QUICK ? 4 : 16, INFER_BATCHES = QUICK ? 1 : 3;
 /**
  * Training steps run before the timed ones, on one core and on the replicas alike: the first steps of a fresh worker
  * run slower (its JavaScript not yet compiled, its primitives and heap not yet made), 4-17 ms more a step over its
@@ -105,11 +110,8 @@ function loadNativeQuietly() {
   }
 }
 
-/**
- * Images/s of data-parallel training steps over `pool` (12 steps: 4 were too few to average the workers' jitter), after
- * {@linkcode WARMUP_STEPS}.
- */
-async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS + 4): Promise<number> {
+/** Images/s of data-parallel training steps over `pool`, {@linkcode STEPS} after {@linkcode WARMUP_STEPS}. */
+async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS): Promise<number> {
   const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(BATCH);
   for (let i = 0; i < WARMUP_STEPS; i++) await pool.step(model, opt, x, y);
@@ -285,8 +287,8 @@ const TORCH_MODES = {
 } as const;
 
 /**
- * PyTorch (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it, in its
- * default layout, channels-last and channels-last under bfloat16 autocast.
+ * PyTorch (Debian's python3-torch) on the same networks, batch, threads and numbers of timed and untimed steps, when
+ * /usr/bin/python3 has it, in its default layout, channels-last and channels-last under bfloat16 autocast.
  */
 function torchFigures(): BenchEntry[] {
   const threads = helperWorkers() + 1;
@@ -294,7 +296,7 @@ function torchFigures(): BenchEntry[] {
   let text: string;
   try {
     const r = new Deno.Command("/usr/bin/python3", {
-      args: [script, String(threads), String(BATCH), String(INFER_BATCH)],
+      args: [script, ...[threads, BATCH, INFER_BATCH, STEPS, WARMUP_STEPS].map(String)],
       stdout: "piped",
       stderr: "piped",
     }).outputSync();
