@@ -166,9 +166,8 @@ class FusedAdam extends tf.AdamOptimizer {
  */
 export function adamSteps(optimizer: tf.Optimizer): ((names: string[]) => AdamStep) | null {
   // Not `instanceof`: tfjs' optimizer classes answer it by duck typing, and every tfjs optimizer passes.
-  if (
-    !Object.prototype.isPrototypeOf.call(FusedAdam.prototype, optimizer) || !tf.getKernel(ADAM_KERNEL, tf.getBackend())
-  ) return null;
+  const fused = Object.prototype.isPrototypeOf.call(FusedAdam.prototype, optimizer);
+  if (!fused || !tf.getKernel(ADAM_KERNEL, tf.getBackend())) return null;
   return (names) => (optimizer as FusedAdam).begin(names);
 }
 

@@ -282,23 +282,19 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     });
     const [a0, b0] = ranges[0];
     const x0 = tf.slice(x, a0, b0 - a0), y0 = tf.slice(y, a0, b0 - a0);
-    let local: StepGradients;
-    try {
-      local = batchGradients(model, x0, y0, lossName);
-    } catch (e) {
-      await Promise.allSettled(replies); // no worker is left busy for the next request
-      throw e;
-    } finally {
-      tf.dispose([x0, y0]);
-    }
+    let local: StepGradients | undefined;
     let remote: { loss: number; correct: number }[];
     try {
+      try {
+        local = batchGradients(model, x0, y0, lossName);
+      } finally {
+        tf.dispose([x0, y0]);
+      }
       whileWaiting?.(local.grads);
       remote = await Promise.all(replies);
     } catch (e) {
-      tf.dispose(local.grads);
-      // A worker still running must not be sent the next request.
-      await Promise.allSettled(replies);
+      if (local) tf.dispose(local.grads);
+      await Promise.allSettled(replies); // no worker is left busy for the next request
       throw e;
     }
     let loss = local.loss * (b0 - a0), correct = local.correct;

@@ -5,8 +5,8 @@
  * relu) on OpenBLAS, `MaxPoolGrad` on oneDNN, per-channel `Sum` / `Mean`
  * (the BatchNorm gradients' reductions, and the bias's where no filter gradient brings it) as OpenBLAS products, and
  * `Concat` as block copies on the heap; and the filter and bias gradients from one oneDNN primitive
- * ({@linkcode CONV_FILTER_BIAS_GRAD}, which `fusion.ts`, the training convolution, uses). They read and write the tensors where the wasm backend
- * keeps them, on its heap: the pointers go to the library as they are, no
+ * ({@linkcode CONV_FILTER_BIAS_GRAD}, which `fusion.ts`, the training convolution, uses). They read and write the
+ * tensors where the wasm backend keeps them, on its heap: the pointers go to the library as they are, no
  * copy (the heap's buffer is looked up on every call, since it can grow).
  * Cases they do not cover (NCHW, other fused activations, broadcast batch
  * shapes) call the kernel that was registered before them.

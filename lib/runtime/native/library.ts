@@ -150,8 +150,9 @@ export type ConvAlgorithm = "direct" | "winograd";
  * The algorithm of the native float32 convolutions, `NOISY_DIGITS_CONV_ALGORITHM`: `direct` (default) or `winograd`:
  * each 3x3, stride-1 convolution with at least 16 input and 16 output channels runs oneDNN's Winograd algorithm
  * (a quarter of the multiplications in its elementwise stage, about twice as fast here, on activations in oneDNN's
- * blocked layout, converted on the way in and out), where oneDNN has it for this CPU; any other convolution, or one oneDNN refuses, runs direct. bfloat16 convolutions
- * stay direct. Read on every convolution call, as {@linkcode nativePrecision}.
+ * blocked layout, converted on the way in and out), where oneDNN has it for this CPU; any other convolution, or one
+ * oneDNN refuses, runs direct. bfloat16 convolutions stay direct. Read on every convolution call, as
+ * {@linkcode nativePrecision}.
  */
 export function nativeConvAlgorithm(): ConvAlgorithm {
   return envChoice("NOISY_DIGITS_CONV_ALGORITHM", ["direct", "winograd"], "direct");
