@@ -171,3 +171,24 @@ Deno.test("applyFlatGradients refuses a flat gradient longer than the trainable 
   assert.deepEqual(m.getWeights().map((w) => Array.from(w.dataSync())), before);
   sgd.dispose();
 });
+
+Deno.test("a pool step that fails on the main thread waits for its workers, so the next step finds them free", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
+  const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
+  const model = smallCnn(t), adam = createOptimizer({ name: "adam" });
+  const rnd = createRandom(6);
+  const x = t.tensor4d(Float32Array.from({ length: 8 * 784 }, () => rnd.next()), [8, 28, 28, 1]);
+  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
+  const wrong = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 11); // 11 classes against 10 outputs
+  const pool = await createWorkerPool(model, 1);
+  try {
+    await assert.rejects(() => pool.step(model, adam, x, wrong));
+    const r = await pool.step(model, adam, x, y);
+    assert.ok(Number.isFinite(r.loss), `the next step trains: loss ${r.loss}`);
+  } finally {
+    pool.terminate();
+  }
+  t.dispose([x, y, wrong]);
+  adam.dispose();
+});
