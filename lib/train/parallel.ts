@@ -9,7 +9,9 @@
  * With the project's Adam the averaging and the update are shared out as well:
  * each replica updates its own share of the variables, summing the replicas'
  * gradients as it goes, so the optimizer no longer runs on one core while the
- * others wait.
+ * others wait. A worker starts its share as soon as the gradients are in
+ * shared memory (flags, not another message), keeps its own share of the new
+ * weights, and is sent only the rest with the next request.
  * BatchNorm moving statistics come from the main thread's slice (the workers'
  * are overwritten by the next weight sync).
  *
@@ -42,10 +44,12 @@ import {
   flattenInto,
   heapValues,
   type LossName,
+  setValues,
   type StepGradients,
   trainableVariables,
   trainStep,
 } from "./step.ts";
+import { type AdamShare, raiseFlag, type WeightSync } from "./_protocol.ts";
 import { type AdamStep, adamSteps } from "./optimizers.ts";
 import { adamValues } from "../runtime/kernels/adam.ts";
 import type { WasmBackend } from "../runtime/kernels/wasm_backend.ts";
@@ -112,33 +116,40 @@ export function helperWorkers(): number {
 
 interface Channel {
   worker: Worker;
+  /**
+   * Posts `msg` and returns one promise per reply the request expects (`replies`, default 1), in order; an error
+   * message, or the worker crashing, rejects every one still pending.
+   */
   // deno-lint-ignore no-explicit-any
-  request(msg: any, transfer?: Transferable[]): Promise<any>;
+  request(msg: any, transfer?: Transferable[], replies?: number): Promise<any>[];
 }
 
 function channel(worker: Worker): Channel {
   // deno-lint-ignore no-explicit-any
-  let pending: { resolve: (v: any) => void; reject: (e: Error) => void } | null = null;
+  let pending: { resolve: (v: any) => void; reject: (e: Error) => void }[] = [];
+  const rejectAll = (e: Error) => {
+    const all = pending;
+    pending = [];
+    all.forEach((p) => p.reject(e));
+  };
   worker.onmessage = (e) => {
-    const p = pending;
-    pending = null;
-    if (!p) return;
-    if (e.data.type === "error") p.reject(new Error(`worker: ${e.data.message}`));
-    else p.resolve(e.data);
+    if (e.data.type === "error") rejectAll(new Error(`worker: ${e.data.message}`));
+    else pending.shift()?.resolve(e.data);
   };
   worker.onerror = (e) => {
     e.preventDefault();
-    pending?.reject(new Error(`worker crashed: ${e.message}`));
-    pending = null;
+    rejectAll(new Error(`worker crashed: ${e.message}`));
   };
   return {
     worker,
-    request(msg, transfer = []) {
-      if (pending) return Promise.reject(new Error("worker busy"));
-      return new Promise((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage(msg, transfer);
-      });
+    request(msg, transfer = [], replies = 1) {
+      if (pending.length) return [Promise.reject(new Error("worker busy"))];
+      const out = Array.from(
+        { length: replies },
+        () => new Promise((resolve, reject) => pending.push({ resolve, reject })),
+      );
+      worker.postMessage(msg, transfer);
+      return out;
     },
   };
 }
@@ -222,20 +233,21 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     () => channel(new Worker(new URL("./worker.ts", import.meta.url).href, { type: "module" })),
   );
   // Workers run the main thread's engine (native kernels or not).
-  await Promise.all(chans.map((c) => c.request({ type: "init", topology, engine: activeEngine() })));
+  await Promise.all(chans.map((c) => c.request({ type: "init", topology, engine: activeEngine() })[0]));
 
   // The step's weights (written by the main thread) and each worker's gradients (written by that worker), shared
   // with the workers so that no message copies them; sized at the first step, again if the model changes.
   // (`gradValues` is kept apart from `grads`, which a pool without workers leaves empty.) For a shared-out Adam
   // update, `update` holds the main thread's gradient and the moments of the workers' variables (written by the main
-  // thread, the moments then updated in place by the workers) and the workers' new weights.
+  // thread, the moments then updated in place by the workers) and every replica's share of the new weights.
+  type Shared = Float32Array<SharedArrayBuffer>;
   let shared: {
-    weights: Float32Array;
-    grads: Float32Array[];
+    weights: Shared;
+    grads: Shared[];
     gradValues: number;
-    update?: { grads: Float32Array; m: Float32Array; v: Float32Array; x: Float32Array };
+    update?: { grads: Shared; m: Shared; v: Shared; x: Shared };
   } | null = null;
-  const buffer = (n: number) => new Float32Array(new SharedArrayBuffer(4 * n));
+  const buffer = (n: number): Shared => new Float32Array(new SharedArrayBuffer(4 * n));
   function sharedBuffers(model: tf.LayersModel) {
     const count = (vs: tf.Variable[]) => vs.reduce((s, v) => s + v.size, 0);
     const weights = count(allVariables(model)), gradValues = count(trainableVariables(model));
@@ -244,42 +256,76 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     }
     return shared;
   }
+  // A shared-out Adam step's flags (`_protocol.ts`): the main thread's at 0, worker i's at i + 1; and its number.
+  const flags: Int32Array<SharedArrayBuffer> = new Int32Array(new SharedArrayBuffer(4 * (workers + 1)));
+  let stepCount = 0;
+  // After a shared-out Adam step every worker holds its own share of the new weights and `update.x` holds them all,
+  // so the next step's requests need carry only the variables that are not trained (BatchNorm's statistics) and the
+  // other replicas' shares. That holds while the model's trainable variables keep the memory the step left them.
+  let held: { model: tf.LayersModel; ids: tf.DataId[] } | null = null;
+  const holds = (model: tf.LayersModel) =>
+    held?.model === model && trainableVariables(model).every((v, j) => v.dataId === held!.ids[j]);
+  /** Notes that the workers were sent every weight of `model`: they hold the last step's only if it is the same. */
+  const sentAll = (model: tf.LayersModel) => {
+    if (!holds(model)) held = null;
+  };
+
+  /** How a pool step shares out its update: what each worker is sent, and what the main thread does meanwhile. */
+  interface Sharing {
+    /** The weights worker `i` is sent instead of all of them (already written to the shared buffers). */
+    sync?: (i: number) => WeightSync;
+    /** Worker `i`'s share of the update, which it starts as soon as the replicas' gradients are published. */
+    adam: (i: number) => AdamShare;
+    /** Runs on the main thread's gradient while the workers finish theirs; it publishes the main thread's share. */
+    whileWaiting: (local: tf.Tensor[]) => void;
+    /** Tells the workers that the main thread gave the step up. */
+    giveUp: () => void;
+  }
 
   /**
    * The replicas' work on one batch of at least `workers + 1` rows: each worker's slice goes out with the weights, the
-   * main thread computes its own slice's gradients (tensors), runs `whileWaiting` on them, and the workers' gradients
-   * arrive in `shared.grads`.
+   * main thread computes its own slice's gradients (tensors), and the workers' gradients arrive in `shared.grads`.
+   * With `sharing`, the main thread runs `sharing.whileWaiting` on its gradients, and `adam` holds the promises of
+   * the workers' second replies, their shares of the update done.
    */
   async function exchange(
     model: tf.LayersModel,
     x: tf.Tensor,
     y: tf.Tensor,
     lossName: LossName,
-    whileWaiting?: (local: tf.Tensor[]) => void,
+    sharing?: Sharing,
   ) {
     const n = x.shape[0];
     const ranges = splitRows(n, workers + 1);
     const buffers = sharedBuffers(model);
-    flattenInto(allVariables(model), buffers.weights);
+    if (!sharing?.sync) {
+      flattenInto(allVariables(model), buffers.weights);
+      sentAll(model);
+    }
     const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
     const per = x.size / n, perY = y.size / n;
-    const replies = chans.map((c, i) => {
+    const requests = chans.map((c, i) => {
       const [a, b] = ranges[i + 1];
       const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * perY, b * perY);
       return c.request(
         {
           type: "grads",
           weights: buffers.weights.buffer,
+          sync: sharing?.sync?.(i),
           grads: buffers.grads[i].buffer,
           x: xPart,
           xShape: [b - a, ...x.shape.slice(1)],
           y: yPart,
           yShape: [b - a, ...y.shape.slice(1)],
           loss: lossName,
+          adam: sharing?.adam(i),
         },
         [xPart.buffer, yPart.buffer],
+        sharing ? 2 : 1,
       );
     });
+    const replies = requests.map((r) => r[0]), adam = requests.flatMap((r) => r.slice(1));
+    adam.forEach((p) => p.catch(() => {})); // awaited later; a failure must not go unhandled meanwhile
     const [a0, b0] = ranges[0];
     const x0 = tf.slice(x, a0, b0 - a0), y0 = tf.slice(y, a0, b0 - a0);
     let local: StepGradients | undefined;
@@ -290,11 +336,12 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       } finally {
         tf.dispose([x0, y0]);
       }
-      whileWaiting?.(local.grads);
+      sharing?.whileWaiting(local.grads);
       remote = await Promise.all(replies);
     } catch (e) {
       if (local) tf.dispose(local.grads);
-      await Promise.allSettled(replies); // no worker is left busy for the next request
+      sharing?.giveUp();
+      await Promise.allSettled([...replies, ...adam]); // no worker is left busy for the next request
       throw e;
     }
     let loss = local.loss * (b0 - a0), correct = local.correct;
@@ -303,15 +350,17 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       correct += r.correct;
     });
     const shares = ranges.map(([a, b]) => (b - a) / n);
-    return { loss: loss / n, correct, local: local.grads, remote: buffers.grads, shares };
+    return { loss: loss / n, correct, local: local.grads, remote: buffers.grads, shares, adam };
   }
 
   /**
-   * An Adam step (started by `begin`) shared out: while the workers finish their gradients the main thread writes its
-   * own gradient and the moments of the workers' variables (`split`, from the second range on) into `shared.update`;
-   * then each worker updates its variables' moments there and writes their new values, while the main thread
-   * computes its own variables' new values, summing the replicas' gradients as it goes ({@linkcode adamValues}); once
-   * every worker has answered, all of them are assigned to the main thread's variables and moments.
+   * An Adam step (started by `begin`) shared out. Each worker's request carries its share of the update: once the
+   * gradients are in, it waits for the main thread's flag (raised after the main thread has written its own gradient
+   * and the moments of the workers' variables into `shared.update`, while the workers finish their gradients), updates
+   * its variables' moments there, writes their new values there and into its own variables, and replies a second
+   * time. Meanwhile the main thread computes its own variables' new values, summing the replicas' gradients as it goes
+   * ({@linkcode adamValues}); once every worker has answered, all of them are given to the main thread's variables and
+   * moments. The next step then sends each worker only what it lacks (`held`).
    */
   async function sharedAdamStep(
     model: tf.LayersModel,
@@ -331,32 +380,52 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       v: buffer(buffers.gradValues),
       x: buffer(buffers.gradValues),
     };
-    let step: AdamStep | undefined;
-    const e = await exchange(model, x, y, lossName, (local) => {
-      step = begin(vars.map((v) => v.name));
-      for (let j = split[0][1]; j < vars.length; j++) {
-        const [m, v] = step.moments[j], o = offsets[j];
-        update.grads.set(heapValues(local[j])!, o);
-        update.m.set(heapValues(m)!, o);
-        update.v.set(heapValues(v)!, o);
-      }
+    const step = begin(vars.map((v) => v.name)), k = ++stepCount;
+    const n = x.shape[0], shares = splitRows(n, workers + 1).map(([a, b]) => (b - a) / n);
+    const ownShare = (i: number) => split[i + 1];
+    let sync: Sharing["sync"];
+    if (holds(model)) {
+      const all = allVariables(model), trained = new Set(vars), at = [0];
+      for (const v of all) at.push(at.at(-1)! + v.size);
+      const fixed = all.flatMap((v, i) => trained.has(v) ? [] : [i]);
+      for (const i of fixed) buffers.weights.set(heapValues(all[i]) ?? (all[i].dataSync() as Float32Array), at[i]);
+      sync = (i) => {
+        const [from, to] = ownShare(i);
+        return { all: fixed, trainable: vars.flatMap((_, j) => j >= from && j < to ? [] : [j]), x: update.x.buffer };
+      };
+    }
+    held = null; // until this step has succeeded
+    const parts = [update.grads, ...buffers.grads].map((p) => p.buffer);
+    const e = await exchange(model, x, y, lossName, {
+      sync,
+      adam: (i) => ({
+        attrs: step.attrs,
+        from: ownShare(i)[0],
+        to: ownShare(i)[1],
+        offset: offsets[ownShare(i)[0]],
+        parts,
+        shares,
+        m: update.m.buffer,
+        v: update.v.buffer,
+        x: update.x.buffer,
+        flags: flags.buffer,
+        waitFor: Array.from({ length: workers + 1 }, (_, r) => r).filter((r) => r !== i + 1),
+        replica: i + 1,
+        step: k,
+      }),
+      whileWaiting: (local) => {
+        for (let j = split[0][1]; j < vars.length; j++) {
+          const [m, v] = step.moments[j], o = offsets[j];
+          update.grads.set(heapValues(local[j])!, o);
+          update.m.set(heapValues(m)!, o);
+          update.v.set(heapValues(v)!, o);
+        }
+        raiseFlag(flags, 0, k);
+      },
+      giveUp: () => raiseFlag(flags, 0, -k),
     });
     try {
-      const { attrs, moments } = step!;
-      const replies = chans.map((c, i) =>
-        c.request({
-          type: "adam",
-          attrs,
-          from: split[i + 1][0],
-          to: split[i + 1][1],
-          offset: offsets[split[i + 1][0]],
-          parts: [update.grads, ...e.remote].map((p) => p.buffer),
-          shares: e.shares,
-          m: update.m.buffer,
-          v: update.v.buffer,
-          x: update.x.buffer,
-        })
-      );
+      const { attrs, moments } = step;
       const be = tf.backend() as unknown as WasmBackend;
       const sub = (a: Float32Array, j: number) => a.subarray(offsets[j], offsets[j + 1]);
       // The main thread's share is computed now but assigned only once every worker has answered, so that a failed
@@ -378,25 +447,27 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
             return outs.map((t) => tf.engine().makeTensorFromTensorInfo(t));
           })
         );
-        await Promise.all(replies);
+        // The workers take the main thread's share of the new weights from here at the next step.
+        mine.forEach(([x2], j) => update.x.set(heapValues(x2)!, offsets[j]));
+        await Promise.all(e.adam);
       } catch (err) {
         tf.dispose(mine.flat());
-        await Promise.allSettled(replies); // no worker is left busy for the next request
+        await Promise.allSettled(e.adam); // no worker is left busy for the next request
         throw err;
       }
-      tf.tidy(() => {
-        const theirs = vars.slice(split[0][1]).map((v, i) => {
-          const j = split[0][1] + i;
-          return [update.x, update.m, update.v].map((a) => tf.tensor(sub(a, j), v.shape));
-        });
-        [...mine, ...theirs].forEach(([x2, mNew, vNew], j) => {
-          moments[j][0].assign(mNew);
-          moments[j][1].assign(vNew);
-          vars[j].assign(x2);
-        });
+      mine.forEach(([x2, mNew, vNew], j) => {
+        moments[j][0].assign(mNew);
+        moments[j][1].assign(vNew);
+        vars[j].assign(x2);
       });
       tf.dispose(mine.flat());
-      step!.finish();
+      for (let j = split[0][1]; j < vars.length; j++) {
+        setValues(moments[j][0], sub(update.m, j));
+        setValues(moments[j][1], sub(update.v, j));
+        setValues(vars[j], sub(update.x, j));
+      }
+      step.finish();
+      held = { model, ids: vars.map((v) => v.dataId) };
     } finally {
       tf.dispose(e.local);
     }
@@ -442,13 +513,14 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       }
       const ranges = splitRows(count, workers + 1);
       const weights = flattenInto(allVariables(model), sharedBuffers(model).weights).buffer;
+      sentAll(model);
       const replies = chans.map((c, i) => {
         const [a, b] = ranges[i + 1];
         const x = pixels.slice(a * PIXELS, b * PIXELS);
         return c.request(
           { type: "predict", weights, x, xShape: [b - a, IMAGE_SIZE, IMAGE_SIZE, 1] },
           [x.buffer],
-        );
+        )[0];
       });
       const out = new Float32Array(count * NUM_CLASSES);
       const [a0, b0] = ranges[0];

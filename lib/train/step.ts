@@ -102,15 +102,29 @@ export function flattenInto(tensors: tf.Tensor[], out: Float32Array): Float32Arr
   return out;
 }
 
-/** Writes a flat array produced by {@linkcode flatten} back into variables. */
+/** Writes a flat array produced by {@linkcode flatten} back into variables ({@linkcode setValues}). */
 export function assignFlat(vars: tf.Variable[], flat: Float32Array): void {
   let o = 0;
   for (const v of vars) {
-    const t = tf.tensor(flat.subarray(o, o + v.size), v.shape, v.dtype);
-    v.assign(t);
-    t.dispose();
+    setValues(v, flat.subarray(o, o + v.size));
     o += v.size;
   }
+}
+
+/**
+ * Gives variable `v` the values `values`: written over its own memory on the wasm heap when no other tensor shares it
+ * (no tensor made, no memory allocated or freed), else by `assign` of a new tensor.
+ */
+export function setValues(v: tf.Variable, values: Float32Array): void {
+  if (values.length !== v.size) throw new RangeError(`setValues: ${values.length} values for ${v.size}`);
+  const heap = heapValues(v);
+  if (heap && (tf.backend() as unknown as WasmBackend).refCount(v.dataId) === 1) {
+    heap.set(values);
+    return;
+  }
+  const t = tf.tensor(values, v.shape, v.dtype);
+  v.assign(t);
+  t.dispose();
 }
 
 /** Every variable of a model (trainable and not), in `model.weights` order. */

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { splitRows, splitValues, weightedSum } from "../../lib/train/parallel.ts"; // internal: the pool's arithmetic
 import { type AdamUpdateAttrs, adamValues } from "../../lib/runtime/kernels/adam.ts"; // internal: Adam's arithmetic
+import type { AdamStep } from "../../lib/train/optimizers.ts"; // internal: one step of the fused Adam
 import { initBackend, type tf } from "noisy-digits/runtime";
 import { createRandom } from "noisy-digits/util";
 
@@ -97,10 +98,12 @@ Deno.test("a pool step with the project's Adam shares the update out and follows
     const a = build(), b = build();
     const adamA = createOptimizer({ name: "adam", learningRate: 0.01 });
     const adamB = createOptimizer({ name: "adam", learningRate: 0.01 });
-    const pool = await createWorkerPool(a, workers);
+    // `b`'s gradients come from a pool of their own, so that `a`'s pool sees nothing but its steps: from the second
+    // on, its workers are sent only the weights they lack.
+    const pool = await createWorkerPool(a, workers), other = await createWorkerPool(b, workers);
     const trainable = a.trainableWeights.reduce((s, w) => s + w.read().size, 0);
     try {
-      for (let step = 0; step < 3; step++) {
+      for (let step = 0; step < 4; step++) {
         b.setWeights(a.getWeights());
         const tensors = t.memory().numTensors;
         const r = await pool.step(a, adamA, x, y);
@@ -109,7 +112,7 @@ Deno.test("a pool step with the project's Adam shares the update out and follows
         assert.equal(r.updated?.length, workers + 1, "every replica has a share of the update");
         assert.equal(r.updated!.reduce((s, n) => s + n, 0), trainable);
         assert.ok(r.updated!.every((n) => n > 0), `shares ${r.updated}`);
-        const g = await pool.gradients(b, x, y);
+        const g = await other.gradients(b, x, y);
         applyFlatGradients(b, adamB, g.grads);
         const wb = b.getWeights();
         a.getWeights().forEach((w, i) => close(w, wb[i], `step ${step}, weight ${i}`));
@@ -120,6 +123,7 @@ Deno.test("a pool step with the project's Adam shares the update out and follows
       }
     } finally {
       pool.terminate();
+      other.terminate();
     }
     [adamA, adamB].forEach((o) => o.dispose());
   }
@@ -191,4 +195,64 @@ Deno.test("a pool step that fails on the main thread waits for its workers, so t
   }
   t.dispose([x, y, wrong]);
   adam.dispose();
+});
+
+Deno.test("after a failed pool step the next steps train as, bit for bit, a pool whose steps never failed", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
+  const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
+  const rnd = createRandom(7);
+  const x = t.tensor4d(Float32Array.from({ length: 9 * 784 }, () => rnd.next()), [9, 28, 28, 1]);
+  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8], "int32"), 10);
+  const wrong = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8], "int32"), 11); // 11 classes against 10 outputs
+  for (const workers of [1, 2]) {
+    const a = smallCnn(t), b = smallCnn(t);
+    const adamA = createOptimizer({ name: "adam", learningRate: 0.01 });
+    const adamB = createOptimizer({ name: "adam", learningRate: 0.01 });
+    const poolA = await createWorkerPool(a, workers), poolB = await createWorkerPool(b, workers);
+    try {
+      // `a` fails before its second step on every replica (labels of the wrong width), before its third on the main
+      // thread alone, whose workers then wait for it until it gives the step up, and before its fourth halfway through
+      // the update; otherwise it takes the steps `b` takes, and every step trains on the same weights.
+      for (let step = 0; step < 5; step++) {
+        if (step === 1) await assert.rejects(() => poolA.step(a, adamA, x, wrong));
+        if (step === 2) {
+          const apply = a.apply;
+          a.apply = () => {
+            throw new Error("the main thread fails");
+          };
+          const failed = assert.rejects(() => poolA.step(a, adamA, x, y), /the main thread fails/);
+          let timer: ReturnType<typeof setTimeout> | undefined;
+          const late = new Promise((_, reject) => timer = setTimeout(() => reject(new Error("step hangs")), 30_000));
+          await Promise.race([failed, late]).finally(() => clearTimeout(timer));
+          a.apply = apply;
+        }
+        if (step === 3) {
+          // The main thread fails on its own share of the update after the workers have done theirs (a moment it
+          // cannot read), so the workers hold new values of their variables that the main thread never took.
+          const fused = adamA as unknown as { begin(names: string[]): AdamStep };
+          const begin = fused.begin, unreadable = t.zeros([1], "int32");
+          fused.begin = (names) => {
+            const s = begin.call(fused, names);
+            return { ...s, moments: s.moments.map(([m, v], j) => [j === 0 ? unreadable as tf.Variable : m, v]) };
+          };
+          await assert.rejects(() => poolA.step(a, adamA, x, y));
+          fused.begin = begin;
+          unreadable.dispose();
+        }
+        await poolA.step(a, adamA, x, y);
+        await poolB.step(b, adamB, x, y);
+        // The trained weights (the failed step's forward pass did move `a`'s BatchNorm statistics).
+        const wb = b.trainableWeights.map((w) => w.read());
+        a.trainableWeights.map((w) => w.read()).forEach((w, i) =>
+          assert.deepEqual(w.dataSync(), wb[i].dataSync(), `${workers} worker(s), step ${step}, weight ${i}`)
+        );
+      }
+    } finally {
+      poolA.terminate();
+      poolB.terminate();
+    }
+    [adamA, adamB].forEach((o) => o.dispose());
+  }
+  t.dispose([x, y, wrong]);
 });

@@ -15,6 +15,8 @@ export interface WasmBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   /** A view of a tensor's data on the heap (invalid once the heap grows). */
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  /** How many tensors hold a tensor's data. */
+  refCount(dataId: tf.DataId): number;
   /** Frees a tensor's data (`force`: whatever its reference count); true when it was freed. */
   disposeData(dataId: tf.DataId, force?: boolean): boolean;
 }
