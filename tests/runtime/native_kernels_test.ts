@@ -654,3 +654,26 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "a max pooling under a gradient keeps its workspace for the gradient, matches the cpu backend, and frees it",
+  ignore,
+  fn: async () => {
+    const { poolWorkspaceCounts } = await import("../../lib/runtime/native/dnnl.ts"); // internal: the kept workspaces
+    for (const [i, [size, stride, pad]] of ([[2, 2, "valid"], [3, 2, "same"]] as const).entries()) {
+      const before = (await initBackend({ engine: "native" }), poolWorkspaceCounts(lib!));
+      const out = await cpuVsNative([[2, 14, 14, 6]], 700 + i, (x) => {
+        let y: tf.Tensor | undefined;
+        const g = tf.grad((xx: tf.Tensor) => {
+          y = tf.keep(tf.maxPool(xx as tf.Tensor4D, size, stride, pad)); // the forward pass under the gradient
+          return tf.sum(tf.mul(y, tf.cos(tf.reshape(tf.range(0, y.size), y.shape))));
+        })(x);
+        return [y!, g];
+      });
+      compare(out, `maxPool under a gradient ${size}/${stride}/${pad}`);
+      const after = poolWorkspaceCounts(lib!);
+      assert.equal(after.reused, before.reused + 1, "the gradient read the forward pass's workspace");
+      assert.equal(after.kept, before.kept, "the workspace went with the forward pass's output");
+    }
+  },
+});

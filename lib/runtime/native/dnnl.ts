@@ -86,6 +86,11 @@ interface Context {
   scratch: Aligned[];
   /** Copies kept for a later convolution of the same step (see {@linkcode ConvPrimitive.run}). */
   copies: CopyStore;
+  /**
+   * Max-pooling workspaces a training forward pass kept for its gradient, by the forward's output data
+   * ({@linkcode PoolGradPrimitive.forward}), and buffers of dropped ones for the next.
+   */
+  workspaces: { kept: Map<object, { key: string; ws: Aligned }>; free: Aligned[]; reused: number };
 }
 
 /** A buffer and `at`, its first 64-byte boundary (where data starts). */
@@ -130,6 +135,7 @@ function context(dnnl: Dnnl): Context {
     stream: handle(s),
     scratch: [0, 1, 2].map(() => ({ buffer: new Uint8Array(0), at: null })),
     copies: { kept: new Map(), free: [], bytes: 0, converted: 0, reused: 0 },
+    workspaces: { kept: new Map(), free: [], reused: 0 },
   };
   contexts.set(dnnl, c);
   return c;
@@ -686,10 +692,15 @@ export interface PoolSpec {
   pad: Padding;
 }
 
-/** A cached max-pooling gradient: `run([x, dy, dx])`. */
+/**
+ * A cached max pooling for training: `forward` (under a gradient) writes the output and keeps where each maximum is
+ * (oneDNN's workspace) under the output's data `id`; `run([x, dy, dx])`, the gradient, reads that workspace when
+ * `id` (the forward output's data) has one, else runs the forward pass again into buffers of its own first.
+ */
 export interface PoolGradPrimitive {
   readonly impl: string;
-  run(data: Ptr[]): void;
+  forward(x: Ptr, y: Ptr, id: object): void;
+  run(data: Ptr[], id?: object): void;
 }
 
 const poolCache = new WeakMap<Dnnl, Map<string, PoolGradPrimitive>>();
@@ -701,10 +712,10 @@ const poolCache = new WeakMap<Dnnl, Map<string, PoolGradPrimitive>>();
  */
 export function maxPoolGradPrimitive(lib: NativeLibraries, spec: PoolSpec): PoolGradPrimitive {
   const key = `${spec.x}|${spec.y}|${spec.window}|${spec.strides}|${padKey(spec.pad)}`;
-  return cached(poolCache, lib.dnnl, key, (ctx) => createMaxPoolGrad(ctx, spec));
+  return cached(poolCache, lib.dnnl, key, (ctx) => createMaxPoolGrad(ctx, spec, key));
 }
 
-function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {
+function createMaxPoolGrad(ctx: Context, spec: PoolSpec, key: string): PoolGradPrimitive {
   const d = ctx.dnnl;
   const xMd = activationMd(d, spec.x), yMd = activationMd(d, spec.y);
   const strides = dims(spec.strides), kernel = dims(spec.window);
@@ -734,25 +745,61 @@ function createMaxPoolGrad(ctx: Context, spec: PoolSpec): PoolGradPrimitive {
   if (!wsMd) throw new Error("oneDNN: max pooling has no workspace");
   const ws = memory(ctx, wsMd, ALLOCATE), yOwn = memory(ctx, yMd, ALLOCATE);
   const xMem = memory(ctx, xMd), dyMem = memory(ctx, yMd), dxMem = memory(ctx, xMd);
-  const fwd = new Executable(ctx, primitive(ctx, fwdPd, "max pooling forward"), [xMem, yOwn, ws], [
-    DNNL.argSrc,
-    DNNL.argDst,
-    DNNL.argWorkspace,
-  ]);
-  const bwd = new Executable(ctx, primitive(ctx, bwdPd, "max pooling backward"), [dyMem, ws, dxMem], [
+  const fwdPrim = primitive(ctx, fwdPd, "max pooling forward");
+  const bwdPrim = primitive(ctx, bwdPd, "max pooling backward");
+  const fwd = new Executable(ctx, fwdPrim, [xMem, yOwn, ws], [DNNL.argSrc, DNNL.argDst, DNNL.argWorkspace]);
+  const bwd = new Executable(ctx, bwdPrim, [dyMem, ws, dxMem], [DNNL.argDiffDst, DNNL.argWorkspace, DNNL.argDiffSrc]);
+  // The same primitives over the caller's output and a kept workspace (memories of their own, so that `fwd` and `bwd`
+  // above keep their library-allocated buffers).
+  const kept = memory(ctx, wsMd), yUser = memory(ctx, yMd), x2 = memory(ctx, xMd), dy2 = memory(ctx, yMd);
+  const dx2 = memory(ctx, xMd);
+  const fwdKeep = new Executable(ctx, fwdPrim, [x2, yUser, kept], [DNNL.argSrc, DNNL.argDst, DNNL.argWorkspace]);
+  const bwdKept = new Executable(ctx, bwdPrim, [dy2, kept, dx2], [
     DNNL.argDiffDst,
     DNNL.argWorkspace,
     DNNL.argDiffSrc,
   ]);
+  const wsBytes = Number(d.dnnl_memory_desc_get_size(mdView(wsMd)));
   const what = `max pooling gradient ${spec.x.join("x")}`;
+  const store = ctx.workspaces;
+  const wait = () => check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
   return {
     impl: implName(ctx, bwdPd),
-    run([x, dy, dx]) {
-      fwd.run([x, null, null], what);
-      bwd.run([dy, null, dx], what);
-      check(d.dnnl_stream_wait(ctx.stream), "dnnl_stream_wait");
+    forward(x, y, id) {
+      const i = store.free.findIndex((b) => holds(b, wsBytes));
+      const room = i >= 0 ? store.free.splice(i, 1)[0] : aligned(wsBytes);
+      fwdKeep.run([x, y, room.at], what);
+      wait();
+      store.kept.set(id, { key, ws: room });
+    },
+    run([x, dy, dx], id) {
+      const k = id === undefined ? undefined : store.kept.get(id);
+      if (k?.key === key) {
+        bwdKept.run([dy, k.ws.at, dx], what);
+        store.reused++;
+      } else {
+        fwd.run([x, null, null], what);
+        bwd.run([dy, null, dx], what);
+      }
+      wait();
     },
   };
+}
+
+/** How many max-pooling gradients on `lib` read a kept workspace, and how many workspaces are kept now. */
+export function poolWorkspaceCounts(lib: NativeLibraries): { reused: number; kept: number } {
+  const s = context(lib.dnnl).workspaces;
+  return { reused: s.reused, kept: s.kept.size };
+}
+
+/** Drops the max-pooling workspace kept on `lib` for the data `id` (called when tfjs frees that data). */
+export function dropPoolWorkspace(lib: NativeLibraries, id: object): void {
+  const store = contexts.get(lib.dnnl)?.workspaces;
+  const k = store?.kept.get(id);
+  if (!k) return;
+  store!.kept.delete(id);
+  store!.free.push(k.ws);
+  if (store!.free.length > 16) store!.free.shift();
 }
 
 /** A cached ReLU gradient over `n` values: `run([y, dy, dx])` sets `dx = y > 0 ? dy : 0`. */

@@ -2,7 +2,8 @@
  * tfjs kernels of the `wasm` backend that run on the native libraries:
  * `Conv2D`, `FusedConv2D` (bias, relu), `Conv2DBackpropInput`,
  * `Conv2DBackpropFilter` and `FusedBatchNorm` on oneDNN, `BatchMatMul` and `_FusedMatMul` (bias,
- * relu) on OpenBLAS, `MaxPoolGrad` on oneDNN, per-channel `Sum` / `Mean`
+ * relu) on OpenBLAS, `MaxPool` (under a gradient, keeping where each maximum is) and `MaxPoolGrad` on oneDNN,
+ * per-channel `Sum` / `Mean`
  * (the BatchNorm gradients' reductions, and the bias's where no filter gradient brings it) as OpenBLAS products, and
  * `Concat` as block copies on the heap; and the filter and bias gradients from one oneDNN primitive
  * ({@linkcode CONV_FILTER_BIAS_GRAD}, which `fusion.ts`, the training convolution, uses). They read and write the
@@ -29,7 +30,9 @@ import {
   convPrimitive,
   type ConvSpec,
   dropConvCopy,
+  dropPoolWorkspace,
   maxPoolGradPrimitive,
+  type PoolSpec,
   type Shape4,
 } from "./dnnl.ts";
 import { reducesLeadingAxes } from "../kernels/reduce.ts";
@@ -89,7 +92,10 @@ function dropCopiesOnDispose(lib: NativeLibraries): void {
   const original = backend.disposeData;
   backend.disposeData = function (this: WasmBackend, dataId: tf.DataId, force?: boolean) {
     const freed = original.call(this, dataId, force);
-    if (freed) dropConvCopy(lib, dataId);
+    if (freed) {
+      dropConvCopy(lib, dataId);
+      dropPoolWorkspace(lib, dataId);
+    }
     return freed;
   };
   disposing = { backend, original };
@@ -261,10 +267,8 @@ const fusedMatMul: Native = (lib, previous) => (args) => {
   return out;
 };
 
-const maxPoolGrad: Native = (lib, previous) => (args) => {
-  const { dy, input } = args.inputs as Record<string, Info>;
-  const a = args.attrs as unknown as tf.MaxPoolGradAttrs;
-  if (input.dtype !== "float32" || empty(input.shape)) return previous.kernelFunc(args);
+/** The geometry of a max pooling of `input` under `MaxPool`'s (or `MaxPoolGrad`'s) attributes. */
+function poolSpec(input: Info, a: tf.MaxPoolAttrs): PoolSpec {
   const info = tf.backend_util.computePool2DInfo(
     input.shape as Shape4,
     a.filterSize,
@@ -273,15 +277,39 @@ const maxPoolGrad: Native = (lib, previous) => (args) => {
     a.pad,
     a.dimRoundingMode,
   );
-  const be = args.backend as WasmBackend;
-  const dx = be.makeOutput(input.shape, "float32");
-  maxPoolGradPrimitive(lib, {
+  return {
     x: input.shape as Shape4,
     y: info.outShape as Shape4,
     window: [info.filterHeight, info.filterWidth],
     strides: [info.strideHeight, info.strideWidth],
     pad: { top: info.padInfo.top, bottom: info.padInfo.bottom, left: info.padInfo.left, right: info.padInfo.right },
-  }).run([ptr(be, input), ptr(be, dy), ptr(be, dx)]);
+  };
+}
+
+/**
+ * Max pooling under a gradient on oneDNN's training forward pass, which keeps where each maximum is for the gradient
+ * (`MaxPoolGrad` below); outside a gradient the wasm backend's own kernel.
+ */
+const maxPool: Native = (lib, previous) => (args) => {
+  const x = args.inputs.x as Info;
+  if (!underGradient() || x.dtype !== "float32" || x.shape.length !== 4 || empty(x.shape)) {
+    return previous.kernelFunc(args);
+  }
+  const spec = poolSpec(x, args.attrs as unknown as tf.MaxPoolAttrs);
+  const be = args.backend as WasmBackend;
+  const y = be.makeOutput(spec.y, "float32");
+  maxPoolGradPrimitive(lib, spec).forward(ptr(be, x), ptr(be, y), y.dataId);
+  return y;
+};
+
+/** The gradient of a max pooling, from the workspace its forward pass kept when there is one. */
+const maxPoolGrad: Native = (lib, previous) => (args) => {
+  const { dy, input, output } = args.inputs as Record<string, Info>;
+  if (input.dtype !== "float32" || empty(input.shape)) return previous.kernelFunc(args);
+  const be = args.backend as WasmBackend;
+  const dx = be.makeOutput(input.shape, "float32");
+  maxPoolGradPrimitive(lib, poolSpec(input, args.attrs as unknown as tf.MaxPoolAttrs))
+    .run([ptr(be, input), ptr(be, dy), ptr(be, dx)], output?.dataId);
   return dx;
 };
 
@@ -373,6 +401,7 @@ const fusedBatchNorm: Native = (lib, previous) => (args) => {
 const NATIVE_KERNELS: Record<string, Native> = {
   FusedBatchNorm: fusedBatchNorm,
   Concat: concat,
+  MaxPool: maxPool,
   MaxPoolGrad: maxPoolGrad,
   Sum: channelReduce(false),
   Mean: channelReduce(true),
