@@ -42,7 +42,8 @@ export interface AdamShare {
 }
 
 /**
- * Blocks (a worker only) until each flag at `indices` reads `step`; false as soon as one reads `-step`. Wakes every
+ * Blocks (a worker only) until each flag at `indices` reads `step`; false as soon as one reads `-step` (or a later
+ * step's number). Wakes every
  * second to look again, so a missed notification costs a second, not a hang.
  */
 export function awaitFlags(flags: Int32Array, indices: number[], step: number): boolean {
@@ -50,7 +51,8 @@ export function awaitFlags(flags: Int32Array, indices: number[], step: number): 
     for (;;) {
       const f = Atomics.load(flags, i);
       if (f === step) break;
-      if (f === -step) return false;
+      // A later step's number means this one was given up too.
+      if (f === -step || Math.abs(f) > step) return false;
       Atomics.wait(flags, i, f, 1000);
     }
   }

@@ -263,8 +263,10 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
   // so the next step's requests need carry only the variables that are not trained (BatchNorm's statistics) and the
   // other replicas' shares. That holds while the model's trainable variables keep the memory the step left them.
   let held: { model: tf.LayersModel; ids: tf.DataId[] } | null = null;
-  const holds = (model: tf.LayersModel) =>
-    held?.model === model && trainableVariables(model).every((v, j) => v.dataId === held!.ids[j]);
+  const holds = (model: tf.LayersModel) => {
+    const vars = trainableVariables(model);
+    return held?.model === model && held.ids.length === vars.length && vars.every((v, j) => v.dataId === held!.ids[j]);
+  };
   /** Notes that the workers were sent every weight of `model`: they hold the last step's only if it is the same. */
   const sentAll = (model: tf.LayersModel) => {
     if (!holds(model)) held = null;
@@ -304,33 +306,36 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     }
     const xs = x.dataSync() as Float32Array, ys = y.dataSync() as Float32Array;
     const per = x.size / n, perY = y.size / n;
-    const requests = chans.map((c, i) => {
-      const [a, b] = ranges[i + 1];
-      const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * perY, b * perY);
-      return c.request(
-        {
-          type: "grads",
-          weights: buffers.weights.buffer,
-          sync: sharing?.sync?.(i),
-          grads: buffers.grads[i].buffer,
-          x: xPart,
-          xShape: [b - a, ...x.shape.slice(1)],
-          y: yPart,
-          yShape: [b - a, ...y.shape.slice(1)],
-          loss: lossName,
-          adam: sharing?.adam(i),
-        },
-        [xPart.buffer, yPart.buffer],
-        sharing ? 2 : 1,
-      );
-    });
-    const replies = requests.map((r) => r[0]), adam = requests.flatMap((r) => r.slice(1));
-    adam.forEach((p) => p.catch(() => {})); // awaited later; a failure must not go unhandled meanwhile
     const [a0, b0] = ranges[0];
-    const x0 = tf.slice(x, a0, b0 - a0), y0 = tf.slice(y, a0, b0 - a0);
+    const replies: Promise<{ loss: number; correct: number }>[] = [], adam: Promise<unknown>[] = [];
     let local: StepGradients | undefined;
     let remote: { loss: number; correct: number }[];
     try {
+      chans.forEach((c, i) => {
+        const [a, b] = ranges[i + 1];
+        const xPart = xs.slice(a * per, b * per), yPart = ys.slice(a * perY, b * perY);
+        const [first, ...rest] = c.request(
+          {
+            type: "grads",
+            weights: buffers.weights.buffer,
+            sync: sharing?.sync?.(i),
+            grads: buffers.grads[i].buffer,
+            x: xPart,
+            xShape: [b - a, ...x.shape.slice(1)],
+            y: yPart,
+            yShape: [b - a, ...y.shape.slice(1)],
+            loss: lossName,
+            adam: sharing?.adam(i),
+          },
+          [xPart.buffer, yPart.buffer],
+          sharing ? 2 : 1,
+        );
+        // Awaited below or later; a failure must not go unhandled meanwhile.
+        [first, ...rest].forEach((p) => p.catch(() => {}));
+        replies.push(first);
+        adam.push(...rest);
+      });
+      const x0 = tf.slice(x, a0, b0 - a0), y0 = tf.slice(y, a0, b0 - a0);
       try {
         local = batchGradients(model, x0, y0, lossName);
       } finally {
@@ -461,10 +466,13 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
         vars[j].assign(x2);
       });
       tf.dispose(mine.flat());
+      // In place, unless the main thread had no share: some variable must take new data, so that another pool's
+      // `held` sees that this model changed.
+      const inPlace = split[0][1] > 0;
       for (let j = split[0][1]; j < vars.length; j++) {
         setValues(moments[j][0], sub(update.m, j));
         setValues(moments[j][1], sub(update.v, j));
-        setValues(vars[j], sub(update.x, j));
+        setValues(vars[j], sub(update.x, j), inPlace);
       }
       step.finish();
       held = { model, ids: vars.map((v) => v.dataId) };
@@ -487,56 +495,79 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     return { loss: e.loss, correct: e.correct, grads: weightedSum([mine, ...e.remote], e.shares) };
   }
 
+  // One call at a time: a step's flags and shared buffers belong to it until it has settled.
+  let busy = false;
+  async function exclusive<T>(f: () => Promise<T>): Promise<T> {
+    if (busy) throw new Error("worker pool busy: await each call before the next");
+    busy = true;
+    try {
+      return await f();
+    } finally {
+      busy = false;
+    }
+  }
+
   return {
     size: workers,
-    async step(model, optimizer, x, y, lossName = "categoricalCrossentropy") {
-      if (x.shape[0] < workers + 1) return trainStep(model, optimizer, x, y, lossName); // too small to split
-      const begin = workers > 0 ? adamSteps(optimizer) : null;
-      if (begin) return sharedAdamStep(model, begin, x, y, lossName);
-      const e = await exchange(model, x, y, lossName);
-      const mean = meanGradients(e.local, e.remote, e.shares);
-      tf.dispose(e.local);
-      try {
-        applyGradientTensors(model, optimizer, mean);
-      } finally {
-        tf.dispose(mean);
-      }
-      return { loss: e.loss, correct: e.correct };
-    },
-    gradients,
-    async predict(model, pixels, count) {
-      if (count < workers + 1) {
-        const p = tf.tidy(() => predictBatch(model, tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));
-        const out = p.dataSync() as Float32Array;
-        p.dispose();
-        return out;
-      }
-      const ranges = splitRows(count, workers + 1);
-      const weights = flattenInto(allVariables(model), sharedBuffers(model).weights).buffer;
-      sentAll(model);
-      const replies = chans.map((c, i) => {
-        const [a, b] = ranges[i + 1];
-        const x = pixels.slice(a * PIXELS, b * PIXELS);
-        return c.request(
-          { type: "predict", weights, x, xShape: [b - a, IMAGE_SIZE, IMAGE_SIZE, 1] },
-          [x.buffer],
-        )[0];
-      });
-      const out = new Float32Array(count * NUM_CLASSES);
-      const [a0, b0] = ranges[0];
-      const p = tf.tidy(() =>
-        predictBatch(
-          model,
-          tf.tensor4d(pixels.subarray(a0 * PIXELS, b0 * PIXELS), [b0 - a0, IMAGE_SIZE, IMAGE_SIZE, 1]),
-        )
-      );
-      out.set(p.dataSync(), a0 * NUM_CLASSES);
-      p.dispose();
-      (await Promise.all(replies)).forEach((r, i) => out.set(r.probs, ranges[i + 1][0] * NUM_CLASSES));
-      return out;
-    },
+    step: (model, optimizer, x, y, lossName = "categoricalCrossentropy") =>
+      exclusive(() => step(model, optimizer, x, y, lossName)),
+    gradients: (model, x, y, lossName = "categoricalCrossentropy") => exclusive(() => gradients(model, x, y, lossName)),
+    predict: (model, pixels, count) => exclusive(() => predict(model, pixels, count)),
     terminate() {
       chans.forEach((c) => c.worker.terminate());
     },
   };
+
+  async function step(
+    model: tf.LayersModel,
+    optimizer: tf.Optimizer,
+    x: tf.Tensor,
+    y: tf.Tensor,
+    lossName: LossName,
+  ): Promise<{ loss: number; correct: number; updated?: number[] }> {
+    if (x.shape[0] < workers + 1) return trainStep(model, optimizer, x, y, lossName); // too small to split
+    const begin = workers > 0 ? adamSteps(optimizer) : null;
+    if (begin) return sharedAdamStep(model, begin, x, y, lossName);
+    const e = await exchange(model, x, y, lossName);
+    const mean = meanGradients(e.local, e.remote, e.shares);
+    tf.dispose(e.local);
+    try {
+      applyGradientTensors(model, optimizer, mean);
+    } finally {
+      tf.dispose(mean);
+    }
+    return { loss: e.loss, correct: e.correct };
+  }
+
+  async function predict(model: tf.LayersModel, pixels: Float32Array, count: number): Promise<Float32Array> {
+    if (count < workers + 1) {
+      const p = tf.tidy(() => predictBatch(model, tf.tensor4d(pixels.slice(0, count * PIXELS), [count, 28, 28, 1])));
+      const out = p.dataSync() as Float32Array;
+      p.dispose();
+      return out;
+    }
+    const ranges = splitRows(count, workers + 1);
+    const weights = flattenInto(allVariables(model), sharedBuffers(model).weights).buffer;
+    sentAll(model);
+    const replies = chans.map((c, i) => {
+      const [a, b] = ranges[i + 1];
+      const x = pixels.slice(a * PIXELS, b * PIXELS);
+      return c.request(
+        { type: "predict", weights, x, xShape: [b - a, IMAGE_SIZE, IMAGE_SIZE, 1] },
+        [x.buffer],
+      )[0];
+    });
+    const out = new Float32Array(count * NUM_CLASSES);
+    const [a0, b0] = ranges[0];
+    const p = tf.tidy(() =>
+      predictBatch(
+        model,
+        tf.tensor4d(pixels.subarray(a0 * PIXELS, b0 * PIXELS), [b0 - a0, IMAGE_SIZE, IMAGE_SIZE, 1]),
+      )
+    );
+    out.set(p.dataSync(), a0 * NUM_CLASSES);
+    p.dispose();
+    (await Promise.all(replies)).forEach((r, i) => out.set(r.probs, ranges[i + 1][0] * NUM_CLASSES));
+    return out;
+  }
 }

@@ -113,11 +113,12 @@ export function assignFlat(vars: tf.Variable[], flat: Float32Array): void {
 
 /**
  * Gives variable `v` the values `values`: written over its own memory on the wasm heap when no other tensor shares it
- * (no tensor made, no memory allocated or freed), else by `assign` of a new tensor.
+ * (no tensor made, no memory allocated or freed), else, or with `inPlace` false, by `assign` of a new tensor (which
+ * gives the variable new data: a new `dataId`).
  */
-export function setValues(v: tf.Variable, values: Float32Array): void {
+export function setValues(v: tf.Variable, values: Float32Array, inPlace = true): void {
   if (values.length !== v.size) throw new RangeError(`setValues: ${values.length} values for ${v.size}`);
-  const heap = heapValues(v);
+  const heap = inPlace ? heapValues(v) : null;
   if (heap && (tf.backend() as unknown as WasmBackend).refCount(v.dataId) === 1) {
     heap.set(values);
     return;

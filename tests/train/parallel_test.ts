@@ -256,3 +256,26 @@ Deno.test("after a failed pool step the next steps train as, bit for bit, a pool
   }
   t.dispose([x, y, wrong]);
 });
+
+Deno.test("a pool takes one call at a time: a second call before the first settles is refused, not left hanging", async () => {
+  const t = await initBackend({ backend: "wasm" });
+  const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
+  const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
+  const model = smallCnn(t), adam = createOptimizer({ name: "adam" });
+  const rnd = createRandom(8);
+  const x = t.tensor4d(Float32Array.from({ length: 8 * 784 }, () => rnd.next()), [8, 28, 28, 1]);
+  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
+  const pool = await createWorkerPool(model, 1);
+  try {
+    const first = pool.step(model, adam, x, y);
+    await assert.rejects(() => pool.step(model, adam, x, y), /worker pool busy/);
+    await assert.rejects(() => pool.predict(model, new Float32Array(4 * 784), 4), /worker pool busy/);
+    assert.ok(Number.isFinite((await first).loss), "the first step trains");
+    const r = await pool.step(model, adam, x, y);
+    assert.ok(Number.isFinite(r.loss), `the next step trains: loss ${r.loss}`);
+  } finally {
+    pool.terminate();
+  }
+  t.dispose([x, y]);
+  adam.dispose();
+});
