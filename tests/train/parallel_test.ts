@@ -24,6 +24,19 @@ function smallCnn(t: typeof tf) {
   return m;
 }
 
+/** `n` seeded random 28 x 28 images. */
+function images(t: typeof tf, n: number, seed: number): tf.Tensor4D {
+  const rnd = createRandom(seed);
+  return t.tensor4d(Float32Array.from({ length: n * 784 }, () => rnd.next()), [n, 28, 28, 1]);
+}
+
+/** One-hot labels 0, 1, 2, ... (mod 10) of `n` rows, `classes` wide. */
+function labels(t: typeof tf, n: number, classes = 10): tf.Tensor2D {
+  return t.tidy(() =>
+    t.oneHot(t.tensor1d(Array.from({ length: n }, (_, i) => i % 10), "int32"), classes) as tf.Tensor2D
+  );
+}
+
 Deno.test("weightedSum gives the size-weighted mean of the replicas' gradients, for two parts and for more", () => {
   const a = Float32Array.of(1, -2, 0.5), b = Float32Array.of(3, 4, -0.5), c = Float32Array.of(10, 0, 1);
   assert.deepEqual(Array.from(weightedSum([a, b], [0.25, 0.75])), [2.5, 2.5, -0.25]);
@@ -181,10 +194,7 @@ Deno.test("a pool step that fails on the main thread waits for its workers, so t
   const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
   const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
   const model = smallCnn(t), adam = createOptimizer({ name: "adam" });
-  const rnd = createRandom(6);
-  const x = t.tensor4d(Float32Array.from({ length: 8 * 784 }, () => rnd.next()), [8, 28, 28, 1]);
-  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
-  const wrong = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 11); // 11 classes against 10 outputs
+  const x = images(t, 8, 6), y = labels(t, 8), wrong = labels(t, 8, 11); // 11 classes against 10 outputs
   const pool = await createWorkerPool(model, 1);
   try {
     await assert.rejects(() => pool.step(model, adam, x, wrong));
@@ -201,10 +211,7 @@ Deno.test("after a failed pool step the next steps train as, bit for bit, a pool
   const t = await initBackend({ backend: "wasm" });
   const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
   const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
-  const rnd = createRandom(7);
-  const x = t.tensor4d(Float32Array.from({ length: 9 * 784 }, () => rnd.next()), [9, 28, 28, 1]);
-  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8], "int32"), 10);
-  const wrong = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7, 8], "int32"), 11); // 11 classes against 10 outputs
+  const x = images(t, 9, 7), y = labels(t, 9), wrong = labels(t, 9, 11); // 11 classes against 10 outputs
   for (const workers of [1, 2]) {
     const a = smallCnn(t), b = smallCnn(t);
     const adamA = createOptimizer({ name: "adam", learningRate: 0.01 });
@@ -262,9 +269,7 @@ Deno.test("a pool takes one call at a time: a second call before the first settl
   const { createWorkerPool } = await import("../../lib/train/parallel.ts"); // internal: the pool itself
   const { createOptimizer } = await import("../../lib/train/optimizers.ts"); // internal: the fused Adam
   const model = smallCnn(t), adam = createOptimizer({ name: "adam" });
-  const rnd = createRandom(8);
-  const x = t.tensor4d(Float32Array.from({ length: 8 * 784 }, () => rnd.next()), [8, 28, 28, 1]);
-  const y = t.oneHot(t.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], "int32"), 10);
+  const x = images(t, 8, 8), y = labels(t, 8);
   const pool = await createWorkerPool(model, 1);
   try {
     const first = pool.step(model, adam, x, y);
