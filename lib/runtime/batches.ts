@@ -25,7 +25,7 @@ import type { Dataset } from "../data/dataset.ts";
 import { createProgress, type Progress, type ProgressOptions } from "../display/progress.ts";
 import { range } from "./tensors.ts";
 import { activeEngine } from "./native/engine.ts";
-import { nativeConvAlgorithm, nativePrecision } from "./native/library.ts";
+import { winogradConvolutions } from "./native/library.ts";
 
 /**
  * `model`'s output for the batch `x` in inference mode. tfjs' `predict` runs a batch in pieces of 32 images; where the
@@ -35,7 +35,7 @@ import { nativeConvAlgorithm, nativePrecision } from "./native/library.ts";
  * (measured 2026-12-05), so the direct algorithm keeps tfjs' pieces.
  */
 export function predictBatch(model: tf.LayersModel, x: tf.Tensor): tf.Tensor {
-  const whole = activeEngine() === "native" && nativeConvAlgorithm() === "winograd" && nativePrecision() === "f32";
+  const whole = activeEngine() === "native" && winogradConvolutions();
   return model.predict(x, { batchSize: whole ? Math.max(1, x.shape[0]) : 32 }) as tf.Tensor;
 }
 

@@ -256,7 +256,9 @@ Deno.test({
 });
 
 Deno.test({
-  name: "predictBatch runs a batch in one piece when the convolutions run by Winograd, in tfjs' pieces of 32 otherwise",
+  name:
+    "predictBatch runs a batch in one piece when the convolutions run by Winograd, in tfjs' pieces of 32 otherwise " +
+    "(direct, or bfloat16 operands, which stay direct)",
   ignore: winogradIgnore,
   fn: async () => {
     await initBackend({ engine: "native" });
@@ -277,6 +279,11 @@ Deno.test({
     const winograd = await withConvAlgorithm("winograd", () => predictBatch(model, x));
     assert.deepEqual(pieces, [32, 40]);
     close(winograd.dataSync() as Float32Array, direct.dataSync() as Float32Array, "the same outputs either way");
+    if (!bf16Ignore) {
+      const bf16 = await withNativePrecision("bf16", () => withConvAlgorithm("winograd", () => predictBatch(model, x)));
+      assert.deepEqual(pieces, [32, 40, 32], "bfloat16 convolutions stay direct, in pieces");
+      bf16.dispose();
+    }
     tf.dispose([x, direct, winograd]);
     model.dispose();
   },

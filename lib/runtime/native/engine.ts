@@ -15,12 +15,12 @@ import {
   type EngineName,
   loadNative,
   NATIVE_INSTALL_HINT,
-  nativeConvAlgorithm,
   nativePrecision,
   nativeThreadsPerReplica,
   nativeUnavailableReason,
   requestedEngine,
   setNativeThreads,
+  winogradConvolutions,
 } from "./library.ts";
 import { installNativeKernels, uninstallNativeKernels } from "./kernels.ts";
 import { installTrainingFusion, uninstallTrainingFusion } from "./fusion.ts";
@@ -69,9 +69,7 @@ export function selectEngine(engine: EngineName | "auto" = requestedEngine()): E
  */
 function arithmeticNote(): string {
   if (nativePrecision() === "bf16") return " with bfloat16 operands (NOISY_DIGITS_PRECISION=bf16)";
-  return nativeConvAlgorithm() === "winograd"
-    ? " by Winograd where oneDNN has it (NOISY_DIGITS_CONV_ALGORITHM=winograd)"
-    : "";
+  return winogradConvolutions() ? " by Winograd where oneDNN has it (NOISY_DIGITS_CONV_ALGORITHM=winograd)" : "";
 }
 
 /** The engine the last {@linkcode selectEngine} activated ("wasm" before any). */

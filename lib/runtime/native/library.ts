@@ -159,6 +159,14 @@ export function nativeConvAlgorithm(): ConvAlgorithm {
 }
 
 /**
+ * Whether the native convolutions run by Winograd now: {@linkcode nativeConvAlgorithm} asks for it and the operands
+ * are float32 (bfloat16 convolutions stay direct). Per convolution, oneDNN still decides which shapes it takes.
+ */
+export function winogradConvolutions(): boolean {
+  return nativeConvAlgorithm() === "winograd" && nativePrecision() === "f32";
+}
+
+/**
  * Runs `f` with `NOISY_DIGITS_CONV_ALGORITHM` set to `algorithm`, then restores the variable, as
  * {@linkcode withNativePrecision}.
  *
