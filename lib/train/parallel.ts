@@ -55,7 +55,7 @@ import { adamValues } from "../runtime/kernels/adam.ts";
 import type { WasmBackend } from "../runtime/kernels/wasm_backend.ts";
 import { activeEngine } from "../runtime/native/engine.ts";
 import { predictBatch } from "../runtime/batches.ts";
-import { weightedSum64 } from "../util/arrays.ts";
+import { runningTotals, weightedSum64 } from "../util/arrays.ts";
 
 /** A set of model replicas in workers. */
 export interface WorkerPool {
@@ -161,14 +161,18 @@ export function splitRows(n: number, parts: number): [number, number][] {
   return out;
 }
 
+/** Each replica's share of a batch of `n` rows split by {@linkcode splitRows}: the weights of their gradients' mean. */
+function rowShares(n: number, parts: number): number[] {
+  return splitRows(n, parts).map(([a, b]) => (b - a) / n);
+}
+
 /**
  * Cuts variables of `sizes` values into `parts` contiguous ranges of variable indices (`[from, to)`, the first
  * range first) whose value counts are as near equal as whole variables allow: each cut falls at the variable
  * boundary nearest its share of the total. How a pool step shares out the optimizer's update.
  */
 export function splitValues(sizes: number[], parts: number): [number, number][] {
-  const total = sizes.reduce((s, n) => s + n, 0), ends = [0];
-  for (const n of sizes) ends.push(ends.at(-1)! + n);
+  const ends = runningTotals(sizes), total = ends[sizes.length];
   const cuts = [0];
   for (let k = 1; k < parts; k++) {
     const target = (k * total) / parts;
@@ -354,8 +358,14 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       loss += r.loss * (ranges[i + 1][1] - ranges[i + 1][0]);
       correct += r.correct;
     });
-    const shares = ranges.map(([a, b]) => (b - a) / n);
-    return { loss: loss / n, correct, local: local.grads, remote: buffers.grads, shares, adam };
+    return {
+      loss: loss / n,
+      correct,
+      local: local.grads,
+      remote: buffers.grads,
+      shares: rowShares(n, workers + 1),
+      adam,
+    };
   }
 
   /**
@@ -375,9 +385,7 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
     lossName: LossName,
   ): Promise<{ loss: number; correct: number; updated: number[] }> {
     const vars = trainableVariables(model), sizes = vars.map((v) => v.size);
-    const split = splitValues(sizes, workers + 1);
-    const offsets = [0];
-    for (const n of sizes) offsets.push(offsets.at(-1)! + n);
+    const split = splitValues(sizes, workers + 1), offsets = runningTotals(sizes);
     const buffers = sharedBuffers(model);
     const update = buffers.update ??= {
       grads: buffer(buffers.gradValues),
@@ -386,12 +394,11 @@ export async function createWorkerPool(model: tf.LayersModel, workers = helperWo
       x: buffer(buffers.gradValues),
     };
     const step = begin(vars.map((v) => v.name)), k = ++stepCount;
-    const n = x.shape[0], shares = splitRows(n, workers + 1).map(([a, b]) => (b - a) / n);
+    const shares = rowShares(x.shape[0], workers + 1);
     const ownShare = (i: number) => split[i + 1];
     let sync: Sharing["sync"];
     if (holds(model)) {
-      const all = allVariables(model), trained = new Set(vars), at = [0];
-      for (const v of all) at.push(at.at(-1)! + v.size);
+      const all = allVariables(model), trained = new Set(vars), at = runningTotals(all.map((v) => v.size));
       const fixed = all.flatMap((v, i) => trained.has(v) ? [] : [i]);
       for (const i of fixed) buffers.weights.set(heapValues(all[i]) ?? (all[i].dataSync() as Float32Array), at[i]);
       sync = (i) => {

@@ -27,6 +27,7 @@ import {
 } from "./step.ts";
 import { adamValues } from "../runtime/kernels/adam.ts";
 import { predictBatch } from "../runtime/batches.ts";
+import { runningTotals } from "../util/arrays.ts";
 import { type AdamShare, awaitFlags, raiseFlag, type WeightSync } from "./_protocol.ts";
 
 let model: tf.LayersModel | null = null;
@@ -38,8 +39,7 @@ const port = self as any;
 function takeWeights(model: tf.LayersModel, weights: SharedArrayBuffer, sync?: WeightSync): void {
   const all = allVariables(model), flat = new Float32Array(weights);
   if (!sync) return assignFlat(all, flat);
-  const offsets = [0];
-  for (const v of all) offsets.push(offsets.at(-1)! + v.size);
+  const offsets = runningTotals(all.map((v) => v.size));
   for (const i of sync.all) setValues(all[i], flat.subarray(offsets[i], offsets[i + 1]));
   const trainable = trainableVariables(model), x = new Float32Array(sync.x);
   let o = 0;

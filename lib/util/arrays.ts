@@ -1,5 +1,5 @@
 /**
- * Element-wise arithmetic on plain arrays shared by the layers above.
+ * Arithmetic on plain arrays shared by the layers above.
  *
  * @module
  */
@@ -24,5 +24,20 @@ export function weightedSum64(parts: ArrayLike<number>[], shares: number[]): Flo
     const s = shares[k];
     for (let i = 0; i < n; i++) out[i] += p[i] * s;
   });
+  return out;
+}
+
+/**
+ * Where each of parts of `sizes` values starts when they lie one after another in one flat array, and, last, the total:
+ * `[0, s0, s0 + s1, ...]`. How the flat buffers of a model's variables are laid out.
+ *
+ * @example
+ * ```ts
+ * runningTotals([3, 1, 2]); // [0, 3, 4, 6]
+ * ```
+ */
+export function runningTotals(sizes: number[]): number[] {
+  const out = [0];
+  for (const n of sizes) out.push(out[out.length - 1] + n);
   return out;
 }
