@@ -3,7 +3,8 @@
  * CNN on the stock `cpu` backend (a couple of batches) and the stock `wasm` backend (training is unsupported: no
  * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
  * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
- * study's best network: one core, one replica per core, and (native) one replica on all cores' library threads;
+ * study's best network: one core and one replica per core (their training timed in alternating turns), and (native)
+ * one replica on all cores' library threads;
  * the native engine again with float32 Winograd convolutions (`NOISY_DIGITS_CONV_ALGORITHM=winograd`) and with
  * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same
  * networks when Debian's python3-torch is installed (comparison only: its default NCHW layout, channels-last, and
@@ -46,7 +47,8 @@ import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "
 
 const BATCH = 64;
 
-function randomBatch(n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
+/** A batch of `n` random images and one-hot labels. */
+export function randomBatch(n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   return tf.tidy(() => ({
     x: tf.randomUniform([n, 28, 28, 1]) as tf.Tensor4D,
     y: tf.oneHot(tf.randomUniform([n], 0, 10, "int32") as tf.Tensor1D, 10) as tf.Tensor2D,
@@ -81,7 +83,7 @@ function inferRate(model: tf.LayersModel, batches: number, batch = BATCH, warmup
 }
 
 /** The networks of the engine figures: the report's 4-conv CNN and the study's best network. */
-const NETWORKS = [
+export const NETWORKS = [
   { key: "4-conv CNN", build: () => fourConvCnn({ seed: 1 }), trainTarget: 250, inferTarget: 0 },
   { key: "best network", build: () => bestCnn(1), trainTarget: 0, inferTarget: 1000 },
 ] as const;
@@ -113,17 +115,64 @@ function loadNativeQuietly() {
   }
 }
 
-/** Images/s of data-parallel training steps over `pool`, {@linkcode STEPS} after {@linkcode WARMUP_STEPS}. */
-async function poolTrainRate(model: tf.LayersModel, pool: WorkerPool, steps = STEPS): Promise<number> {
-  const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
-  const { x, y } = randomBatch(BATCH);
-  for (let i = 0; i < WARMUP_STEPS; i++) await pool.step(model, opt, x, y);
-  const t0 = performance.now();
-  for (let i = 0; i < steps; i++) await pool.step(model, opt, x, y);
-  const rate = (steps * BATCH) / ((performance.now() - t0) / 1000);
-  tf.dispose([x, y]);
-  opt.dispose();
-  return rate;
+/**
+ * Turns per training figure where one core, the replicas and the scaling ceiling's independent replicas take turns:
+ * the ratios between them are read from steps timed side by side in time, so that a change in this machine's pace
+ * during the run (one core's figure moved by 10 % between runs while the replicas' stayed, 2026-12-05) weighs on
+ * every figure alike.
+ */
+const ROUNDS = QUICK ? 1 : 4;
+
+/**
+ * Images/s of training on one core (`single`, on the main thread) and over `pool` (`shared`, one replica per core),
+ * each with its own Adam and batch: {@linkcode WARMUP_STEPS} untimed steps of each, then {@linkcode ROUNDS} turns in
+ * which each times {@linkcode STEPS}` / ROUNDS` steps after one untimed one (the first after the other figure ran,
+ * with its data out of the caches; a real run never switches). With `solos`, each turn also times them side by side
+ * for {@linkcode SOLO_SECONDS}, then the first alone as long.
+ */
+async function pairedTrainRates(
+  single: tf.LayersModel,
+  shared: tf.LayersModel,
+  pool: WorkerPool,
+  solos?: { replicas: Solos; count: number },
+): Promise<{ oneCore: number; replicas: number; independent?: Independent }> {
+  const a = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
+  const b = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
+  const figures = [
+    () => Promise.resolve(void trainStep(single, a.opt, a.x, a.y)),
+    () => pool.step(shared, b.opt, b.x, b.y).then(() => {}),
+  ];
+  const perTurn = Math.ceil(STEPS / ROUNDS), ms = [0, 0];
+  const side: number[][] = [], alone: number[] = [];
+  try {
+    for (const step of figures) for (let i = 0; i < WARMUP_STEPS; i++) await step();
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const [k, step] of figures.entries()) {
+        await step();
+        const t0 = performance.now();
+        for (let i = 0; i < perTurn; i++) await step();
+        ms[k] += performance.now() - t0;
+      }
+      if (solos) {
+        side.push(await solos.replicas.turn(Array.from({ length: solos.count }, (_, i) => i)));
+        alone.push((await solos.replicas.turn([0]))[0]);
+      }
+    }
+  } finally {
+    tf.dispose([a.x, a.y, b.x, b.y]);
+    a.opt.dispose();
+    b.opt.dispose();
+  }
+  const [oneCore, replicas] = ms.map((t) => (ROUNDS * perTurn * BATCH) / (t / 1000));
+  if (!solos) return { oneCore, replicas };
+  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
+  const each = side[0].map((_, i) => mean(side.map((turn) => turn[i])));
+  const batch = BATCH / solos.count;
+  return {
+    oneCore,
+    replicas,
+    independent: { rate: each.reduce((s, ms) => s + (batch * 1000) / ms, 0), alone: mean(alone), side: each },
+  };
 }
 
 /** Images/s of inference over `pool` in batches of {@linkcode INFER_BATCH}, after one warm-up batch. */
@@ -135,6 +184,98 @@ async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = 
     await pool.predict(model, px.subarray(s * 784, (s + INFER_BATCH) * 784), INFER_BATCH);
   }
   return n / ((performance.now() - t0) / 1000);
+}
+
+/** Seconds of each timed turn of the independent replicas (`solo.ts`). */
+const SOLO_SECONDS = 1;
+
+/**
+ * Replicas that each train alone in a process of their own (`solo.ts`): the scaling ceiling. `turn` times one turn of
+ * the replicas `which` at once and gives each one's mean milliseconds a step.
+ */
+interface Solos {
+  turn(which: number[]): Promise<number[]>;
+  close(): Promise<void>;
+}
+
+/** Starts `count` {@linkcode Solos} training `net` at batch `batch`, resolved once each has run its untimed steps. */
+async function startSolos(net: Network, batch: number, count: number): Promise<Solos> {
+  const script = new URL("./solo.ts", import.meta.url).pathname;
+  const procs = Array.from({ length: count }, () =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", script, net.key, String(batch), String(SOLO_SECONDS)],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn());
+  const errors = procs.map((p) => new Response(p.stderr).text());
+  const outputs = procs.map((p) => p.stdout.pipeThrough(new TextDecoderStream()).getReader());
+  const inputs = procs.map((p) => p.stdin.getWriter());
+  const buffered = procs.map(() => "");
+  const line = async (i: number): Promise<string> => {
+    while (!buffered[i].includes("\n")) {
+      const r = await outputs[i].read();
+      if (r.done) throw new Error(`solo.ts ended early: ${(await errors[i]).trim().split("\n").pop()}`);
+      buffered[i] += r.value;
+    }
+    const at = buffered[i].indexOf("\n"), text = buffered[i].slice(0, at);
+    buffered[i] = buffered[i].slice(at + 1);
+    return text;
+  };
+  const stop = async () => {
+    for (const p of procs) {
+      try {
+        p.kill();
+      } catch { /* already ended */ }
+    }
+    await Promise.all(procs.map((p) => p.status));
+  };
+  try {
+    for (const [i, text] of (await Promise.all(procs.map((_, i) => line(i)))).entries()) {
+      if (text !== "ready") throw new Error(`solo.ts ${i}: expected "ready", got "${text}"`);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  return {
+    async turn(which) {
+      const go = new TextEncoder().encode("go\n");
+      await Promise.all(which.map((i) => inputs[i].write(go)));
+      return (await Promise.all(which.map(line))).map((text) => (JSON.parse(text) as { ms: number }).ms);
+    },
+    async close() {
+      await Promise.all(inputs.map((w) => w.close().catch(() => {})));
+      const codes = (await Promise.all(procs.map((p) => p.status))).map((s) => s.code);
+      if (codes.some((c) => c !== 0)) throw new Error(`solo.ts exited with ${codes.join(", ")}`);
+    },
+  };
+}
+
+/** What {@linkcode pairedTrainRates} measured of the independent replicas: images/s together, ms a step. */
+interface Independent {
+  rate: number;
+  alone: number;
+  side: number[];
+}
+
+/** The figures of the independent replicas: their images/s together, and how much slower than alone they ran. */
+function independentFigures(
+  label: string,
+  net: Network,
+  cores: number,
+  variant: Variant,
+  { rate, alone, side }: Independent,
+): BenchEntry[] {
+  measured.set(`${label}|${net.key}|independent|training`, rate);
+  const mean = side.reduce((s, ms) => s + ms, 0) / side.length;
+  return [{
+    name: `train: ${label}, ${net.key}, ${cores} independent replicas (processes, nothing exchanged), training`,
+    value: r1(rate),
+    unit: "img/s",
+    note: `batch ${BATCH / cores} each: a step ${alone.toFixed(1)} ms alone, ` +
+      `${side.map((ms) => ms.toFixed(1)).join(" / ")} side by side (${((mean / alone - 1) * 100).toFixed(0)} % slower)`,
+  }, ...limit(`train: ${label}, ${net.key}, ${cores} independent replicas`, net, "training", rate, cores, variant)];
 }
 
 const met = (v: number, target: number) => target ? `>= ${target} (${v >= target ? "met" : "missed"})` : undefined;
@@ -224,22 +365,35 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
   const model = net.build();
   const label = variant === "f32" ? engine : `${engine}, ${variant}`, tag = `train: ${label}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
-  const train = trainRate(model, STEPS, WARMUP_STEPS), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
-  measure(label, net, "1 core", train, infer);
-  out.push(
-    { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
-    ...limit(`${tag}, 1 core`, net, "training", train, 1, variant),
-    { name: `${tag}, 1 core, inference`, value: r1(infer), unit: "img/s" },
-    ...limit(`${tag}, 1 core`, net, "inference", infer, 1, variant),
-  );
-  if (cores > 1) {
-    const pool = await createWorkerPool(model, cores - 1);
+  const oneCore = (train: number, infer: number) => {
+    measure(label, net, "1 core", train, infer);
+    out.push(
+      { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
+      ...limit(`${tag}, 1 core`, net, "training", train, 1, variant),
+      { name: `${tag}, 1 core, inference`, value: r1(infer), unit: "img/s" },
+      ...limit(`${tag}, 1 core`, net, "inference", infer, 1, variant),
+    );
+  };
+  if (cores === 1) oneCore(trainRate(model, STEPS, WARMUP_STEPS), inferRate(model, INFER_BATCHES, INFER_BATCH));
+  else {
+    // The replicas train a model of their own, built the same way, so that each figure's steps follow its own. On
+    // the native engine the scaling ceiling's replicas (processes) take their turns too.
+    const solos = engine === "native" ? await startSolos(net, BATCH / cores, cores) : undefined;
+    const shared = net.build(), pool = await createWorkerPool(shared, cores - 1);
     try {
-      const train = await poolTrainRate(model, pool), infer = await poolInferRate(model, pool);
-      measure(label, net, "replicas", train, infer);
-      out.push(...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train, infer, cores, variant));
+      const train = await pairedTrainRates(model, shared, pool, solos && { replicas: solos, count: cores });
+      await solos?.close();
+      oneCore(train.oneCore, inferRate(model, INFER_BATCHES, INFER_BATCH));
+      const infer = await poolInferRate(shared, pool);
+      measure(label, net, "replicas", train.replicas, infer);
+      out.push(
+        ...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train.replicas, infer, cores, variant),
+      );
+      if (train.independent) out.push(...independentFigures(label, net, cores, variant, train.independent));
     } finally {
+      await solos?.close().catch(() => {}); // after a failure: their input closed, they end
       pool.terminate();
+      shared.dispose();
     }
     if (engine === "native" && variant === "f32") {
       setNativeThreads(cores);
@@ -342,6 +496,12 @@ function ratioFigures(): BenchEntry[] {
         get(`${label}|${net.key}|replicas|training`),
         get(`${label}|${net.key}|1 core|training`),
         "target >= 1.8",
+      );
+      ratio(
+        `train: ratio, ${label}, ${net.key}, training, ${helperWorkers() + 1} independent replicas / 1 core`,
+        get(`${label}|${net.key}|independent|training`),
+        get(`${label}|${net.key}|1 core|training`),
+        "the replicas' ceiling here: nothing exchanged, only the machine shared",
       );
     }
     for (const kind of ["training", "inference"]) {

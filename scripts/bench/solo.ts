@@ -1,0 +1,86 @@
+/**
+ * One replica training alone in a process of its own, for the train suite's scaling ceiling (`train.ts`):
+ * `deno run -A scripts/bench/solo.ts <network> <batch> <seconds>` trains `<network>` ("4-conv CNN" or "best network")
+ * on the native engine, one library thread, batch `<batch>` of random images, Adam. It prints `ready` after its
+ * untimed steps (two seconds of them at least), then for each line it reads on stdin it trains for `<seconds>` and
+ * prints `{"steps": n, "ms": mean ms a step}` of the steps that ended inside those seconds (a twin told to go at the
+ * same moment is then never timed alone); it exits when stdin closes. Between turns it waits without computing. The
+ * convolution settings come from the environment (`NOISY_DIGITS_CONV_ALGORITHM`, `NOISY_DIGITS_PRECISION`).
+ *
+ * @module
+ */
+
+import * as tf from "@tensorflow/tfjs";
+import { initBackend, setNativeThreads } from "noisy-digits/runtime";
+import { trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
+import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal, as train.ts
+import { NETWORKS, randomBatch, WARMUP_STEPS } from "./train.ts";
+
+/** Least milliseconds of untimed steps before a replica reports ready. */
+const WARM_MS = 2000;
+
+/** One timed turn of {@linkcode solo}: steps that ended inside the turn's seconds, and their mean milliseconds. */
+export interface SoloTurn {
+  steps: number;
+  ms: number;
+}
+
+/** How {@linkcode solo} hears when to go and tells what it timed. */
+export interface SoloTurns {
+  /** Called once the untimed steps are done. */
+  ready(): void;
+  /** Resolves true when the next turn may start, false when there are no more. */
+  next(): Promise<boolean>;
+  report(turn: SoloTurn): void;
+}
+
+/** Trains as the module's description says, turn by turn as `turns` tells. */
+export async function solo(network: string, batch: number, seconds: number, turns: SoloTurns): Promise<void> {
+  const net = NETWORKS.find((n) => n.key === network);
+  if (!net) throw new Error(`solo: unknown network "${network}"; expected ${NETWORKS.map((n) => n.key).join(", ")}`);
+  if (!(batch > 0) || !(seconds > 0)) throw new Error(`solo: batch ${batch} and seconds ${seconds} must be positive`);
+  await initBackend({ backend: "wasm", engine: "native" });
+  setNativeThreads(1);
+  const model = net.build(), opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
+  const { x, y } = randomBatch(batch);
+  const step = () => trainStep(model, opt, x, y);
+  try {
+    // A fresh process's first steps share the cores with its compiler and collector.
+    const warm = performance.now();
+    for (let i = 0; i < WARMUP_STEPS || performance.now() - warm < WARM_MS; i++) step();
+    turns.ready();
+    while (await turns.next()) {
+      const start = performance.now(), end = start + seconds * 1000;
+      let steps = 0, last = start;
+      for (let now = start; now < end;) {
+        step();
+        now = performance.now();
+        if (now <= end) [steps, last] = [steps + 1, now];
+      }
+      turns.report({ steps, ms: steps ? (last - start) / steps : NaN });
+    }
+  } finally {
+    tf.dispose([x, y]);
+    opt.dispose();
+    model.dispose();
+  }
+}
+
+if (import.meta.main) {
+  const [network, batch, seconds] = Deno.args;
+  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
+  let buffered = "";
+  await solo(network, Number(batch), Number(seconds), {
+    ready: () => console.log("ready"),
+    async next() {
+      while (!buffered.includes("\n")) {
+        const r = await lines.read();
+        if (r.done) return false;
+        buffered += r.value;
+      }
+      buffered = buffered.slice(buffered.indexOf("\n") + 1);
+      return true;
+    },
+    report: (turn) => console.log(JSON.stringify(turn)),
+  });
+}
