@@ -1,10 +1,12 @@
 /**
  * One replica training alone in a process of its own, for the train suite's scaling ceiling (`train.ts`):
  * `deno run -A scripts/bench/solo.ts <network> <batch> <seconds>` trains `<network>` ("4-conv CNN" or "best network")
- * on the native engine, one library thread, batch `<batch>` of random images, Adam. It prints `ready` after its
- * untimed steps (two seconds of them at least), then for each line it reads on stdin it trains for `<seconds>` and
- * prints `{"steps": n, "ms": mean ms a step}` of the steps that ended inside those seconds (a twin told to go at the
- * same moment is then never timed alone); it exits when stdin closes. Between turns it waits without computing. The
+ * on the native engine, one library thread, batch `<batch>` of random images, Adam. It prints `@solo ready` after its
+ * untimed steps (two seconds of them at least), then for each line it reads on stdin it runs one untimed step (its
+ * data back in cache after the wait), trains for `<seconds>` and prints `@solo {"steps": n, "ms": total}`: the steps that
+ * ended inside those seconds and their total milliseconds (a twin told to go at the same moment is then never timed
+ * alone); it exits when stdin closes. Between turns it waits without computing. The protocol's lines start with
+ * `@solo ` so that anything else a library prints is skipped; a failure prints `error: ` and its message to stderr. The
  * convolution settings come from the environment (`NOISY_DIGITS_CONV_ALGORITHM`, `NOISY_DIGITS_PRECISION`).
  *
  * @module
@@ -15,15 +17,10 @@ import { initBackend, setNativeThreads } from "noisy-digits/runtime";
 import { trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal, as train.ts
 import { NETWORKS, randomBatch, WARMUP_STEPS } from "./train.ts";
+import { SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
 
 /** Least milliseconds of untimed steps before a replica reports ready. */
 const WARM_MS = 2000;
-
-/** One timed turn of {@linkcode solo}: steps that ended inside the turn's seconds, and their mean milliseconds. */
-export interface SoloTurn {
-  steps: number;
-  ms: number;
-}
 
 /** How {@linkcode solo} hears when to go and tells what it timed. */
 export interface SoloTurns {
@@ -50,6 +47,7 @@ export async function solo(network: string, batch: number, seconds: number, turn
     for (let i = 0; i < WARMUP_STEPS || performance.now() - warm < WARM_MS; i++) step();
     turns.ready();
     while (await turns.next()) {
+      step();
       const start = performance.now(), end = start + seconds * 1000;
       let steps = 0, last = start;
       for (let now = start; now < end;) {
@@ -57,7 +55,7 @@ export async function solo(network: string, batch: number, seconds: number, turn
         now = performance.now();
         if (now <= end) [steps, last] = [steps + 1, now];
       }
-      turns.report({ steps, ms: steps ? (last - start) / steps : NaN });
+      turns.report({ steps, ms: last - start });
     }
   } finally {
     tf.dispose([x, y]);
@@ -70,17 +68,22 @@ if (import.meta.main) {
   const [network, batch, seconds] = Deno.args;
   const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
   let buffered = "";
-  await solo(network, Number(batch), Number(seconds), {
-    ready: () => console.log("ready"),
-    async next() {
-      while (!buffered.includes("\n")) {
-        const r = await lines.read();
-        if (r.done) return false;
-        buffered += r.value;
-      }
-      buffered = buffered.slice(buffered.indexOf("\n") + 1);
-      return true;
-    },
-    report: (turn) => console.log(JSON.stringify(turn)),
-  });
+  try {
+    await solo(network, Number(batch), Number(seconds), {
+      ready: () => console.log(`${SOLO_PREFIX}ready`),
+      async next() {
+        while (!buffered.includes("\n")) {
+          const r = await lines.read();
+          if (r.done) return false;
+          buffered += r.value;
+        }
+        buffered = buffered.slice(buffered.indexOf("\n") + 1);
+        return true;
+      },
+      report: (turn) => console.log(`${SOLO_PREFIX}${JSON.stringify(turn)}`),
+    });
+  } catch (e) {
+    console.error(`error: ${(e as Error).message}`);
+    Deno.exit(1);
+  }
 }

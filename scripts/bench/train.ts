@@ -3,8 +3,9 @@
  * CNN on the stock `cpu` backend (a couple of batches) and the stock `wasm` backend (training is unsupported: no
  * `Conv2DBackpropFilter` kernel); then, side by side, the `wasm` engine (XNNPACK and this project's replacement
  * kernels) and the `native` engine (oneDNN / OpenBLAS through FFI, `lib/runtime/native/`) on the 4-conv CNN and the
- * study's best network: one core and one replica per core (their training timed in alternating turns), and (native)
- * one replica on all cores' library threads;
+ * study's best network: one core and one replica per core, and (native) one replica on all cores' library threads
+ * and the scaling ceiling, one replica per core in processes of their own that exchange nothing (`solo.ts`), the
+ * training of one core, the replicas and the ceiling timed in alternating turns;
  * the native engine again with float32 Winograd convolutions (`NOISY_DIGITS_CONV_ALGORITHM=winograd`) and with
  * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same
  * networks when Debian's python3-torch is installed (comparison only: its default NCHW layout, channels-last, and
@@ -37,12 +38,13 @@ import {
 import { fourConvCnn } from "noisy-digits/networks";
 import { trainStep } from "../../lib/train/step.ts"; // internal: the benchmark measures the step itself
 import { fit, helperWorkers } from "noisy-digits/train";
-import { createWorkerPool, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
+import { createWorkerPool, splitRows, type WorkerPool } from "../../lib/train/parallel.ts"; // internal, as the step
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
 import { predictBatch } from "../../lib/runtime/batches.ts"; // internal: the forward pass the project's inference runs
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
+import { SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
 const BATCH = 64;
@@ -127,14 +129,15 @@ const ROUNDS = QUICK ? 1 : 4;
  * Images/s of training on one core (`single`, on the main thread) and over `pool` (`shared`, one replica per core),
  * each with its own Adam and batch: {@linkcode WARMUP_STEPS} untimed steps of each, then {@linkcode ROUNDS} turns in
  * which each times {@linkcode STEPS}` / ROUNDS` steps after one untimed one (the first after the other figure ran,
- * with its data out of the caches; a real run never switches). With `solos`, each turn also times them side by side
- * for {@linkcode SOLO_SECONDS}, then the first alone as long.
+ * with its data out of the caches; a real run never switches). With `solos` (of those `batches`), each turn also
+ * times them side by side for {@linkcode SOLO_SECONDS}, then the first alone as long; should they fail, the other
+ * figures go on without them.
  */
 async function pairedTrainRates(
   single: tf.LayersModel,
   shared: tf.LayersModel,
   pool: WorkerPool,
-  solos?: { replicas: Solos; count: number },
+  solos?: { replicas: Solos; batches: number[] },
 ): Promise<{ oneCore: number; replicas: number; independent?: Independent }> {
   const a = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
   const b = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
@@ -143,7 +146,9 @@ async function pairedTrainRates(
     () => pool.step(shared, b.opt, b.x, b.y).then(() => {}),
   ];
   const perTurn = Math.ceil(STEPS / ROUNDS), ms = [0, 0];
-  const side: number[][] = [], alone: number[] = [];
+  // The independent replicas' steps and milliseconds summed over their turns: side by side, and the first alone.
+  const side = solos?.batches.map(() => ({ steps: 0, ms: 0 })) ?? [], alone = { steps: 0, ms: 0 };
+  let soloFailure: string | undefined;
   try {
     for (const step of figures) for (let i = 0; i < WARMUP_STEPS; i++) await step();
     for (let r = 0; r < ROUNDS; r++) {
@@ -153,9 +158,18 @@ async function pairedTrainRates(
         for (let i = 0; i < perTurn; i++) await step();
         ms[k] += performance.now() - t0;
       }
-      if (solos) {
-        side.push(await solos.replicas.turn(Array.from({ length: solos.count }, (_, i) => i)));
-        alone.push((await solos.replicas.turn([0]))[0]);
+      if (solos && !soloFailure) {
+        try {
+          (await solos.replicas.turn(side.map((_, i) => i))).forEach((t, i) => {
+            side[i].steps += t.steps;
+            side[i].ms += t.ms;
+          });
+          const [first] = await solos.replicas.turn([0]);
+          alone.steps += first.steps;
+          alone.ms += first.ms;
+        } catch (e) {
+          soloFailure = (e as Error).message;
+        }
       }
     }
   } finally {
@@ -165,13 +179,19 @@ async function pairedTrainRates(
   }
   const [oneCore, replicas] = ms.map((t) => (ROUNDS * perTurn * BATCH) / (t / 1000));
   if (!solos) return { oneCore, replicas };
-  const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const each = side[0].map((_, i) => mean(side.map((turn) => turn[i])));
-  const batch = BATCH / solos.count;
+  if (!soloFailure && [alone, ...side].some((t) => t.steps === 0)) {
+    soloFailure = `no step ended inside a turn of ${SOLO_SECONDS} s`;
+  }
+  if (soloFailure) return { oneCore, replicas, independent: { skipped: soloFailure } };
   return {
     oneCore,
     replicas,
-    independent: { rate: each.reduce((s, ms) => s + (batch * 1000) / ms, 0), alone: mean(alone), side: each },
+    independent: {
+      rate: side.reduce((sum, t, i) => sum + (solos.batches[i] * 1000 * t.steps) / t.ms, 0),
+      alone: alone.ms / alone.steps,
+      side: side.map((t) => t.ms / t.steps),
+      batches: solos.batches,
+    },
   };
 }
 
@@ -188,41 +208,45 @@ async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = 
 
 /** Seconds of each timed turn of the independent replicas (`solo.ts`). */
 const SOLO_SECONDS = 1;
+/** How long a replica's process may take to answer before the bench gives it up. */
+const SOLO_PATIENCE_MS = 120_000;
 
 /**
  * Replicas that each train alone in a process of their own (`solo.ts`): the scaling ceiling. `turn` times one turn of
- * the replicas `which` at once and gives each one's mean milliseconds a step.
+ * the replicas `which` at once; `close` ends them once their turns are done, `kill` at once.
  */
 interface Solos {
-  turn(which: number[]): Promise<number[]>;
+  turn(which: number[]): Promise<SoloTurn[]>;
   close(): Promise<void>;
+  kill(): Promise<void>;
 }
 
-/** Starts `count` {@linkcode Solos} training `net` at batch `batch`, resolved once each has run its untimed steps. */
-async function startSolos(net: Network, batch: number, count: number): Promise<Solos> {
+/** `p`, or a rejection naming `what` once {@linkcode SOLO_PATIENCE_MS} have passed. */
+async function patiently<T>(p: Promise<T>, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  try {
+    return await Promise.race([
+      p,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`${what}: no answer in ${SOLO_PATIENCE_MS / 1000} s`)),
+          SOLO_PATIENCE_MS,
+        );
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts one {@linkcode Solos} replica per entry of `batches` (its batch size), training `net`; resolved once each has
+ * run its untimed steps.
+ */
+async function startSolos(net: Network, batches: number[]): Promise<Solos> {
   const script = new URL("./solo.ts", import.meta.url).pathname;
-  const procs = Array.from({ length: count }, () =>
-    new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", script, net.key, String(batch), String(SOLO_SECONDS)],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn());
-  const errors = procs.map((p) => new Response(p.stderr).text());
-  const outputs = procs.map((p) => p.stdout.pipeThrough(new TextDecoderStream()).getReader());
-  const inputs = procs.map((p) => p.stdin.getWriter());
-  const buffered = procs.map(() => "");
-  const line = async (i: number): Promise<string> => {
-    while (!buffered[i].includes("\n")) {
-      const r = await outputs[i].read();
-      if (r.done) throw new Error(`solo.ts ended early: ${(await errors[i]).trim().split("\n").pop()}`);
-      buffered[i] += r.value;
-    }
-    const at = buffered[i].indexOf("\n"), text = buffered[i].slice(0, at);
-    buffered[i] = buffered[i].slice(at + 1);
-    return text;
-  };
-  const stop = async () => {
+  const procs: Deno.ChildProcess[] = [];
+  const kill = async () => {
     for (const p of procs) {
       try {
         p.kill();
@@ -231,33 +255,81 @@ async function startSolos(net: Network, batch: number, count: number): Promise<S
     await Promise.all(procs.map((p) => p.status));
   };
   try {
+    for (const batch of batches) {
+      procs.push(
+        new Deno.Command(Deno.execPath(), {
+          args: ["run", "-A", script, net.key, String(batch), String(SOLO_SECONDS)],
+          stdin: "piped",
+          stdout: "piped",
+          stderr: "piped",
+        }).spawn(),
+      );
+    }
+  } catch (e) {
+    await kill();
+    throw e;
+  }
+  const errors = procs.map((p) => new Response(p.stderr).text());
+  const outputs = procs.map((p) => p.stdout.pipeThrough(new TextDecoderStream()).getReader());
+  const inputs = procs.map((p) => p.stdin.getWriter());
+  const buffered = procs.map(() => "");
+  // The next protocol line of replica `i`, without its prefix; other lines are skipped.
+  const line = (i: number): Promise<string> =>
+    patiently(
+      (async () => {
+        for (;;) {
+          const at = buffered[i].indexOf("\n");
+          if (at >= 0) {
+            const text = buffered[i].slice(0, at);
+            buffered[i] = buffered[i].slice(at + 1);
+            if (text.startsWith(SOLO_PREFIX)) return text.slice(SOLO_PREFIX.length);
+            continue;
+          }
+          const r = await outputs[i].read();
+          if (r.done) {
+            const why = (await errors[i]).split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7);
+            throw new Error(`solo.ts ended early: ${why ?? "no error message"}`);
+          }
+          buffered[i] += r.value;
+        }
+      })(),
+      `solo.ts ${i}`,
+    );
+  try {
     for (const [i, text] of (await Promise.all(procs.map((_, i) => line(i)))).entries()) {
       if (text !== "ready") throw new Error(`solo.ts ${i}: expected "ready", got "${text}"`);
     }
   } catch (e) {
-    await stop();
+    await kill();
     throw e;
   }
   return {
     async turn(which) {
       const go = new TextEncoder().encode("go\n");
       await Promise.all(which.map((i) => inputs[i].write(go)));
-      return (await Promise.all(which.map(line))).map((text) => (JSON.parse(text) as { ms: number }).ms);
+      return (await Promise.all(which.map(line))).map((text) => JSON.parse(text) as SoloTurn);
     },
     async close() {
       await Promise.all(inputs.map((w) => w.close().catch(() => {})));
-      const codes = (await Promise.all(procs.map((p) => p.status))).map((s) => s.code);
+      let statuses: Deno.CommandStatus[];
+      try {
+        statuses = await patiently(Promise.all(procs.map((p) => p.status)), "solo.ts at its end");
+      } catch (e) {
+        await kill();
+        throw e;
+      }
+      const codes = statuses.map((s) => s.code);
       if (codes.some((c) => c !== 0)) throw new Error(`solo.ts exited with ${codes.join(", ")}`);
     },
+    kill,
   };
 }
 
-/** What {@linkcode pairedTrainRates} measured of the independent replicas: images/s together, ms a step. */
-interface Independent {
-  rate: number;
-  alone: number;
-  side: number[];
-}
+/**
+ * What {@linkcode pairedTrainRates} measured of the independent replicas: their images/s together, the first one's
+ * milliseconds a step alone, each one's side by side, and each one's batch; or why they were not measured.
+ */
+type Independent = { rate: number; alone: number; side: number[]; batches: number[] } | { skipped: string };
 
 /** The figures of the independent replicas: their images/s together, and how much slower than alone they ran. */
 function independentFigures(
@@ -265,15 +337,18 @@ function independentFigures(
   net: Network,
   cores: number,
   variant: Variant,
-  { rate, alone, side }: Independent,
+  independent: Independent,
 ): BenchEntry[] {
+  const name = `train: ${label}, ${net.key}, ${cores} independent replicas (processes, nothing exchanged), training`;
+  if ("skipped" in independent) return [{ name, value: "skipped", unit: "", note: independent.skipped }];
+  const { rate, alone, side, batches } = independent;
   measured.set(`${label}|${net.key}|independent|training`, rate);
   const mean = side.reduce((s, ms) => s + ms, 0) / side.length;
   return [{
-    name: `train: ${label}, ${net.key}, ${cores} independent replicas (processes, nothing exchanged), training`,
+    name,
     value: r1(rate),
     unit: "img/s",
-    note: `batch ${BATCH / cores} each: a step ${alone.toFixed(1)} ms alone, ` +
+    note: `batches of ${batches.join(" / ")}: a step ${alone.toFixed(1)} ms alone, ` +
       `${side.map((ms) => ms.toFixed(1)).join(" / ")} side by side (${((mean / alone - 1) * 100).toFixed(0)} % slower)`,
   }, ...limit(`train: ${label}, ${net.key}, ${cores} independent replicas`, net, "training", rate, cores, variant)];
 }
@@ -355,7 +430,8 @@ type Variant = "f32" | "bf16" | "winograd";
 
 /**
  * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
- * the native engine one replica whose libraries use every core (OpenMP / OpenBLAS threads). Under a variant (the
+ * the native engine the independent replicas of the scaling ceiling and one replica whose libraries use every core
+ * (OpenMP / OpenBLAS threads). Under a variant (the
  * native engine with the variable set by the caller) the figures are named e.g. "native, bf16" and the
  * library-threads figure is skipped.
  */
@@ -378,10 +454,15 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
   else {
     // The replicas train a model of their own, built the same way, so that each figure's steps follow its own. On
     // the native engine the scaling ceiling's replicas (processes) take their turns too.
-    const solos = engine === "native" ? await startSolos(net, BATCH / cores, cores) : undefined;
-    const shared = net.build(), pool = await createWorkerPool(shared, cores - 1);
+    const shared = net.build();
+    let pool: WorkerPool | undefined, solos: Solos | undefined, solosFailed: string | undefined;
+    const batches = splitRows(BATCH, cores).map(([from, to]) => to - from);
     try {
-      const train = await pairedTrainRates(model, shared, pool, solos && { replicas: solos, count: cores });
+      if (engine === "native") {
+        solos = await startSolos(net, batches).catch((e) => void (solosFailed = (e as Error).message));
+      }
+      pool = await createWorkerPool(shared, cores - 1);
+      const train = await pairedTrainRates(model, shared, pool, solos && { replicas: solos, batches });
       await solos?.close();
       oneCore(train.oneCore, inferRate(model, INFER_BATCHES, INFER_BATCH));
       const infer = await poolInferRate(shared, pool);
@@ -389,10 +470,11 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
       out.push(
         ...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train.replicas, infer, cores, variant),
       );
-      if (train.independent) out.push(...independentFigures(label, net, cores, variant, train.independent));
+      const independent = train.independent ?? (solosFailed ? { skipped: solosFailed } : undefined);
+      if (independent) out.push(...independentFigures(label, net, cores, variant, independent));
     } finally {
-      await solos?.close().catch(() => {}); // after a failure: their input closed, they end
-      pool.terminate();
+      await solos?.kill(); // ended already, unless something failed
+      pool?.terminate();
       shared.dispose();
     }
     if (engine === "native" && variant === "f32") {
@@ -479,7 +561,9 @@ function torchFigures(): BenchEntry[] {
 }
 
 /**
- * The ratios the engine's targets are read from, each from figures of this run: two replicas against one core;
+ * The ratios the engine's targets are read from, each from figures of this run: two replicas against one core, and
+ * the independent replicas against one core (the most the replicas could reach here, give or take the share of Adam
+ * each process runs alone);
  * the native engine on all cores (one replica per core) against PyTorch on as many threads in the same precision,
  * against PyTorch's default layout and against the faster of its two layouts (float32).
  */
@@ -501,7 +585,7 @@ function ratioFigures(): BenchEntry[] {
         `train: ratio, ${label}, ${net.key}, training, ${helperWorkers() + 1} independent replicas / 1 core`,
         get(`${label}|${net.key}|independent|training`),
         get(`${label}|${net.key}|1 core|training`),
-        "the replicas' ceiling here: nothing exchanged, only the machine shared",
+        "the replicas' ceiling here: nothing exchanged, only the machine shared (each runs all of Adam)",
       );
     }
     for (const kind of ["training", "inference"]) {
