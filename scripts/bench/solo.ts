@@ -17,7 +17,7 @@ import { initBackend, setNativeThreads } from "noisy-digits/runtime";
 import { trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal, as train.ts
 import { NETWORKS, randomBatch, WARMUP_STEPS } from "./train.ts";
-import { SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
+import { lineReader, SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
 
 /** Least milliseconds of untimed steps before a replica reports ready. */
 const WARM_MS = 2000;
@@ -66,20 +66,11 @@ export async function solo(network: string, batch: number, seconds: number, turn
 
 if (import.meta.main) {
   const [network, batch, seconds] = Deno.args;
-  const lines = Deno.stdin.readable.pipeThrough(new TextDecoderStream()).getReader();
-  let buffered = "";
+  const input = lineReader(Deno.stdin.readable);
   try {
     await solo(network, Number(batch), Number(seconds), {
       ready: () => console.log(`${SOLO_PREFIX}ready`),
-      async next() {
-        while (!buffered.includes("\n")) {
-          const r = await lines.read();
-          if (r.done) return false;
-          buffered += r.value;
-        }
-        buffered = buffered.slice(buffered.indexOf("\n") + 1);
-        return true;
-      },
+      next: async () => (await input.next()) !== null,
       report: (turn) => console.log(`${SOLO_PREFIX}${JSON.stringify(turn)}`),
     });
   } catch (e) {

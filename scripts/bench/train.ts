@@ -44,7 +44,7 @@ import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
 import { predictBatch } from "../../lib/runtime/batches.ts"; // internal: the forward pass the project's inference runs
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
-import { SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
+import { lineReader, SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
 const BATCH = 64;
@@ -270,28 +270,17 @@ async function startSolos(net: Network, batches: number[]): Promise<Solos> {
     throw e;
   }
   const errors = procs.map((p) => new Response(p.stderr).text());
-  const outputs = procs.map((p) => p.stdout.pipeThrough(new TextDecoderStream()).getReader());
+  const outputs = procs.map((p) => lineReader(p.stdout));
   const inputs = procs.map((p) => p.stdin.getWriter());
-  const buffered = procs.map(() => "");
   // The next protocol line of replica `i`, without its prefix; other lines are skipped.
   const line = (i: number): Promise<string> =>
     patiently(
       (async () => {
-        for (;;) {
-          const at = buffered[i].indexOf("\n");
-          if (at >= 0) {
-            const text = buffered[i].slice(0, at);
-            buffered[i] = buffered[i].slice(at + 1);
-            if (text.startsWith(SOLO_PREFIX)) return text.slice(SOLO_PREFIX.length);
-            continue;
-          }
-          const r = await outputs[i].read();
-          if (r.done) {
-            const why = (await errors[i]).split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7);
-            throw new Error(`solo.ts ended early: ${why ?? "no error message"}`);
-          }
-          buffered[i] += r.value;
+        for (let text = await outputs[i].next(); text !== null; text = await outputs[i].next()) {
+          if (text.startsWith(SOLO_PREFIX)) return text.slice(SOLO_PREFIX.length);
         }
+        const why = (await errors[i]).split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7);
+        throw new Error(`solo.ts ended early: ${why ?? "no error message"}`);
       })(),
       `solo.ts ${i}`,
     );

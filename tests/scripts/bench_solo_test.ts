@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { loadNative } from "noisy-digits/runtime";
 import { solo, type SoloTurns } from "../../scripts/bench/solo.ts";
-import { SOLO_PREFIX } from "../../scripts/bench/_solo_protocol.ts";
+import { lineReader, SOLO_PREFIX } from "../../scripts/bench/_solo_protocol.ts";
 
 const native = (() => {
   try {
@@ -45,23 +45,18 @@ Deno.test({
       stderr: "piped",
     }).spawn();
     const stderr = new Response(proc.stderr).text();
-    const out = proc.stdout.pipeThrough(new TextDecoderStream()).getReader();
-    let text = "", pending: Promise<ReadableStreamReadResult<string>> | null = null;
+    const out = lineReader(proc.stdout);
+    let pending: Promise<string | null> | null = null;
     const line = async () => {
-      while (!text.includes("\n")) {
-        const r = await (pending ?? out.read());
-        pending = null;
-        if (r.done) throw new Error(`solo.ts ended: ${await stderr}`);
-        text += r.value;
-      }
-      const at = text.indexOf("\n"), first = text.slice(0, at);
-      text = text.slice(at + 1);
-      assert.ok(first.startsWith(SOLO_PREFIX), first);
-      return first.slice(SOLO_PREFIX.length);
+      const text = await (pending ?? out.next());
+      pending = null;
+      if (text === null) throw new Error(`solo.ts ended: ${await stderr}`);
+      assert.ok(text.startsWith(SOLO_PREFIX), text);
+      return text.slice(SOLO_PREFIX.length);
     };
     // Without a go line it stays put: nothing comes within a second (a turn is 0.3 s).
     const quiet = async () => {
-      pending = out.read();
+      pending = out.next();
       assert.equal(await Promise.race([pending, new Promise((r) => setTimeout(() => r("waiting"), 1000))]), "waiting");
     };
     const input = proc.stdin.getWriter();
