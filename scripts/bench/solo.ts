@@ -1,12 +1,12 @@
 /**
  * One replica training alone in a process of its own, for the train suite's scaling ceiling (`train.ts`):
  * `deno run -A scripts/bench/solo.ts <network> <batch> <seconds>` trains `<network>` ("4-conv CNN" or "best network")
- * on the native engine, one library thread, batch `<batch>` of random images, Adam. It prints `@solo ready` after its
+ * on the native engine, one library thread, batch `<batch>` of random images, Adam. It prints `@turn ready` after its
  * untimed steps (two seconds of them at least), then for each line it reads on stdin it runs one untimed step (its
- * data back in cache after the wait), trains for `<seconds>` and prints `@solo {"steps": n, "ms": total}`: the steps that
+ * data back in cache after the wait), trains for `<seconds>` and prints `@turn {"steps": n, "ms": total}`: the steps that
  * ended inside those seconds and their total milliseconds (a twin told to go at the same moment is then never timed
  * alone); it exits when stdin closes. Between turns it waits without computing. The protocol's lines start with
- * `@solo ` so that anything else a library prints is skipped; a failure prints `error: ` and its message to stderr. The
+ * `@turn ` so that anything else a library prints is skipped; a failure prints `error: ` and its message to stderr. The
  * convolution settings come from the environment (`NOISY_DIGITS_CONV_ALGORITHM`, `NOISY_DIGITS_PRECISION`).
  *
  * @module
@@ -17,7 +17,7 @@ import { initBackend, setNativeThreads } from "noisy-digits/runtime";
 import { trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal, as train.ts
 import { NETWORKS, randomBatch, WARMUP_STEPS } from "./train.ts";
-import { lineReader, SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
+import { lineReader, type Turn, TURN_PREFIX } from "./_turn_protocol.ts";
 
 /** Least milliseconds of untimed steps before a replica reports ready. */
 const WARM_MS = 2000;
@@ -28,7 +28,7 @@ export interface SoloTurns {
   ready(): void;
   /** Resolves true when the next turn may start, false when there are no more. */
   next(): Promise<boolean>;
-  report(turn: SoloTurn): void;
+  report(turn: Turn): void;
 }
 
 /** Trains as the module's description says, turn by turn as `turns` tells. */
@@ -69,9 +69,9 @@ if (import.meta.main) {
   const input = lineReader(Deno.stdin.readable);
   try {
     await solo(network, Number(batch), Number(seconds), {
-      ready: () => console.log(`${SOLO_PREFIX}ready`),
+      ready: () => console.log(`${TURN_PREFIX}ready`),
       next: async () => (await input.next()) !== null,
-      report: (turn) => console.log(`${SOLO_PREFIX}${JSON.stringify(turn)}`),
+      report: (turn) => console.log(`${TURN_PREFIX}${JSON.stringify(turn)}`),
     });
   } catch (e) {
     console.error(`error: ${(e as Error).message}`);

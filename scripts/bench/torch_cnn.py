@@ -6,7 +6,14 @@ batches of INFER_BATCH) on random images with THREADS intra-op threads, in three
 default NCHW layout in float32; channels-last (NHWC, the layout PyTorch's CPU guide recommends for oneDNN's
 convolutions) in float32; channels-last under torch.autocast("cpu", bfloat16), PyTorch's mixed precision, which
 runs convolutions and linear layers in bfloat16. Prints one JSON object: {mode: {network: {train, infer}}}.
-Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH [STEPS WARMUP]  (training steps timed and not; default 8, 2)
+Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH [STEPS WARMUP]  (training steps timed and not; default 8, 2;
+STEPS 0 times inference only, "train" is then null)
+
+Training in turns with the bench's own figures (scripts/bench/_turn_protocol.ts):
+python3 torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS WARMUP  (NETWORK "four_conv" or "best") builds one model,
+runs WARMUP untimed steps (two seconds of them at least), prints "@turn ready", then for each line it reads on stdin
+runs one untimed step, trains for SECONDS and prints '@turn {"steps": n, "ms": total}' (the steps that ended inside
+those seconds); it exits when stdin closes, and on a failure prints "error: " and its message to stderr.
 """
 
 import json
@@ -61,9 +68,16 @@ MODES = {
 }
 
 
-def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
+NETWORKS = {"four_conv": four_conv, "best": best}
+
+TURN_PREFIX = "@turn "  # scripts/bench/_turn_protocol.ts
+WARM_SECONDS = 2
+
+
+def training_step(model, batch, mode):
+    """One Adam step on a fixed random batch in `mode`, as a function; puts `model` in `mode`'s layout."""
     layout, bf16 = MODES[mode]
-    model = model.to(memory_format=layout)
+    model.to(memory_format=layout)
     opt = torch.optim.Adam(model.parameters(), 1e-3)
     x = torch.rand(batch, 1, 28, 28).to(memory_format=layout)
     y = torch.randint(0, 10, (batch,))
@@ -77,12 +91,21 @@ def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
         opt.step()
 
     model.train()
-    for _ in range(warmup):
-        step()
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
-    train = steps * batch / (time.perf_counter() - t0)
+    return step
+
+
+def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
+    layout, bf16 = MODES[mode]
+    model = model.to(memory_format=layout)
+    train = None
+    if steps > 0:
+        step = training_step(model, batch, mode)
+        for _ in range(warmup):
+            step()
+        t0 = time.perf_counter()
+        for _ in range(steps):
+            step()
+        train = steps * batch / (time.perf_counter() - t0)
     model.eval()
     xi = torch.rand(infer_batch, 1, 28, 28).to(memory_format=layout)
     with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=bf16):
@@ -94,7 +117,40 @@ def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
     return train, infer
 
 
+def turns(threads, batch, network, mode, seconds, warmup):
+    """Trains in turns as the module's description says."""
+    if network not in NETWORKS or mode not in MODES:
+        raise ValueError(f"unknown network {network!r} or mode {mode!r}; expected one of {list(NETWORKS)} and {list(MODES)}")
+    torch.set_num_threads(threads)
+    torch.manual_seed(1)
+    step = training_step(NETWORKS[network](), batch, mode)
+    start, done = time.perf_counter(), 0
+    while done < warmup or time.perf_counter() - start < WARM_SECONDS:
+        step()
+        done += 1
+    print(f"{TURN_PREFIX}ready", flush=True)
+    for _ in sys.stdin:
+        step()
+        t0 = time.perf_counter()
+        end, steps, last = t0 + seconds, 0, t0
+        now = t0
+        while now < end:
+            step()
+            now = time.perf_counter()
+            if now <= end:
+                steps, last = steps + 1, now
+        print(TURN_PREFIX + json.dumps({"steps": steps, "ms": (last - t0) * 1000}), flush=True)
+
+
 def main():
+    if sys.argv[1:2] == ["turns"]:
+        threads, batch, network, mode, seconds, warmup = sys.argv[2:8]
+        try:
+            turns(int(threads), int(batch), network, mode, float(seconds), int(warmup))
+        except Exception as e:  # noqa: BLE001 - reported to the bench, which names the process
+            print(f"error: {e}", file=sys.stderr)
+            sys.exit(1)
+        return
     threads, batch, infer_batch = (int(v) for v in sys.argv[1:4])
     # Timed and untimed training steps: the same counts as ours when given (scripts/bench/train.ts passes them).
     steps, warmup = (int(v) for v in sys.argv[4:6]) if len(sys.argv) > 5 else (8, 2)
@@ -103,7 +159,7 @@ def main():
     out = {"torch": torch.__version__, "threads": threads}
     for mode in MODES:
         out[mode] = {}
-        for name, build in (("four_conv", four_conv), ("best", best)):
+        for name, build in NETWORKS.items():
             torch.manual_seed(1)
             train, infer = rates(build(), batch, infer_batch, mode, steps, warmup)
             out[mode][name] = {"train": train, "infer": infer}

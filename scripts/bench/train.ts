@@ -9,7 +9,9 @@
  * the native engine again with float32 Winograd convolutions (`NOISY_DIGITS_CONV_ALGORITHM=winograd`) and with
  * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same
  * networks when Debian's python3-torch is installed (comparison only: its default NCHW layout, channels-last, and
- * channels-last under bfloat16 autocast); then the ratios the targets are read from.
+ * channels-last under bfloat16 autocast), its training in turns with each native setting's figures (one process per
+ * layout, `torch_cnn.py turns`) so that a ratio against it is read from steps timed side by side in time, its
+ * inference once; then the ratios the targets are read from.
  * Before the native figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
  * (`peak.ts`), and every figure of a network gains its achieved GMAC/s (multiply-adds of its convolutions and
  * dense layers per image times images/s) with its share of the peak on as many cores. Then holdout
@@ -44,7 +46,7 @@ import { loadTrain, stratifiedSplit } from "noisy-digits/data";
 import { convPrimitive, same3x3 } from "../../lib/runtime/native/dnnl.ts"; // internal: the Winograd probe
 import { predictBatch } from "../../lib/runtime/batches.ts"; // internal: the forward pass the project's inference runs
 import { bestCnn, recipeFitOptions } from "noisy-digits/study";
-import { lineReader, SOLO_PREFIX, type SoloTurn } from "./_solo_protocol.ts";
+import { lineReader, type Turn, TURN_PREFIX } from "./_turn_protocol.ts";
 import { achieved, matmulRate, type NetworkMacs, networkMacs, sgemmRate } from "./peak.ts";
 
 const BATCH = 64;
@@ -84,10 +86,13 @@ function inferRate(model: tf.LayersModel, batches: number, batch = BATCH, warmup
   return (batches * batch) / ((performance.now() - t0) / 1000);
 }
 
-/** The networks of the engine figures: the report's 4-conv CNN and the study's best network. */
+/**
+ * The networks of the engine figures: the report's 4-conv CNN and the study's best network (`torch`: its name in
+ * `torch_cnn.py`).
+ */
 export const NETWORKS = [
-  { key: "4-conv CNN", build: () => fourConvCnn({ seed: 1 }), trainTarget: 250, inferTarget: 0 },
-  { key: "best network", build: () => bestCnn(1), trainTarget: 0, inferTarget: 1000 },
+  { key: "4-conv CNN", torch: "four_conv", build: () => fourConvCnn({ seed: 1 }), trainTarget: 250, inferTarget: 0 },
+  { key: "best network", torch: "best", build: () => bestCnn(1), trainTarget: 0, inferTarget: 1000 },
 ] as const;
 type Network = (typeof NETWORKS)[number];
 
@@ -130,15 +135,16 @@ const ROUNDS = QUICK ? 1 : 4;
  * each with its own Adam and batch: {@linkcode WARMUP_STEPS} untimed steps of each, then {@linkcode ROUNDS} turns in
  * which each times {@linkcode STEPS}` / ROUNDS` steps after one untimed one (the first after the other figure ran,
  * with its data out of the caches; a real run never switches). With `solos` (of those `batches`), each turn also
- * times them side by side for {@linkcode SOLO_SECONDS}, then the first alone as long; should they fail, the other
- * figures go on without them.
+ * times them side by side for {@linkcode TURN_SECONDS}, then the first alone as long; with `torch`, each of its
+ * processes (one per mode) for as long, one after the other. Should either fail, the other figures go on without it.
  */
 async function pairedTrainRates(
   single: tf.LayersModel,
   shared: tf.LayersModel,
   pool: WorkerPool,
-  solos?: { replicas: Solos; batches: number[] },
-): Promise<{ oneCore: number; replicas: number; independent?: Independent }> {
+  solos?: { replicas: TurnTakers; batches: number[] },
+  torch?: { takers: TurnTakers; modes: TorchMode[] },
+): Promise<{ oneCore: number; replicas: number; independent?: Independent; torch?: TorchTurns }> {
   const a = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
   const b = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
   const figures = [
@@ -146,9 +152,16 @@ async function pairedTrainRates(
     () => pool.step(shared, b.opt, b.x, b.y).then(() => {}),
   ];
   const perTurn = Math.ceil(STEPS / ROUNDS), ms = [0, 0];
-  // The independent replicas' steps and milliseconds summed over their turns: side by side, and the first alone.
+  // The independent replicas' steps and milliseconds summed over their turns: side by side, and the first alone; and
+  // PyTorch's, by mode.
   const side = solos?.batches.map(() => ({ steps: 0, ms: 0 })) ?? [], alone = { steps: 0, ms: 0 };
-  let soloFailure: string | undefined;
+  const torchSums = torch?.modes.map(() => ({ steps: 0, ms: 0 })) ?? [];
+  const torchEach: number[][] = torch?.modes.map(() => []) ?? [];
+  let soloFailure: string | undefined, torchFailure: string | undefined;
+  const add = (sum: Turn, t: Turn) => {
+    sum.steps += t.steps;
+    sum.ms += t.ms;
+  };
   try {
     for (const step of figures) for (let i = 0; i < WARMUP_STEPS; i++) await step();
     for (let r = 0; r < ROUNDS; r++) {
@@ -160,15 +173,21 @@ async function pairedTrainRates(
       }
       if (solos && !soloFailure) {
         try {
-          (await solos.replicas.turn(side.map((_, i) => i))).forEach((t, i) => {
-            side[i].steps += t.steps;
-            side[i].ms += t.ms;
-          });
-          const [first] = await solos.replicas.turn([0]);
-          alone.steps += first.steps;
-          alone.ms += first.ms;
+          (await solos.replicas.turn(side.map((_, i) => i))).forEach((t, i) => add(side[i], t));
+          add(alone, (await solos.replicas.turn([0]))[0]);
         } catch (e) {
           soloFailure = (e as Error).message;
+        }
+      }
+      if (torch && !torchFailure) {
+        try {
+          for (const [i, sum] of torchSums.entries()) {
+            const [t] = await torch.takers.turn([i]);
+            add(sum, t);
+            torchEach[i].push((BATCH * 1000 * t.steps) / t.ms);
+          }
+        } catch (e) {
+          torchFailure = (e as Error).message;
         }
       }
     }
@@ -178,22 +197,34 @@ async function pairedTrainRates(
     b.opt.dispose();
   }
   const [oneCore, replicas] = ms.map((t) => (ROUNDS * perTurn * BATCH) / (t / 1000));
-  if (!solos) return { oneCore, replicas };
-  if (!soloFailure && [alone, ...side].some((t) => t.steps === 0)) {
-    soloFailure = `no step ended inside a turn of ${SOLO_SECONDS} s`;
-  }
-  if (soloFailure) return { oneCore, replicas, independent: { skipped: soloFailure } };
-  return {
-    oneCore,
-    replicas,
-    independent: {
+  const empty = `no step ended inside a turn of ${TURN_SECONDS} s`;
+  let independent: Independent | undefined, torchRates: TorchTurns | undefined;
+  if (solos) {
+    if (!soloFailure && [alone, ...side].some((t) => t.steps === 0)) soloFailure = empty;
+    independent = soloFailure ? { skipped: soloFailure } : {
       rate: side.reduce((sum, t, i) => sum + (solos.batches[i] * 1000 * t.steps) / t.ms, 0),
       alone: alone.ms / alone.steps,
       side: side.map((t) => t.ms / t.steps),
       batches: solos.batches,
-    },
-  };
+    };
+  }
+  if (torch) {
+    if (!torchFailure && torchSums.some((t) => t.steps === 0)) torchFailure = empty;
+    torchRates = torchFailure ? { skipped: torchFailure } : new Map(
+      torch.modes.map((
+        mode,
+        i,
+      ) => [mode, { rate: (BATCH * 1000 * torchSums[i].steps) / torchSums[i].ms, turns: torchEach[i] }]),
+    );
+  }
+  return { oneCore, replicas, independent, torch: torchRates };
 }
+
+/**
+ * PyTorch's images/s by mode from its turns in {@linkcode pairedTrainRates} (over all of them, and each one's), or why
+ * they were not measured.
+ */
+type TorchTurns = Map<TorchMode, { rate: number; turns: number[] }> | { skipped: string };
 
 /** Images/s of inference over `pool` in batches of {@linkcode INFER_BATCH}, after one warm-up batch. */
 async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = INFER_BATCHES): Promise<number> {
@@ -206,22 +237,23 @@ async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = 
   return n / ((performance.now() - t0) / 1000);
 }
 
-/** Seconds of each timed turn of the independent replicas (`solo.ts`). */
-const SOLO_SECONDS = 1;
-/** How long a replica's process may take to answer before the bench gives it up. */
-const SOLO_PATIENCE_MS = 120_000;
+/** Seconds of each timed turn of a process that trains in turns (`_turn_protocol.ts`). */
+const TURN_SECONDS = 1;
+/** How long such a process may take to answer before the bench gives it up. */
+const TURN_PATIENCE_MS = 120_000;
 
 /**
- * Replicas that each train alone in a process of their own (`solo.ts`): the scaling ceiling. `turn` times one turn of
- * the replicas `which` at once; `close` ends them once their turns are done, `kill` at once.
+ * Processes that each train in turns with the bench's figures (`_turn_protocol.ts`): the scaling ceiling's
+ * independent replicas (`solo.ts`) or PyTorch (`torch_cnn.py turns`). `turn` times one turn of the processes `which`
+ * at once; `close` ends them once their turns are done, `kill` at once.
  */
-interface Solos {
-  turn(which: number[]): Promise<SoloTurn[]>;
+interface TurnTakers {
+  turn(which: number[]): Promise<Turn[]>;
   close(): Promise<void>;
   kill(): Promise<void>;
 }
 
-/** `p`, or a rejection naming `what` once {@linkcode SOLO_PATIENCE_MS} have passed. */
+/** `p`, or a rejection naming `what` once {@linkcode TURN_PATIENCE_MS} have passed. */
 async function patiently<T>(p: Promise<T>, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
@@ -229,8 +261,8 @@ async function patiently<T>(p: Promise<T>, what: string): Promise<T> {
       p,
       new Promise<never>((_, reject) => {
         timer = setTimeout(
-          () => reject(new Error(`${what}: no answer in ${SOLO_PATIENCE_MS / 1000} s`)),
-          SOLO_PATIENCE_MS,
+          () => reject(new Error(`${what}: no answer in ${TURN_PATIENCE_MS / 1000} s`)),
+          TURN_PATIENCE_MS,
         );
       }),
     ]);
@@ -240,11 +272,10 @@ async function patiently<T>(p: Promise<T>, what: string): Promise<T> {
 }
 
 /**
- * Starts one {@linkcode Solos} replica per entry of `batches` (its batch size), training `net`; resolved once each has
- * run its untimed steps.
+ * Starts one {@linkcode TurnTakers} process per entry of `commands` (a program and its arguments), called `what` in
+ * errors; resolved once each has said it is ready.
  */
-async function startSolos(net: Network, batches: number[]): Promise<Solos> {
-  const script = new URL("./solo.ts", import.meta.url).pathname;
+async function startTurnTakers(what: string, commands: [string, string[]][]): Promise<TurnTakers> {
   const procs: Deno.ChildProcess[] = [];
   const kill = async () => {
     for (const p of procs) {
@@ -255,15 +286,8 @@ async function startSolos(net: Network, batches: number[]): Promise<Solos> {
     await Promise.all(procs.map((p) => p.status));
   };
   try {
-    for (const batch of batches) {
-      procs.push(
-        new Deno.Command(Deno.execPath(), {
-          args: ["run", "-A", script, net.key, String(batch), String(SOLO_SECONDS)],
-          stdin: "piped",
-          stdout: "piped",
-          stderr: "piped",
-        }).spawn(),
-      );
+    for (const [program, args] of commands) {
+      procs.push(new Deno.Command(program, { args, stdin: "piped", stdout: "piped", stderr: "piped" }).spawn());
     }
   } catch (e) {
     await kill();
@@ -272,21 +296,21 @@ async function startSolos(net: Network, batches: number[]): Promise<Solos> {
   const errors = procs.map((p) => new Response(p.stderr).text());
   const outputs = procs.map((p) => lineReader(p.stdout));
   const inputs = procs.map((p) => p.stdin.getWriter());
-  // The next protocol line of replica `i`, without its prefix; other lines are skipped.
+  // The next protocol line of process `i`, without its prefix; other lines are skipped.
   const line = (i: number): Promise<string> =>
     patiently(
       (async () => {
         for (let text = await outputs[i].next(); text !== null; text = await outputs[i].next()) {
-          if (text.startsWith(SOLO_PREFIX)) return text.slice(SOLO_PREFIX.length);
+          if (text.startsWith(TURN_PREFIX)) return text.slice(TURN_PREFIX.length);
         }
         const why = (await errors[i]).split("\n").filter((l) => l.startsWith("error: ")).pop()?.slice(7);
-        throw new Error(`solo.ts ended early: ${why ?? "no error message"}`);
+        throw new Error(`${what} ended early: ${why ?? "no error message"}`);
       })(),
-      `solo.ts ${i}`,
+      `${what} ${i}`,
     );
   try {
     for (const [i, text] of (await Promise.all(procs.map((_, i) => line(i)))).entries()) {
-      if (text !== "ready") throw new Error(`solo.ts ${i}: expected "ready", got "${text}"`);
+      if (text !== "ready") throw new Error(`${what} ${i}: expected "ready", got "${text}"`);
     }
   } catch (e) {
     await kill();
@@ -296,22 +320,62 @@ async function startSolos(net: Network, batches: number[]): Promise<Solos> {
     async turn(which) {
       const go = new TextEncoder().encode("go\n");
       await Promise.all(which.map((i) => inputs[i].write(go)));
-      return (await Promise.all(which.map(line))).map((text) => JSON.parse(text) as SoloTurn);
+      return (await Promise.all(which.map(line))).map((text) => JSON.parse(text) as Turn);
     },
     async close() {
       await Promise.all(inputs.map((w) => w.close().catch(() => {})));
       let statuses: Deno.CommandStatus[];
       try {
-        statuses = await patiently(Promise.all(procs.map((p) => p.status)), "solo.ts at its end");
+        statuses = await patiently(Promise.all(procs.map((p) => p.status)), `${what} at its end`);
       } catch (e) {
         await kill();
         throw e;
       }
       const codes = statuses.map((s) => s.code);
-      if (codes.some((c) => c !== 0)) throw new Error(`solo.ts exited with ${codes.join(", ")}`);
+      if (codes.some((c) => c !== 0)) throw new Error(`${what} exited with ${codes.join(", ")}`);
     },
     kill,
   };
+}
+
+/**
+ * Replicas that each train alone in a process of their own (`solo.ts`), one per entry of `batches` (its batch size),
+ * training `net`: the scaling ceiling.
+ */
+function startSolos(net: Network, batches: number[]): Promise<TurnTakers> {
+  const script = new URL("./solo.ts", import.meta.url).pathname;
+  return startTurnTakers(
+    "solo.ts",
+    batches.map((batch) => [Deno.execPath(), ["run", "-A", script, net.key, String(batch), String(TURN_SECONDS)]]),
+  );
+}
+
+/** The Python that runs PyTorch (Debian's python3-torch), and whether it has it (asked once). */
+const PYTHON = "/usr/bin/python3";
+let torchError: string | null | undefined;
+/** Why PyTorch cannot be compared here (its import's last error line), or null when it can. */
+function torchMissing(): string | null {
+  if (torchError !== undefined) return torchError;
+  try {
+    const r = new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "piped", stdout: "null" }).outputSync();
+    torchError = r.code === 0 ? null : new TextDecoder().decode(r.stderr).trim().split("\n").pop() ?? "no torch";
+  } catch (e) {
+    torchError = (e as Error).message;
+  }
+  return torchError;
+}
+
+/** PyTorch training `net` in turns, one process per entry of `modes` (`torch_cnn.py turns`), on every core. */
+function startTorch(net: Network, modes: TorchMode[]): Promise<TurnTakers> {
+  const script = new URL("./torch_cnn.py", import.meta.url).pathname;
+  const threads = helperWorkers() + 1;
+  return startTurnTakers(
+    "torch_cnn.py",
+    modes.map((mode) => [
+      PYTHON,
+      [script, "turns", ...[threads, BATCH, net.torch, mode, TURN_SECONDS, WARMUP_STEPS].map(String)],
+    ]),
+  );
 }
 
 /**
@@ -444,15 +508,27 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
     // The replicas train a model of their own, built the same way, so that each figure's steps follow its own. On
     // the native engine the scaling ceiling's replicas (processes) take their turns too.
     const shared = net.build();
-    let pool: WorkerPool | undefined, solos: Solos | undefined, solosFailed: string | undefined;
+    let pool: WorkerPool | undefined, solos: TurnTakers | undefined, solosFailed: string | undefined;
+    let torch: TurnTakers | undefined, torchFailed = torchMissing() ?? undefined;
     const batches = splitRows(BATCH, cores).map(([from, to]) => to - from);
+    const torchModes: TorchMode[] = variant === "bf16" ? ["nhwc-bf16"] : ["nchw-f32", "nhwc-f32"];
     try {
       if (engine === "native") {
         solos = await startSolos(net, batches).catch((e) => void (solosFailed = (e as Error).message));
+        if (!torchFailed) {
+          torch = await startTorch(net, torchModes).catch((e) => void (torchFailed = (e as Error).message));
+        }
       }
       pool = await createWorkerPool(shared, cores - 1);
-      const train = await pairedTrainRates(model, shared, pool, solos && { replicas: solos, batches });
+      const train = await pairedTrainRates(
+        model,
+        shared,
+        pool,
+        solos && { replicas: solos, batches },
+        torch && { takers: torch, modes: torchModes },
+      );
       await solos?.close();
+      await torch?.close();
       oneCore(train.oneCore, inferRate(model, INFER_BATCHES, INFER_BATCH));
       const infer = await poolInferRate(shared, pool);
       measure(label, net, "replicas", train.replicas, infer);
@@ -461,8 +537,12 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
       );
       const independent = train.independent ?? (solosFailed ? { skipped: solosFailed } : undefined);
       if (independent) out.push(...independentFigures(label, net, cores, variant, independent));
+      if (engine === "native") {
+        out.push(...torchTurnFigures(label, net, torchModes, train.torch ?? { skipped: torchFailed ?? "not run" }));
+      }
     } finally {
       await solos?.kill(); // ended already, unless something failed
+      await torch?.kill();
       pool?.terminate();
       shared.dispose();
     }
@@ -513,18 +593,49 @@ const TORCH_MODES = {
   "nhwc-f32": { label: "pytorch, channels-last f32", precision: "f32" },
   "nhwc-bf16": { label: "pytorch, channels-last bf16 autocast", precision: "bf16" },
 } as const;
+/** One of {@linkcode TORCH_MODES}. */
+type TorchMode = keyof typeof TORCH_MODES;
+
+const torchNote = (threads: number, version?: string) =>
+  `PyTorch${version ? ` ${version}` : ""}, ${threads} threads, batch ${BATCH} (inference ${INFER_BATCH}); ` +
+  "comparison only";
 
 /**
- * PyTorch (Debian's python3-torch) on the same networks, batch, threads and numbers of timed and untimed steps, when
- * /usr/bin/python3 has it, in its default layout, channels-last and channels-last under bfloat16 autocast.
+ * PyTorch's training figures from its turns beside the native engine's figures labelled `label` (each mode's
+ * images/s over its turns), named for that label: the ratios against PyTorch are read from them.
+ */
+function torchTurnFigures(label: string, net: Network, modes: TorchMode[], turns: TorchTurns): BenchEntry[] {
+  const threads = helperWorkers() + 1;
+  return modes.flatMap((mode) => {
+    const { label: torchLabel, precision } = TORCH_MODES[mode];
+    const name = `train: ${torchLabel}, ${net.key}, training, in turns with ${label}`;
+    if (!(turns instanceof Map)) {
+      return [{ name, value: "skipped", unit: "", note: `comparison only: ${turns.skipped}` }];
+    }
+    const { rate, turns: each } = turns.get(mode)!;
+    measured.set(`${torchLabel}|${net.key}|turns with ${label}|training`, rate);
+    const note = `${torchNote(threads)}; turns of ${TURN_SECONDS} s: ${each.map((v) => v.toFixed(0)).join(" / ")}`;
+    return [
+      { name, value: r1(rate), unit: "img/s", note },
+      ...limit(`train: ${torchLabel}, ${net.key}, in turns with ${label}`, net, "training", rate, threads, precision),
+    ];
+  });
+}
+
+/**
+ * PyTorch's inference (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it,
+ * in its default layout, channels-last and channels-last under bfloat16 autocast. Its training is timed in turns with
+ * the native figures ({@linkcode torchTurnFigures}).
  */
 function torchFigures(): BenchEntry[] {
   const threads = helperWorkers() + 1;
   const script = new URL("./torch_cnn.py", import.meta.url).pathname;
   let text: string;
   try {
-    const r = new Deno.Command("/usr/bin/python3", {
-      args: [script, ...[threads, BATCH, INFER_BATCH, STEPS, WARMUP_STEPS].map(String)],
+    const missing = torchMissing();
+    if (missing) throw new Error(missing);
+    const r = new Deno.Command(PYTHON, {
+      args: [script, ...[threads, BATCH, INFER_BATCH, 0, 0].map(String)],
       stdout: "piped",
       stderr: "piped",
     }).outputSync();
@@ -534,16 +645,18 @@ function torchFigures(): BenchEntry[] {
     return [{ name: "train: pytorch", value: "skipped", unit: "", note: `comparison only: ${(e as Error).message}` }];
   }
   const r = JSON.parse(text);
-  const note = `PyTorch ${r.torch}, ${threads} threads, batch ${BATCH} (inference ${INFER_BATCH}); comparison only`;
   return Object.entries(TORCH_MODES).flatMap(([mode, { label, precision }]) =>
     NETWORKS.flatMap((net) => {
-      const v = r[mode][net.key === "4-conv CNN" ? "four_conv" : "best"];
-      measure(label, net, "threads", v.train, v.infer);
+      const infer = r[mode][net.torch].infer;
+      measured.set(`${label}|${net.key}|threads|inference`, infer);
       return [
-        { name: `train: ${label}, ${net.key}, training`, value: r1(v.train), unit: "img/s", note },
-        ...limit(`train: ${label}, ${net.key}`, net, "training", v.train, threads, precision),
-        { name: `train: ${label}, ${net.key}, inference`, value: r1(v.infer), unit: "img/s", note },
-        ...limit(`train: ${label}, ${net.key}`, net, "inference", v.infer, threads, precision),
+        {
+          name: `train: ${label}, ${net.key}, inference`,
+          value: r1(infer),
+          unit: "img/s",
+          note: torchNote(threads, r.torch),
+        },
+        ...limit(`train: ${label}, ${net.key}`, net, "inference", infer, threads, precision),
       ];
     })
   );
@@ -579,22 +692,27 @@ function ratioFigures(): BenchEntry[] {
     }
     for (const kind of ["training", "inference"]) {
       const ours = (label: string) => get(`${label}|${net.key}|replicas|${kind}`);
-      const torch = (mode: keyof typeof TORCH_MODES) => get(`${TORCH_MODES[mode].label}|${net.key}|threads|${kind}`);
-      const nchw = torch("nchw-f32"), nhwc = torch("nhwc-f32");
+      // Training: PyTorch's turns beside that label's figures; inference: its one run.
+      const torch = (mode: TorchMode, label: string) =>
+        get(`${TORCH_MODES[mode].label}|${net.key}|${kind === "training" ? `turns with ${label}` : "threads"}|${kind}`);
+      const turns = kind === "training" ? "PyTorch timed in turns with these figures" : "";
       for (const label of ["native", "native, winograd"]) {
+        const nchw = torch("nchw-f32", label), nhwc = torch("nhwc-f32", label);
         ratio(`train: ratio, ${label} / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`, ours(label), nchw, "");
         ratio(
           `train: ratio, ${label} / pytorch's faster f32 layout, ${net.key}, ${kind}`,
           ours(label),
           nchw === undefined || nhwc === undefined ? undefined : Math.max(nchw, nhwc),
-          label === "native" ? "" : "PyTorch's CPU convolutions run the direct algorithm",
+          [label === "native" ? "" : "PyTorch's CPU convolutions run the direct algorithm", turns].filter(Boolean)
+            .join("; "),
         );
       }
       ratio(
         `train: ratio, native, bf16 / ${TORCH_MODES["nhwc-bf16"].label}, ${net.key}, ${kind}`,
         ours("native, bf16"),
-        torch("nhwc-bf16"),
-        "PyTorch's autocast runs its dense layers in bfloat16 too; ours, the convolutions only",
+        torch("nhwc-bf16", "native, bf16"),
+        ["PyTorch's autocast runs its dense layers in bfloat16 too; ours, the convolutions only", turns].filter(Boolean)
+          .join("; "),
       );
     }
   }

@@ -1,16 +1,18 @@
 /**
- * What the train suite (`train.ts`) and its independent replicas (`solo.ts`) say to each other on the replicas'
- * standard output: lines that start with {@linkcode SOLO_PREFIX}, `ready` and then one {@linkcode SoloTurn} (JSON) a
- * turn; and the line reader both ends (and the tests) read them with.
+ * What the train suite (`train.ts`) and the processes that train in turns with its figures say to each other on those
+ * processes' standard output: the independent replicas of the scaling ceiling (`solo.ts`) and PyTorch
+ * (`torch_cnn.py turns`). Such a process prints lines that start with {@linkcode TURN_PREFIX}: `ready` once warm, then
+ * for each line it reads on stdin one {@linkcode Turn} (JSON); it exits when stdin closes. Also the line reader both
+ * ends (and the tests) read them with.
  *
  * @module
  */
 
-/** The prefix of the protocol's lines; any other line a replica prints is skipped. */
-export const SOLO_PREFIX = "@solo ";
+/** The prefix of the protocol's lines; any other line such a process prints is skipped. */
+export const TURN_PREFIX = "@turn ";
 
-/** One timed turn of a replica: the steps that ended inside the turn's seconds, and their total milliseconds. */
-export interface SoloTurn {
+/** One timed turn: the steps that ended inside the turn's seconds, and their total milliseconds. */
+export interface Turn {
   steps: number;
   ms: number;
 }

@@ -1,0 +1,118 @@
+/**
+ * The train suite times processes in turns with its own figures (`scripts/bench/_turn_protocol.ts`): the scaling
+ * ceiling's replicas (`scripts/bench/solo.ts`) and PyTorch (`scripts/bench/torch_cnn.py turns`). Each must hold its
+ * timed steps until told to go, report each turn, and end when its input closes.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { loadNative } from "noisy-digits/runtime";
+import { solo, type SoloTurns } from "../../scripts/bench/solo.ts";
+import { lineReader, TURN_PREFIX } from "../../scripts/bench/_turn_protocol.ts";
+
+const native = (() => {
+  try {
+    return loadNative();
+  } catch {
+    return null;
+  }
+})();
+
+const torch = new Deno.Command("/usr/bin/python3", { args: ["-c", "import torch"], stdout: "null", stderr: "null" })
+  .outputSync().code === 0;
+const TORCH_CNN = new URL("../../scripts/bench/torch_cnn.py", import.meta.url).pathname;
+
+const noTurns: SoloTurns = { ready() {}, next: () => Promise.resolve(false), report() {} };
+
+Deno.test("solo refuses an unknown network, naming the ones it trains", async () => {
+  await assert.rejects(solo("vgg16", 8, 1, noTurns), /unknown network "vgg16"; expected 4-conv CNN, best network/);
+  await assert.rejects(solo("best network", 0, 1, noTurns), /batch 0 and seconds 1 must be positive/);
+});
+
+/**
+ * Runs `program args` (training turns of `seconds`): it says ready, stays quiet without a go line, reports each turn's
+ * steps that ended inside it, and exits with 0 within 10 s of its input closing.
+ */
+async function checkTurns(program: string, args: string[], seconds: number) {
+  const proc = new Deno.Command(program, { args, stdin: "piped", stdout: "piped", stderr: "piped" }).spawn();
+  const stderr = new Response(proc.stderr).text();
+  const out = lineReader(proc.stdout);
+  let pending: Promise<string | null> | null = null;
+  const line = async () => {
+    const text = await (pending ?? out.next());
+    pending = null;
+    if (text === null) throw new Error(`${program} ended: ${await stderr}`);
+    assert.ok(text.startsWith(TURN_PREFIX), text);
+    return text.slice(TURN_PREFIX.length);
+  };
+  // Without a go line it stays put: nothing comes within a second (a turn is shorter).
+  const quiet = async () => {
+    pending = out.next();
+    assert.equal(await Promise.race([pending, new Promise((r) => setTimeout(() => r("waiting"), 1000))]), "waiting");
+  };
+  const input = proc.stdin.getWriter();
+  try {
+    assert.equal(await line(), "ready");
+    for (let turn = 0; turn < 2; turn++) {
+      await quiet();
+      await input.write(new TextEncoder().encode("go\n"));
+      const r = JSON.parse(await line());
+      assert.ok(r.steps >= 1, `turn ${turn}: ${r.steps} steps`);
+      // Only steps that ended inside the turn count, and at a small batch they fill most of it.
+      assert.ok(r.ms <= seconds * 1000 && r.ms > seconds * 500, `turn ${turn}: ${r.steps} steps in ${r.ms} ms`);
+    }
+    await input.close();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ended = await Promise.race([
+      proc.status.then((s) => s.code),
+      new Promise((r) => timer = setTimeout(() => r("still running 10 s after its input closed"), 10_000)),
+    ]);
+    clearTimeout(timer);
+    assert.equal(ended, 0);
+  } finally {
+    try {
+      proc.kill();
+    } catch { /* ended */ }
+    await out.cancel();
+    await proc.status;
+  }
+}
+
+Deno.test({
+  name: "solo.ts times a turn only on a go line, reports the steps inside it, and ends when its input closes",
+  ignore: native === null,
+  fn: () =>
+    checkTurns(
+      Deno.execPath(),
+      ["run", "-A", new URL("../../scripts/bench/solo.ts", import.meta.url).pathname, "4-conv CNN", "4", "0.3"],
+      0.3,
+    ),
+});
+
+Deno.test({
+  name:
+    "torch_cnn.py turns times a turn only on a go line, reports the steps inside it, and ends when its input closes",
+  ignore: !torch,
+  fn: () => checkTurns("/usr/bin/python3", [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "1"], 0.3),
+});
+
+Deno.test({
+  name: "torch_cnn.py turns refuses an unknown network or layout on stderr, naming the ones it has",
+  ignore: !torch,
+  fn() {
+    for (const [network, mode] of [["vgg16", "nhwc-f32"], ["best", "nhwc-f16"]]) {
+      const r = new Deno.Command("/usr/bin/python3", {
+        args: [TORCH_CNN, "turns", "1", "8", network, mode, "0.3", "1"],
+        stdout: "piped",
+        stderr: "piped",
+      }).outputSync();
+      assert.equal(r.code, 1);
+      assert.equal(new TextDecoder().decode(r.stdout), "");
+      assert.match(
+        new TextDecoder().decode(r.stderr),
+        new RegExp(`^error: unknown network '${network}' or mode '${mode}'; expected one of \\['four_conv', 'best'\\]`),
+      );
+    }
+  },
+});
