@@ -2,8 +2,8 @@
  * One replica training alone in a process of its own, for the train suite's scaling ceiling (`train.ts`):
  * `deno run -A scripts/bench/solo.ts <network> <batch> <seconds>` trains `<network>` ("4-conv CNN" or "best network")
  * on the native engine, one library thread, batch `<batch>` of random images, Adam. It prints `@turn ready` after its
- * untimed steps (two seconds of them at least), then for each line it reads on stdin it runs one untimed step (its
- * data back in cache after the wait), trains for `<seconds>` and prints `@turn {"steps": n, "ms": total}`: the steps that
+ * untimed steps (`warmUp` in train.ts), then for each line it reads on stdin it runs one untimed step (its data back
+ * in cache after the wait), trains for `<seconds>` and prints `@turn {"steps": n, "ms": total}`: the steps that
  * ended inside those seconds and their total milliseconds (a twin told to go at the same moment is then never timed
  * alone); it exits when stdin closes. Between turns it waits without computing. The protocol's lines start with
  * `@turn ` so that anything else a library prints is skipped; a failure prints `error: ` and its message to stderr. The
@@ -16,11 +16,8 @@ import * as tf from "@tensorflow/tfjs";
 import { initBackend, setNativeThreads } from "noisy-digits/runtime";
 import { trainStep } from "../../lib/train/step.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal, as train.ts
-import { NETWORKS, randomBatch, WARMUP_STEPS } from "./train.ts";
+import { NETWORKS, randomBatch, warmUp } from "./train.ts";
 import { lineReader, type Turn, TURN_PREFIX } from "./_turn_protocol.ts";
-
-/** Least milliseconds of untimed steps before a replica reports ready. */
-const WARM_MS = 2000;
 
 /** How {@linkcode solo} hears when to go and tells what it timed. */
 export interface SoloTurns {
@@ -43,8 +40,7 @@ export async function solo(network: string, batch: number, seconds: number, turn
   const step = () => trainStep(model, opt, x, y);
   try {
     // A fresh process's first steps share the cores with its compiler and collector.
-    const warm = performance.now();
-    for (let i = 0; i < WARMUP_STEPS || performance.now() - warm < WARM_MS; i++) step();
+    await warmUp(step);
     turns.ready();
     while (await turns.next()) {
       step();

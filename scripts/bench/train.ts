@@ -59,12 +59,16 @@ export function randomBatch(n: number): { x: tf.Tensor4D; y: tf.Tensor2D } {
   }));
 }
 
-/** Images/s of `steps` training steps (batches of `batch`) after `warmup` untimed ones, on the current backend. */
-function trainRate(model: tf.LayersModel, steps: number, warmup: number, batch = BATCH): number {
+/**
+ * Images/s of `steps` training steps (batches of `batch`) after {@linkcode warmUp}'s untimed ones (or `warmup` of
+ * them), on the current backend.
+ */
+async function trainRate(model: tf.LayersModel, steps: number, warmup?: number, batch = BATCH): Promise<number> {
   const opt = createOptimizer({ name: "adam", learningRate: 1e-3 });
   const { x, y } = randomBatch(batch);
   const step = () => trainStep(model, opt, x, y);
-  for (let i = 0; i < warmup; i++) step();
+  if (warmup === undefined) await warmUp(step);
+  else for (let i = 0; i < warmup; i++) step();
   const t0 = performance.now();
   for (let i = 0; i < steps; i++) step();
   const rate = (steps * batch) / ((performance.now() - t0) / 1000);
@@ -113,6 +117,19 @@ const STEPS = QUICK ? 4 : 16, INFER_BATCHES = QUICK ? 1 : 3;
  * yet. A real run trains thousands of steps on one pool, so the figures are its steady pace.
  */
 export const WARMUP_STEPS = QUICK ? 1 : 5;
+/**
+ * Least milliseconds of those untimed steps. In a fresh process the first turns still ran slower after five: the first
+ * of four turns read 401 against 428-435 images/s on one core and 711 against 811-815 over the replicas on the 4-conv
+ * CNN, 414 against 483-516 and 788 against 869-898 on the best network, the run's first figures (2026-12-06), while
+ * its later settings, on code already compiled, showed no such first turn.
+ */
+export const WARMUP_MS = QUICK ? 0 : 2000;
+
+/** Runs `step` {@linkcode WARMUP_STEPS} times, and on until {@linkcode WARMUP_MS} have passed. */
+export async function warmUp(step: () => unknown): Promise<void> {
+  const t0 = performance.now();
+  for (let i = 0; i < WARMUP_STEPS || performance.now() - t0 < WARMUP_MS; i++) await step();
+}
 
 function loadNativeQuietly() {
   try {
@@ -130,13 +147,17 @@ function loadNativeQuietly() {
  */
 const ROUNDS = QUICK ? 1 : 4;
 
+/** Each turn's images/s, as a figure's note shows them. */
+const turnsNote = (rates: number[]) => `turns: ${rates.map((v) => v.toFixed(0)).join(" / ")}`;
+
 /**
  * Images/s of training on one core (`single`, on the main thread) and over `pool` (`shared`, one replica per core),
- * each with its own Adam and batch: {@linkcode WARMUP_STEPS} untimed steps of each, then {@linkcode ROUNDS} turns in
+ * each with its own Adam and batch: untimed steps of each ({@linkcode warmUp}), then {@linkcode ROUNDS} turns in
  * which each times {@linkcode STEPS}` / ROUNDS` steps after one untimed one (the first after the other figure ran,
  * with its data out of the caches; a real run never switches). With `solos` (of those `batches`), each turn also
  * times them side by side for {@linkcode TURN_SECONDS}, then the first alone as long; with `torch`, each of its
  * processes (one per mode) for as long, one after the other. Should either fail, the other figures go on without it.
+ * `turns` holds each turn's images/s, one core's first.
  */
 async function pairedTrainRates(
   single: tf.LayersModel,
@@ -144,14 +165,14 @@ async function pairedTrainRates(
   pool: WorkerPool,
   solos?: { replicas: TurnTakers; batches: number[] },
   torch?: { takers: TurnTakers; modes: TorchMode[] },
-): Promise<{ oneCore: number; replicas: number; independent?: Independent; torch?: TorchTurns }> {
+): Promise<{ oneCore: number; replicas: number; turns: number[][]; independent?: Independent; torch?: TorchTurns }> {
   const a = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
   const b = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
   const figures = [
     () => Promise.resolve(void trainStep(single, a.opt, a.x, a.y)),
     () => pool.step(shared, b.opt, b.x, b.y).then(() => {}),
   ];
-  const perTurn = Math.ceil(STEPS / ROUNDS), ms = [0, 0];
+  const perTurn = Math.ceil(STEPS / ROUNDS), ms = [0, 0], turns: number[][] = [[], []];
   // The independent replicas' steps and milliseconds summed over their turns: side by side, and the first alone; and
   // PyTorch's, by mode.
   const side = solos?.batches.map(() => ({ steps: 0, ms: 0 })) ?? [], alone = { steps: 0, ms: 0 };
@@ -163,13 +184,15 @@ async function pairedTrainRates(
     sum.ms += t.ms;
   };
   try {
-    for (const step of figures) for (let i = 0; i < WARMUP_STEPS; i++) await step();
+    for (const step of figures) await warmUp(step);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [k, step] of figures.entries()) {
         await step();
         const t0 = performance.now();
         for (let i = 0; i < perTurn; i++) await step();
-        ms[k] += performance.now() - t0;
+        const t = performance.now() - t0;
+        ms[k] += t;
+        turns[k].push((perTurn * BATCH * 1000) / t);
       }
       if (solos && !soloFailure) {
         try {
@@ -217,7 +240,7 @@ async function pairedTrainRates(
       ) => [mode, { rate: (BATCH * 1000 * torchSums[i].steps) / torchSums[i].ms, turns: torchEach[i] }]),
     );
   }
-  return { oneCore, replicas, independent, torch: torchRates };
+  return { oneCore, replicas, turns, independent, torch: torchRates };
 }
 
 /**
@@ -459,9 +482,16 @@ function rates(
   infer: number,
   cores: number,
   variant: Variant,
+  trainNote?: string,
 ): BenchEntry[] {
   return [
-    { name: `${name}, training`, value: r1(train), unit: "img/s", target: met(train, net.trainTarget) },
+    {
+      name: `${name}, training`,
+      value: r1(train),
+      unit: "img/s",
+      target: met(train, net.trainTarget),
+      note: trainNote,
+    },
     ...limit(name, net, "training", train, cores, variant),
     { name: `${name}, inference`, value: r1(infer), unit: "img/s", target: met(infer, net.inferTarget) },
     ...limit(name, net, "inference", infer, cores, variant),
@@ -494,16 +524,16 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
   const model = net.build();
   const label = variant === "f32" ? engine : `${engine}, ${variant}`, tag = `train: ${label}, ${net.key}`;
   if (engine === "native") setNativeThreads(1);
-  const oneCore = (train: number, infer: number) => {
+  const oneCore = (train: number, infer: number, note?: string) => {
     measure(label, net, "1 core", train, infer);
     out.push(
-      { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s" },
+      { name: `${tag}, 1 core, training`, value: r1(train), unit: "img/s", note },
       ...limit(`${tag}, 1 core`, net, "training", train, 1, variant),
       { name: `${tag}, 1 core, inference`, value: r1(infer), unit: "img/s" },
       ...limit(`${tag}, 1 core`, net, "inference", infer, 1, variant),
     );
   };
-  if (cores === 1) oneCore(trainRate(model, STEPS, WARMUP_STEPS), inferRate(model, INFER_BATCHES, INFER_BATCH));
+  if (cores === 1) oneCore(await trainRate(model, STEPS), inferRate(model, INFER_BATCHES, INFER_BATCH));
   else {
     // The replicas train a model of their own, built the same way, so that each figure's steps follow its own. On
     // the native engine the scaling ceiling's replicas (processes) take their turns too.
@@ -529,11 +559,19 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
       );
       await solos?.close();
       await torch?.close();
-      oneCore(train.oneCore, inferRate(model, INFER_BATCHES, INFER_BATCH));
+      oneCore(train.oneCore, inferRate(model, INFER_BATCHES, INFER_BATCH), turnsNote(train.turns[0]));
       const infer = await poolInferRate(shared, pool);
       measure(label, net, "replicas", train.replicas, infer);
       out.push(
-        ...rates(`${tag}, ${cores} replicas (main thread + workers)`, net, train.replicas, infer, cores, variant),
+        ...rates(
+          `${tag}, ${cores} replicas (main thread + workers)`,
+          net,
+          train.replicas,
+          infer,
+          cores,
+          variant,
+          turnsNote(train.turns[1]),
+        ),
       );
       const independent = train.independent ?? (solosFailed ? { skipped: solosFailed } : undefined);
       if (independent) out.push(...independentFigures(label, net, cores, variant, independent));
@@ -548,7 +586,7 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
     }
     if (engine === "native" && variant === "f32") {
       setNativeThreads(cores);
-      const train = trainRate(model, STEPS, WARMUP_STEPS), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
+      const train = await trainRate(model, STEPS), infer = inferRate(model, INFER_BATCHES, INFER_BATCH);
       setNativeThreads(nativeThreadsPerReplica());
       out.push(...rates(`${tag}, 1 replica, ${cores} library threads`, net, train, infer, cores, variant));
     }
@@ -614,7 +652,7 @@ function torchTurnFigures(label: string, net: Network, modes: TorchMode[], turns
     }
     const { rate, turns: each } = turns.get(mode)!;
     measured.set(`${torchLabel}|${net.key}|turns with ${label}|training`, rate);
-    const note = `${torchNote(threads)}; turns of ${TURN_SECONDS} s: ${each.map((v) => v.toFixed(0)).join(" / ")}`;
+    const note = `${torchNote(threads)}; ${turnsNote(each)} (${TURN_SECONDS} s each)`;
     return [
       { name, value: r1(rate), unit: "img/s", note },
       ...limit(`train: ${torchLabel}, ${net.key}, in turns with ${label}`, net, "training", rate, threads, precision),
@@ -726,7 +764,7 @@ async function stockWasmFigures(): Promise<BenchEntry[]> {
   const model = fourConvCnn({ seed: 1 });
   let stock: number | string;
   try {
-    stock = r1(trainRate(model, 1, 0));
+    stock = r1(await trainRate(model, 1, 0));
   } catch (e) {
     stock = "unsupported";
     out.push({
@@ -774,7 +812,7 @@ export const trainSuite: BenchSuite = {
       // One batch of 16 is enough to show the order of magnitude (a batch of 64 takes minutes).
       entries.push({
         name: "train: stock cpu, training",
-        value: r1(trainRate(model, 1, 0, 16)),
+        value: r1(await trainRate(model, 1, 0, 16)),
         unit: "img/s",
         note: `batch 16; ${note}`,
       });
