@@ -2,8 +2,8 @@
  * What the train suite (`train.ts`) and the processes that train in turns with its figures say to each other on those
  * processes' standard output: the independent replicas of the scaling ceiling (`solo.ts`) and PyTorch
  * (`torch_cnn.py turns`). Such a process prints lines that start with {@linkcode TURN_PREFIX}: `ready` once warm, then
- * for each line it reads on stdin one {@linkcode Turn} (JSON); it exits when stdin closes. Also the line reader both
- * ends (and the tests) read them with.
+ * for each line it reads on stdin one {@linkcode Turn} (JSON); it exits when stdin closes. Also the line reader
+ * `train.ts`, `solo.ts` and the tests read lines with.
  *
  * @module
  */

@@ -10,10 +10,11 @@ Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH [STEPS WARMUP]  (training 
 STEPS 0 times inference only, "train" is then null)
 
 Training in turns with the bench's own figures (scripts/bench/_turn_protocol.ts):
-python3 torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS WARMUP  (NETWORK "four_conv" or "best") builds one model,
-runs WARMUP untimed steps (two seconds of them at least), prints "@turn ready", then for each line it reads on stdin
-runs one untimed step, trains for SECONDS and prints '@turn {"steps": n, "ms": total}' (the steps that ended inside
-those seconds); it exits when stdin closes, and on a failure prints "error: " and its message to stderr.
+python3 torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS WARMUP WARM_SECONDS  (NETWORK "four_conv" or "best")
+builds one model, runs WARMUP untimed steps and on until WARM_SECONDS have passed, prints "@turn ready", then for each
+line it reads on stdin runs one untimed step, trains for SECONDS and prints '@turn {"steps": n, "ms": total}' (the
+steps that ended inside those seconds); it exits when stdin closes, and on a failure prints "error: " and its message
+to stderr.
 """
 
 import json
@@ -39,7 +40,9 @@ def conv_blocks(widths, in_channels, pool_last):
     layers = []
     c = in_channels
     for b, w in enumerate(widths):
-        layers += [nn.Conv2d(c, w, 3, padding=1), nn.ReLU(), nn.Conv2d(w, w, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(w)]
+        layers += [
+            nn.Conv2d(c, w, 3, padding=1), nn.ReLU(), nn.Conv2d(w, w, 3, padding=1), nn.ReLU(), nn.BatchNorm2d(w),
+        ]
         if b < len(widths) - 1 or pool_last:
             layers += [nn.MaxPool2d(2), nn.Dropout(0.05)]
         c = w
@@ -71,7 +74,6 @@ MODES = {
 NETWORKS = {"four_conv": four_conv, "best": best}
 
 TURN_PREFIX = "@turn "  # scripts/bench/_turn_protocol.ts
-WARM_SECONDS = 2
 
 
 def training_step(model, batch, mode):
@@ -117,15 +119,19 @@ def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
     return train, infer
 
 
-def turns(threads, batch, network, mode, seconds, warmup):
+def turns(threads, batch, network, mode, seconds, warmup, warm_seconds):
     """Trains in turns as the module's description says."""
     if network not in NETWORKS or mode not in MODES:
-        raise ValueError(f"unknown network {network!r} or mode {mode!r}; expected one of {list(NETWORKS)} and {list(MODES)}")
+        raise ValueError(
+            f"unknown network {network!r} or mode {mode!r}; expected one of {list(NETWORKS)} and {list(MODES)}"
+        )
+    if not (batch > 0 and seconds > 0):
+        raise ValueError(f"batch {batch} and seconds {seconds} must be positive")
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     step = training_step(NETWORKS[network](), batch, mode)
     start, done = time.perf_counter(), 0
-    while done < warmup or time.perf_counter() - start < WARM_SECONDS:
+    while done < warmup or time.perf_counter() - start < warm_seconds:
         step()
         done += 1
     print(f"{TURN_PREFIX}ready", flush=True)
@@ -144,9 +150,11 @@ def turns(threads, batch, network, mode, seconds, warmup):
 
 def main():
     if sys.argv[1:2] == ["turns"]:
-        threads, batch, network, mode, seconds, warmup = sys.argv[2:8]
         try:
-            turns(int(threads), int(batch), network, mode, float(seconds), int(warmup))
+            if len(sys.argv) != 9:
+                raise ValueError("usage: torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS WARMUP WARM_SECONDS")
+            threads, batch, network, mode, seconds, warmup, warm_seconds = sys.argv[2:9]
+            turns(int(threads), int(batch), network, mode, float(seconds), int(warmup), float(warm_seconds))
         except Exception as e:  # noqa: BLE001 - reported to the bench, which names the process
             print(f"error: {e}", file=sys.stderr)
             sys.exit(1)

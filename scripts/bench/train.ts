@@ -10,7 +10,7 @@
  * bfloat16 convolution operands (`NOISY_DIGITS_PRECISION=bf16`) where the CPU has them; PyTorch on the same
  * networks when Debian's python3-torch is installed (comparison only: its default NCHW layout, channels-last, and
  * channels-last under bfloat16 autocast), its training in turns with each native setting's figures (one process per
- * layout, `torch_cnn.py turns`) so that a ratio against it is read from steps timed side by side in time, its
+ * PyTorch mode, `torch_cnn.py turns`) so that a ratio against it is read from steps timed side by side in time, its
  * inference once; then the ratios the targets are read from.
  * Before the native figures the run measures this machine's limit, the `cblas_sgemm` peak on one core and on all cores
  * (`peak.ts`), and every figure of a network gains its achieved GMAC/s (multiply-adds of its convolutions and
@@ -119,11 +119,11 @@ const STEPS = QUICK ? 4 : 16, INFER_BATCHES = QUICK ? 1 : 3;
 export const WARMUP_STEPS = QUICK ? 1 : 5;
 /**
  * Least milliseconds of those untimed steps. In a fresh process the first turns still ran slower after five: the first
- * of four turns read 401 against 428-435 images/s on one core and 711 against 811-815 over the replicas on the 4-conv
- * CNN, 414 against 483-516 and 788 against 869-898 on the best network, the run's first figures (2026-12-06), while
- * its later settings, on code already compiled, showed no such first turn.
+ * of four turns read 401 against 428-435 images/s on one core on the 4-conv CNN, 414 against 483-516 on one core and
+ * 788 against 869-898 over the replicas on the best network, the run's first figures, and so did the bfloat16 replicas'
+ * on primitives of their own (2026-12-06); the Winograd settings, on code already compiled, showed no such first turn.
  */
-export const WARMUP_MS = QUICK ? 0 : 2000;
+const WARMUP_MS = QUICK ? 0 : 2000;
 
 /** Runs `step` {@linkcode WARMUP_STEPS} times, and on until {@linkcode WARMUP_MS} have passed. */
 export async function warmUp(step: () => unknown): Promise<void> {
@@ -140,7 +140,8 @@ function loadNativeQuietly() {
 }
 
 /**
- * Turns per training figure where one core, the replicas and the scaling ceiling's independent replicas take turns:
+ * Turns per training figure where one core, the replicas, the scaling ceiling's independent replicas and PyTorch take
+ * turns:
  * the ratios between them are read from steps timed side by side in time, so that a change in this machine's pace
  * during the run (one core's figure moved by 10 % between runs while the replicas' stayed, 2026-12-05) weighs on
  * every figure alike.
@@ -163,7 +164,7 @@ async function pairedTrainRates(
   single: tf.LayersModel,
   shared: tf.LayersModel,
   pool: WorkerPool,
-  solos?: { replicas: TurnTakers; batches: number[] },
+  solos?: { takers: TurnTakers; batches: number[] },
   torch?: { takers: TurnTakers; modes: TorchMode[] },
 ): Promise<{ oneCore: number; replicas: number; turns: number[][]; independent?: Independent; torch?: TorchTurns }> {
   const a = { opt: createOptimizer({ name: "adam", learningRate: 1e-3 }), ...randomBatch(BATCH) };
@@ -196,8 +197,8 @@ async function pairedTrainRates(
       }
       if (solos && !soloFailure) {
         try {
-          (await solos.replicas.turn(side.map((_, i) => i))).forEach((t, i) => add(side[i], t));
-          add(alone, (await solos.replicas.turn([0]))[0]);
+          (await solos.takers.turn(side.map((_, i) => i))).forEach((t, i) => add(side[i], t));
+          add(alone, (await solos.takers.turn([0]))[0]);
         } catch (e) {
           soloFailure = (e as Error).message;
         }
@@ -207,7 +208,7 @@ async function pairedTrainRates(
           for (const [i, sum] of torchSums.entries()) {
             const [t] = await torch.takers.turn([i]);
             add(sum, t);
-            torchEach[i].push((BATCH * 1000 * t.steps) / t.ms);
+            torchEach[i].push(t.steps ? (BATCH * 1000 * t.steps) / t.ms : 0);
           }
         } catch (e) {
           torchFailure = (e as Error).message;
@@ -381,24 +382,22 @@ function torchMissing(): string | null {
   if (torchError !== undefined) return torchError;
   try {
     const r = new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "piped", stdout: "null" }).outputSync();
-    torchError = r.code === 0 ? null : new TextDecoder().decode(r.stderr).trim().split("\n").pop() ?? "no torch";
+    const why = new TextDecoder().decode(r.stderr).trim().split("\n").pop();
+    torchError = r.code === 0 ? null : why || `python3 exited with ${r.code}`;
   } catch (e) {
     torchError = (e as Error).message;
   }
   return torchError;
 }
 
-/** PyTorch training `net` in turns, one process per entry of `modes` (`torch_cnn.py turns`), on every core. */
-function startTorch(net: Network, modes: TorchMode[]): Promise<TurnTakers> {
+/**
+ * PyTorch training `net` in turns on `threads` threads, one process per entry of `modes` (`torch_cnn.py turns`), warmed
+ * up as {@linkcode warmUp} warms ours.
+ */
+function startTorch(net: Network, modes: TorchMode[], threads: number): Promise<TurnTakers> {
   const script = new URL("./torch_cnn.py", import.meta.url).pathname;
-  const threads = helperWorkers() + 1;
-  return startTurnTakers(
-    "torch_cnn.py",
-    modes.map((mode) => [
-      PYTHON,
-      [script, "turns", ...[threads, BATCH, net.torch, mode, TURN_SECONDS, WARMUP_STEPS].map(String)],
-    ]),
-  );
+  const args = (mode: TorchMode) => [threads, BATCH, net.torch, mode, TURN_SECONDS, WARMUP_STEPS, WARMUP_MS / 1000];
+  return startTurnTakers("torch_cnn.py", modes.map((mode) => [PYTHON, [script, "turns", ...args(mode).map(String)]]));
 }
 
 /**
@@ -513,7 +512,8 @@ type Variant = "f32" | "bf16" | "winograd";
 
 /**
  * One engine's figures on one network: one core, one replica per core (the main thread and workers), and on
- * the native engine the independent replicas of the scaling ceiling and one replica whose libraries use every core
+ * the native engine the independent replicas of the scaling ceiling, PyTorch's training timed in turns with them
+ * (when python3-torch is installed) and one replica whose libraries use every core
  * (OpenMP / OpenBLAS threads). Under a variant (the
  * native engine with the variable set by the caller) the figures are named e.g. "native, bf16" and the
  * library-threads figure is skipped.
@@ -536,29 +536,37 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
   if (cores === 1) oneCore(await trainRate(model, STEPS), inferRate(model, INFER_BATCHES, INFER_BATCH));
   else {
     // The replicas train a model of their own, built the same way, so that each figure's steps follow its own. On
-    // the native engine the scaling ceiling's replicas (processes) take their turns too.
+    // the native engine the scaling ceiling's replicas (processes) and PyTorch (processes) take their turns too.
     const shared = net.build();
     let pool: WorkerPool | undefined, solos: TurnTakers | undefined, solosFailed: string | undefined;
-    let torch: TurnTakers | undefined, torchFailed = torchMissing() ?? undefined;
+    let torch: TurnTakers | undefined, torchFailed: string | undefined;
     const batches = splitRows(BATCH, cores).map(([from, to]) => to - from);
     const torchModes: TorchMode[] = variant === "bf16" ? ["nhwc-bf16"] : ["nchw-f32", "nhwc-f32"];
+    const compareTorch = engine === "native" && torchMissing() === null;
     try {
       if (engine === "native") {
         solos = await startSolos(net, batches).catch((e) => void (solosFailed = (e as Error).message));
-        if (!torchFailed) {
-          torch = await startTorch(net, torchModes).catch((e) => void (torchFailed = (e as Error).message));
-        }
+      }
+      if (compareTorch) {
+        torch = await startTorch(net, torchModes, cores).catch((e) => void (torchFailed = (e as Error).message));
       }
       pool = await createWorkerPool(shared, cores - 1);
       const train = await pairedTrainRates(
         model,
         shared,
         pool,
-        solos && { replicas: solos, batches },
+        solos && { takers: solos, batches },
         torch && { takers: torch, modes: torchModes },
       );
-      await solos?.close();
-      await torch?.close();
+      // Processes whose turns failed are ended, not waited for; one failing at its end loses its own figures only.
+      const end = async (takers: TurnTakers | undefined, failed: boolean) => {
+        if (failed) return void await takers?.kill();
+        return await takers?.close().then(() => undefined, (e: Error) => e.message);
+      };
+      const soloEnd = await end(solos, !!train.independent && "skipped" in train.independent);
+      const torchEnd = await end(torch, !!train.torch && !(train.torch instanceof Map));
+      if (soloEnd) train.independent = { skipped: soloEnd };
+      if (torchEnd) train.torch = { skipped: torchEnd };
       oneCore(train.oneCore, inferRate(model, INFER_BATCHES, INFER_BATCH), turnsNote(train.turns[0]));
       const infer = await poolInferRate(shared, pool);
       measure(label, net, "replicas", train.replicas, infer);
@@ -575,8 +583,9 @@ async function engineFigures(engine: EngineName, net: Network, variant: Variant 
       );
       const independent = train.independent ?? (solosFailed ? { skipped: solosFailed } : undefined);
       if (independent) out.push(...independentFigures(label, net, cores, variant, independent));
-      if (engine === "native") {
-        out.push(...torchTurnFigures(label, net, torchModes, train.torch ?? { skipped: torchFailed ?? "not run" }));
+      if (compareTorch) {
+        const turns = train.torch ?? { skipped: torchFailed ?? "not run" };
+        out.push(...torchTurnFigures(label, net, torchModes, turns, cores));
       }
     } finally {
       await solos?.kill(); // ended already, unless something failed
@@ -634,39 +643,48 @@ const TORCH_MODES = {
 /** One of {@linkcode TORCH_MODES}. */
 type TorchMode = keyof typeof TORCH_MODES;
 
-const torchNote = (threads: number, version?: string) =>
-  `PyTorch${version ? ` ${version}` : ""}, ${threads} threads, batch ${BATCH} (inference ${INFER_BATCH}); ` +
-  "comparison only";
+/** The note of PyTorch's figures: its version (when known), threads and batch. */
+const torchNote = (threads: number, batch: number, version?: string) =>
+  `PyTorch${version ? ` ${version}` : ""}, ${threads} threads, batch ${batch}; comparison only`;
+
+/** The PyTorch modes whose training was timed in turns in this run (or tried). */
+const torchTimed = new Set<TorchMode>();
 
 /**
- * PyTorch's training figures from its turns beside the native engine's figures labelled `label` (each mode's
- * images/s over its turns), named for that label: the ratios against PyTorch are read from them.
+ * PyTorch's training figures (on `threads` threads) from its turns beside the native engine's figures labelled `label`
+ * (each mode's images/s over its turns), named for that label: the ratios against PyTorch are read from them.
  */
-function torchTurnFigures(label: string, net: Network, modes: TorchMode[], turns: TorchTurns): BenchEntry[] {
-  const threads = helperWorkers() + 1;
+function torchTurnFigures(
+  label: string,
+  net: Network,
+  modes: TorchMode[],
+  turns: TorchTurns,
+  threads: number,
+): BenchEntry[] {
   return modes.flatMap((mode) => {
+    torchTimed.add(mode);
     const { label: torchLabel, precision } = TORCH_MODES[mode];
-    const name = `train: ${torchLabel}, ${net.key}, training, in turns with ${label}`;
+    const tag = `train: ${torchLabel}, ${net.key}, in turns with ${label}`, name = `${tag}, training`;
     if (!(turns instanceof Map)) {
       return [{ name, value: "skipped", unit: "", note: `comparison only: ${turns.skipped}` }];
     }
     const { rate, turns: each } = turns.get(mode)!;
     measured.set(`${torchLabel}|${net.key}|turns with ${label}|training`, rate);
-    const note = `${torchNote(threads)}; ${turnsNote(each)} (${TURN_SECONDS} s each)`;
+    const note = `${torchNote(threads, BATCH)}; ${turnsNote(each)} (${TURN_SECONDS} s each)`;
     return [
       { name, value: r1(rate), unit: "img/s", note },
-      ...limit(`train: ${torchLabel}, ${net.key}, in turns with ${label}`, net, "training", rate, threads, precision),
+      ...limit(tag, net, "training", rate, threads, precision),
     ];
   });
 }
 
 /**
- * PyTorch's inference (Debian's python3-torch) on the same networks, batch and threads, when /usr/bin/python3 has it,
- * in its default layout, channels-last and channels-last under bfloat16 autocast. Its training is timed in turns with
- * the native figures ({@linkcode torchTurnFigures}).
+ * PyTorch's inference (Debian's python3-torch) on the same networks and threads as ours, when /usr/bin/python3 has it,
+ * in its default layout, channels-last and channels-last under bfloat16 autocast; its training is timed in turns with
+ * the native figures ({@linkcode torchTurnFigures}), and a mode that was not (one core, no native engine, no
+ * bfloat16 convolutions) gets a "skipped" entry that says so.
  */
-function torchFigures(): BenchEntry[] {
-  const threads = helperWorkers() + 1;
+function torchFigures(threads: number): BenchEntry[] {
   const script = new URL("./torch_cnn.py", import.meta.url).pathname;
   let text: string;
   try {
@@ -692,11 +710,19 @@ function torchFigures(): BenchEntry[] {
           name: `train: ${label}, ${net.key}, inference`,
           value: r1(infer),
           unit: "img/s",
-          note: torchNote(threads, r.torch),
+          note: torchNote(threads, INFER_BATCH, r.torch),
         },
         ...limit(`train: ${label}, ${net.key}`, net, "inference", infer, threads, precision),
       ];
     })
+  ).concat(
+    (Object.keys(TORCH_MODES) as TorchMode[]).filter((mode) => !torchTimed.has(mode)).map((mode) => ({
+      name: `train: ${TORCH_MODES[mode].label}, training`,
+      value: "skipped",
+      unit: "",
+      note: "timed only in turns with the native engine's replicas and their counterpart setting: needs the native " +
+        "engine, 2 cores or more (and bfloat16 convolutions for the bf16 mode)",
+    })),
   );
 }
 
@@ -736,7 +762,12 @@ function ratioFigures(): BenchEntry[] {
       const turns = kind === "training" ? "PyTorch timed in turns with these figures" : "";
       for (const label of ["native", "native, winograd"]) {
         const nchw = torch("nchw-f32", label), nhwc = torch("nhwc-f32", label);
-        ratio(`train: ratio, ${label} / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`, ours(label), nchw, "");
+        ratio(
+          `train: ratio, ${label} / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`,
+          ours(label),
+          nchw,
+          turns,
+        );
         ratio(
           `train: ratio, ${label} / pytorch's faster f32 layout, ${net.key}, ${kind}`,
           ours(label),
@@ -873,7 +904,7 @@ export const trainSuite: BenchSuite = {
         await bf16Figures(entries);
       }
     }
-    entries.push(...torchFigures());
+    entries.push(...torchFigures(helperWorkers() + 1));
     entries.push(...ratioFigures());
     await initBackend({ backend: "wasm" });
 
