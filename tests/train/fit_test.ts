@@ -49,12 +49,22 @@ function assertSameWeights(a: tf.LayersModel, b: tf.LayersModel, what = ""): voi
 }
 
 function tinyModel(): tf.Sequential {
+  // Seeded weights: an unseeded draw once left the toy task at 0.45 holdout accuracy after six epochs in CI (2026-12-06),
+  // where 40 seeded and 40 unseeded runs here ended at 0.975 or more.
+  const kernelInitializer = (seed: number) => tf.initializers.glorotUniform({ seed });
   const m = tf.sequential();
-  m.add(tf.layers.conv2d({ filters: 4, kernelSize: 3, strides: 2, activation: "relu", inputShape: [28, 28, 1] }));
+  m.add(tf.layers.conv2d({
+    filters: 4,
+    kernelSize: 3,
+    strides: 2,
+    activation: "relu",
+    inputShape: [28, 28, 1],
+    kernelInitializer: kernelInitializer(1),
+  }));
   m.add(tf.layers.batchNormalization());
   m.add(tf.layers.flatten());
   m.add(tf.layers.dropout({ rate: 0.1 }));
-  m.add(tf.layers.dense({ units: 10, activation: "softmax" }));
+  m.add(tf.layers.dense({ units: 10, activation: "softmax", kernelInitializer: kernelInitializer(2) }));
   return m;
 }
 
