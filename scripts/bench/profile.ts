@@ -26,7 +26,7 @@ import { batchGradients, trainStep } from "../../lib/train/step.ts"; // internal
 import { createWorkerPool } from "../../lib/train/parallel.ts"; // internal, as train.ts
 import { createOptimizer } from "../../lib/train/optimizers.ts"; // internal: the optimizer the fit loop builds
 import { CONV_FILTER_BIAS_GRAD } from "../../lib/runtime/native/kernels.ts"; // internal: a kernel name to charge
-import { WARMUP_STEPS } from "./train.ts";
+import { warmUp } from "./train.ts";
 
 /** The categories both profiles are summed into (PyTorch's operators map onto the same ones). */
 export const CATEGORIES = [
@@ -79,7 +79,7 @@ function categoryOf(part: string, phase: "forward" | "backward", kernel: string)
  * Times `steps` training steps of `model` (batch `x`, `y`, Adam) kernel by kernel. Returns the kernel rows keyed
  * `phase|part|kernel` and the steps' wall time.
  */
-function profileSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number) {
+async function profileSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: number) {
   const rows = new Map<string, KernelRow & { phase: "forward" | "backward" }>();
   let part = "loss", phase: "forward" | "backward" = "forward";
   const charge = (kernel: string, ms: number) => {
@@ -157,7 +157,9 @@ function profileSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: 
   };
   let wall = 0;
   try {
-    trainStep(model, opt, x, y); // warm-up: primitives created, heap grown
+    // Warmed up as the bench's figures are: primitives created, heap grown, JavaScript compiled. After one untimed
+    // step the JavaScript Adam still ran unoptimised: 8.6 ms a step against about 2 (2026-12-06).
+    await warmUp(() => trainStep(model, opt, x, y));
     rows.clear();
     const t0 = performance.now();
     for (let i = 0; i < steps; i++) trainStep(model, opt, x, y);
@@ -174,10 +176,10 @@ function profileSteps(model: tf.LayersModel, x: tf.Tensor, y: tf.Tensor, steps: 
   return { rows: [...rows.values()], wall };
 }
 
-/** Milliseconds of one unprofiled step, the median of `steps` after `warmup` untimed ones. */
-function stepMs(f: () => void | Promise<void>, steps: number, warmup = 1): Promise<number> {
+/** Milliseconds of one unprofiled step, the median of `steps` after {@linkcode warmUp}'s untimed ones. */
+function stepMs(f: () => void | Promise<void>, steps: number): Promise<number> {
   return (async () => {
-    for (let i = 0; i < warmup; i++) await f();
+    await warmUp(f);
     const times: number[] = [];
     for (let i = 0; i < steps; i++) {
       const t0 = performance.now();
@@ -218,7 +220,7 @@ export async function profileStep(): Promise<BenchEntry[]> {
   setNativeThreads(1);
   const model = bestCnn(1);
   const x = tf.randomUniform([BATCH, 28, 28, 1]), y = tf.oneHot(tf.randomUniform([BATCH], 0, 10, "int32"), 10);
-  const { rows, wall } = profileSteps(model, x, y, STEPS);
+  const { rows, wall } = await profileSteps(model, x, y, STEPS);
   const perStep = wall / STEPS;
   const ours = new Map<Category, number>(CATEGORIES.map((c) => [c, 0]));
   let inKernels = 0;
@@ -262,8 +264,7 @@ export async function profileStep(): Promise<BenchEntry[]> {
     const local = await stepMs(() => tf.dispose(batchGradients(model, xs, ys).grads), STEPS);
     const pool = await createWorkerPool(model, workers);
     try {
-      // A fresh worker's first steps run slower.
-      const parallel = await stepMs(async () => void await pool.step(model, opt, x, y), STEPS, WARMUP_STEPS);
+      const parallel = await stepMs(async () => void await pool.step(model, opt, x, y), STEPS);
       const rest = parallel - local;
       console.log(
         `\n${workers + 1} replicas: step ${f1(parallel)} ms = main thread's ${share}-image gradient ${f1(local)} ` +
