@@ -116,7 +116,7 @@ const STEPS = QUICK ? 4 : 16, INFER_BATCHES = QUICK ? 1 : 3;
  * first four on the best network (measured 2026-12-05), and so do the main thread's on a model it has not trained
  * yet. A real run trains thousands of steps on one pool, so the figures are its steady pace.
  */
-export const WARMUP_STEPS = QUICK ? 1 : 5;
+const WARMUP_STEPS = QUICK ? 1 : 5;
 /**
  * Least milliseconds of those untimed steps. In a fresh process the first turns still ran slower after five: the first
  * of four turns read 401 against 428-435 images/s on one core on the 4-conv CNN, 414 against 483-516 on one core and
@@ -174,16 +174,10 @@ async function pairedTrainRates(
     () => pool.step(shared, b.opt, b.x, b.y).then(() => {}),
   ];
   const perTurn = Math.ceil(STEPS / ROUNDS), ms = [0, 0], turns: number[][] = [[], []];
-  // The independent replicas' steps and milliseconds summed over their turns: side by side, and the first alone; and
-  // PyTorch's, by mode.
-  const side = solos?.batches.map(() => ({ steps: 0, ms: 0 })) ?? [], alone = { steps: 0, ms: 0 };
-  const torchSums = torch?.modes.map(() => ({ steps: 0, ms: 0 })) ?? [];
-  const torchEach: number[][] = torch?.modes.map(() => []) ?? [];
+  // Each turn of the independent replicas (side by side, by replica; the first alone) and of PyTorch (by mode).
+  const sideTurns: Turn[][] = solos?.batches.map(() => []) ?? [], aloneTurns: Turn[] = [];
+  const torchTurns: Turn[][] = torch?.modes.map(() => []) ?? [];
   let soloFailure: string | undefined, torchFailure: string | undefined;
-  const add = (sum: Turn, t: Turn) => {
-    sum.steps += t.steps;
-    sum.ms += t.ms;
-  };
   try {
     for (const step of figures) await warmUp(step);
     for (let r = 0; r < ROUNDS; r++) {
@@ -197,19 +191,15 @@ async function pairedTrainRates(
       }
       if (solos && !soloFailure) {
         try {
-          (await solos.takers.turn(side.map((_, i) => i))).forEach((t, i) => add(side[i], t));
-          add(alone, (await solos.takers.turn([0]))[0]);
+          (await solos.takers.turn(sideTurns.map((_, i) => i))).forEach((t, i) => sideTurns[i].push(t));
+          aloneTurns.push((await solos.takers.turn([0]))[0]);
         } catch (e) {
           soloFailure = (e as Error).message;
         }
       }
       if (torch && !torchFailure) {
         try {
-          for (const [i, sum] of torchSums.entries()) {
-            const [t] = await torch.takers.turn([i]);
-            add(sum, t);
-            torchEach[i].push(t.steps ? (BATCH * 1000 * t.steps) / t.ms : 0);
-          }
+          for (const [i, turns] of torchTurns.entries()) turns.push((await torch.takers.turn([i]))[0]);
         } catch (e) {
           torchFailure = (e as Error).message;
         }
@@ -222,8 +212,11 @@ async function pairedTrainRates(
   }
   const [oneCore, replicas] = ms.map((t) => (ROUNDS * perTurn * BATCH) / (t / 1000));
   const empty = `no step ended inside a turn of ${TURN_SECONDS} s`;
+  const total = (ts: Turn[]): Turn =>
+    ts.reduce((s, t) => ({ steps: s.steps + t.steps, ms: s.ms + t.ms }), { steps: 0, ms: 0 });
   let independent: Independent | undefined, torchRates: TorchTurns | undefined;
   if (solos) {
+    const side = sideTurns.map(total), alone = total(aloneTurns);
     if (!soloFailure && [alone, ...side].some((t) => t.steps === 0)) soloFailure = empty;
     independent = soloFailure ? { skipped: soloFailure } : {
       rate: side.reduce((sum, t, i) => sum + (solos.batches[i] * 1000 * t.steps) / t.ms, 0),
@@ -233,13 +226,12 @@ async function pairedTrainRates(
     };
   }
   if (torch) {
-    if (!torchFailure && torchSums.some((t) => t.steps === 0)) torchFailure = empty;
-    torchRates = torchFailure ? { skipped: torchFailure } : new Map(
-      torch.modes.map((
-        mode,
-        i,
-      ) => [mode, { rate: (BATCH * 1000 * torchSums[i].steps) / torchSums[i].ms, turns: torchEach[i] }]),
-    );
+    const rate = (t: Turn) => t.steps ? (BATCH * 1000 * t.steps) / t.ms : 0;
+    const sums = torchTurns.map(total);
+    if (!torchFailure && sums.some((t) => t.steps === 0)) torchFailure = empty;
+    torchRates = torchFailure
+      ? { skipped: torchFailure }
+      : new Map(torch.modes.map((mode, i) => [mode, { rate: rate(sums[i]), turns: torchTurns[i].map(rate) }]));
   }
   return { oneCore, replicas, turns, independent, torch: torchRates };
 }
@@ -374,11 +366,11 @@ function startSolos(net: Network, batches: number[]): Promise<TurnTakers> {
   );
 }
 
-/** The Python that runs PyTorch (Debian's python3-torch), and whether it has it (asked once). */
-const PYTHON = "/usr/bin/python3";
+/** The Python that runs PyTorch (Debian's python3-torch). */
+export const PYTHON = "/usr/bin/python3";
 let torchError: string | null | undefined;
-/** Why PyTorch cannot be compared here (its import's last error line), or null when it can. */
-function torchMissing(): string | null {
+/** Why PyTorch cannot be compared here (its import's last error line), or null when it can; asked once. */
+export function torchMissing(): string | null {
   if (torchError !== undefined) return torchError;
   try {
     const r = new Deno.Command(PYTHON, { args: ["-c", "import torch"], stderr: "piped", stdout: "null" }).outputSync();

@@ -9,6 +9,7 @@
 import assert from "node:assert/strict";
 import { loadNative } from "noisy-digits/runtime";
 import { solo, type SoloTurns } from "../../scripts/bench/solo.ts";
+import { PYTHON, torchMissing } from "../../scripts/bench/train.ts";
 import { lineReader, TURN_PREFIX } from "../../scripts/bench/_turn_protocol.ts";
 
 const native = (() => {
@@ -19,14 +20,7 @@ const native = (() => {
   }
 })();
 
-const torch = (() => {
-  try {
-    return new Deno.Command("/usr/bin/python3", { args: ["-c", "import torch"], stdout: "null", stderr: "null" })
-      .outputSync().code === 0;
-  } catch {
-    return false; // no /usr/bin/python3
-  }
-})();
+const torch = torchMissing() === null;
 const TORCH_CNN = new URL("../../scripts/bench/torch_cnn.py", import.meta.url).pathname;
 
 const noTurns: SoloTurns = { ready() {}, next: () => Promise.resolve(false), report() {} };
@@ -100,8 +94,7 @@ Deno.test({
   name:
     "torch_cnn.py turns times a turn only on a go line, reports the steps inside it, and ends when its input closes",
   ignore: !torch,
-  fn: () =>
-    checkTurns("/usr/bin/python3", [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "1", "0"], 0.3),
+  fn: () => checkTurns(PYTHON, [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "1", "0"], 0.3),
 });
 
 Deno.test({
@@ -109,7 +102,7 @@ Deno.test({
   ignore: !torch,
   fn() {
     for (const [network, mode] of [["vgg16", "nhwc-f32"], ["best", "nhwc-f16"]]) {
-      const r = new Deno.Command("/usr/bin/python3", {
+      const r = new Deno.Command(PYTHON, {
         args: [TORCH_CNN, "turns", "1", "8", network, mode, "0.3", "1", "0"],
         stdout: "piped",
         stderr: "piped",
