@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { loadNative } from "noisy-digits/runtime";
 import { solo, type SoloTurns } from "../../scripts/bench/solo.ts";
-import { PYTHON, torchMissing } from "../../scripts/bench/train.ts";
+import { PYTHON, torchMissing, warmUp } from "../../scripts/bench/train.ts";
 import { lineReader, TURN_PREFIX } from "../../scripts/bench/_turn_protocol.ts";
 
 const native = (() => {
@@ -118,5 +118,21 @@ Deno.test({
         ),
       );
     }
+  },
+});
+
+Deno.test({
+  name: "warmUp runs five untimed steps at least, and on until two seconds have passed",
+  ignore: !!Deno.env.get("BENCH_TRAIN_QUICK"), // quick runs warm up by steps alone
+  async fn() {
+    let quick = 0;
+    const t0 = performance.now();
+    await warmUp(() => quick++);
+    assert.ok(performance.now() - t0 >= 2000, `warmed up for ${performance.now() - t0} ms`);
+    assert.ok(quick > 5, `${quick} steps`);
+    // Slow steps: the five are run even when they take longer than the two seconds.
+    let slow = 0;
+    await warmUp(() => new Promise((r) => setTimeout(() => r(slow++), 600)));
+    assert.equal(slow, 5);
   },
 });
