@@ -1,0 +1,44 @@
+/**
+ * The training bench's ratios (`scripts/bench/_ratios.ts`): the value over all turns, each round's ratio, and a
+ * target's verdict that counts the turns, so that one disturbed turn shows as such and a ratio just under its target
+ * is not read as met.
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { pairedRatio } from "../../scripts/bench/_ratios.ts";
+
+Deno.test("pairedRatio gives the ratio over all turns and each round's ratio in order", () => {
+  const r = pairedRatio({ rate: 885.7, turns: [820, 900, 910, 920] }, { rate: 500, turns: [500, 480, 520, 500] });
+  assert.equal(r.value, 1.77);
+  assert.equal(r.turns, "turns: 1.64 / 1.88 / 1.75 / 1.84");
+  assert.equal(r.target, undefined);
+});
+
+Deno.test("pairedRatio's verdict reads the whole ratio and counts the turns at or above the target", () => {
+  const a = { rate: 885.7, turns: [820, 900, 910, 920] }, b = { rate: 500, turns: [500, 500, 500, 500] };
+  assert.equal(pairedRatio(a, b, 1.8).target, ">= 1.8 (missed; 3 of 4 turns at or above)");
+  assert.equal(pairedRatio(a, b, 1.6).target, ">= 1.6 (met; 4 of 4 turns at or above)");
+  assert.equal(pairedRatio(a, b, 1.9).target, ">= 1.9 (missed; 0 of 4 turns at or above)");
+});
+
+Deno.test("pairedRatio misses a target its rounded value would print as met", () => {
+  // 860.4 / 574 = 1.4990: printed 1.5, under a target of 1.5.
+  const r = pairedRatio({ rate: 860.4 }, { rate: 574 }, 1.5);
+  assert.equal(r.value, 1.5);
+  assert.equal(r.target, ">= 1.5 (missed)");
+});
+
+Deno.test("pairedRatio pairs turns only when both figures have as many of them", () => {
+  const four = { rate: 500, turns: [500, 500, 500, 500] };
+  for (const a of [{ rate: 900 }, { rate: 900, turns: [900, 900, 900] }, { rate: 900, turns: [] }]) {
+    const r = pairedRatio(a, four, 1.8);
+    assert.equal(r.turns, undefined);
+    assert.equal(r.target, ">= 1.8 (met)");
+  }
+  // A turn in which the other figure timed no step has no ratio and meets nothing.
+  const r = pairedRatio({ rate: 900, turns: [900, 900] }, { rate: 450, turns: [450, 0] }, 1.8);
+  assert.equal(r.turns, "turns: 2.00 / -");
+  assert.equal(r.target, ">= 1.8 (met; 1 of 2 turns at or above)");
+});
