@@ -13,6 +13,14 @@
  * @module
  */
 
+/**
+ * A target's verdict as the bench prints it: `>= shown (met)` or `(missed)`, with `more` inside the brackets (e.g. how
+ * many turns met it); `shown` is how the target reads (default: the number itself).
+ */
+export function atLeast(value: number, target: number, shown = `${target}`, more = ""): string {
+  return `>= ${shown} (${value >= target ? "met" : "missed"}${more})`;
+}
+
 /** A figure's images/s over all its turns, and each turn's when it was timed in turns. */
 export interface Figure {
   rate: number;
@@ -40,11 +48,10 @@ export function pairedRatio(a: Figure, b: Figure, target?: number): PairedRatio 
   const out: PairedRatio = { value };
   if (each) out.turns = `turns: ${each.map((r) => Number.isFinite(r) ? r.toFixed(2) : "-").join(" / ")}`;
   if (target !== undefined) {
-    const verdict = ratio >= target ? "met" : "missed"; // unrounded: 1.499 misses 1.5
     // A turn in which either figure timed no step meets nothing.
     const met = each?.filter((r) => Number.isFinite(r) && r >= target).length;
-    const count = each ? `; ${met} of ${each.length} turns at or above` : "";
-    out.target = `>= ${target} (${verdict}${count})`;
+    // Read from the unrounded ratio: 1.499 misses 1.5.
+    out.target = atLeast(ratio, target, `${target}`, each ? `; ${met} of ${each.length} turns at or above` : "");
   }
   return out;
 }

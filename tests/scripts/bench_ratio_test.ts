@@ -7,7 +7,7 @@
  */
 
 import assert from "node:assert/strict";
-import { pairedRatio } from "../../scripts/bench/_ratios.ts";
+import { atLeast, pairedRatio } from "../../scripts/bench/_ratios.ts";
 
 Deno.test("pairedRatio gives the ratio over all turns and each round's ratio in order", () => {
   const r = pairedRatio({ rate: 885.7, turns: [820, 900, 910, 920] }, { rate: 500, turns: [500, 480, 520, 500] });
@@ -41,4 +41,12 @@ Deno.test("pairedRatio pairs turns only when both figures have as many of them",
   const r = pairedRatio({ rate: 900, turns: [900, 900] }, { rate: 450, turns: [450, 0] }, 1.8);
   assert.equal(r.turns, "turns: 2.00 / -");
   assert.equal(r.target, ">= 1.8 (met; 1 of 2 turns at or above)");
+});
+
+Deno.test("atLeast meets a target at or above it and shows the target as asked", () => {
+  assert.equal(atLeast(250, 250), ">= 250 (met)");
+  assert.equal(atLeast(249.9, 250), ">= 250 (missed)");
+  // A share of the peak against the moonshot, shown as a percentage: 69.3 % misses 70 %.
+  assert.equal(atLeast(0.693, 0.7, "70 %"), ">= 70 % (missed)");
+  assert.equal(atLeast(0.75, 0.7, "70 %", "; by the direct algorithm"), ">= 70 % (met; by the direct algorithm)");
 });
