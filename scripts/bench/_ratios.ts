@@ -7,11 +7,13 @@
  * ```ts
  * const r = pairedRatio({ rate: 880, turns: [820, 900, 910, 890] }, { rate: 500, turns: [500, 500, 500, 500] }, 1.8);
  * console.log(r.value, r.target); // 1.76 ">= 1.8 (missed; 2 of 4 turns at or above)"
- * console.log(r.turns); // "turns: 1.64 / 1.80 / 1.82 / 1.78"
+ * console.log(r.turns); // "turn ratios: 1.64 / 1.80 / 1.82 / 1.78"
  * ```
  *
  * @module
  */
+
+import type { Turn } from "./_turn_protocol.ts";
 
 /**
  * A target's verdict as the bench prints it: `>= shown (met)` or `(missed)`, with `more` inside the brackets (e.g. how
@@ -27,12 +29,31 @@ export interface Figure {
   turns?: number[];
 }
 
+/** Turns taken as one: their steps and milliseconds summed. */
+export function sumTurns(turns: Turn[]): Turn {
+  return turns.reduce((s, t) => ({ steps: s.steps + t.steps, ms: s.ms + t.ms }), { steps: 0, ms: 0 });
+}
+
+/**
+ * Processes training side by side in turns, as one figure: their images/s together over all turns, and in each turn
+ * (`NaN` for a turn in which any of them timed no step). `turns[i]` holds process `i`'s turns, `batches[i]` its batch.
+ */
+export function sideBySide(turns: Turn[][], batches: number[]): Figure {
+  const rate = (t: Turn, i: number) => (batches[i] * 1000 * t.steps) / t.ms;
+  const together = (pick: (ts: Turn[]) => Turn) =>
+    turns.reduce((sum, ts, i) => {
+      const t = pick(ts);
+      return sum + (t.steps ? rate(t, i) : NaN);
+    }, 0);
+  return { rate: together(sumTurns), turns: (turns[0] ?? []).map((_, k) => together((ts) => ts[k])) };
+}
+
 /** A ratio of two figures: its value (two decimals), its target's verdict, and its turns' ratios for the note. */
 export interface PairedRatio {
   value: number;
   /** `>= T (met|missed)`, with how many turns met it when both figures have turns; absent without a target. */
   target?: string;
-  /** `turns: a / b / ...`, each turn of `a` over the same turn of `b`; absent unless both have as many turns. */
+  /** `turn ratios: a / b / ...`, each turn of `a` over the same turn of `b`; absent unless both have as many turns. */
   turns?: string;
 }
 
@@ -46,7 +67,7 @@ export function pairedRatio(a: Figure, b: Figure, target?: number): PairedRatio 
   const paired = a.turns && b.turns && a.turns.length > 0 && a.turns.length === b.turns.length;
   const each = paired ? a.turns!.map((t, k) => t / b.turns![k]) : undefined;
   const out: PairedRatio = { value };
-  if (each) out.turns = `turns: ${each.map((r) => Number.isFinite(r) ? r.toFixed(2) : "-").join(" / ")}`;
+  if (each) out.turns = `turn ratios: ${each.map((r) => Number.isFinite(r) ? r.toFixed(2) : "-").join(" / ")}`;
   if (target !== undefined) {
     // A turn in which either figure timed no step meets nothing.
     const met = each?.filter((r) => Number.isFinite(r) && r >= target).length;

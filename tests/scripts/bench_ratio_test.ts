@@ -7,12 +7,12 @@
  */
 
 import assert from "node:assert/strict";
-import { atLeast, pairedRatio } from "../../scripts/bench/_ratios.ts";
+import { atLeast, pairedRatio, sideBySide, sumTurns } from "../../scripts/bench/_ratios.ts";
 
 Deno.test("pairedRatio gives the ratio over all turns and each round's ratio in order", () => {
   const r = pairedRatio({ rate: 885.7, turns: [820, 900, 910, 920] }, { rate: 500, turns: [500, 480, 520, 500] });
   assert.equal(r.value, 1.77);
-  assert.equal(r.turns, "turns: 1.64 / 1.88 / 1.75 / 1.84");
+  assert.equal(r.turns, "turn ratios: 1.64 / 1.88 / 1.75 / 1.84");
   assert.equal(r.target, undefined);
 });
 
@@ -32,14 +32,22 @@ Deno.test("pairedRatio misses a target its rounded value would print as met", ()
 
 Deno.test("pairedRatio pairs turns only when both figures have as many of them", () => {
   const four = { rate: 500, turns: [500, 500, 500, 500] };
-  for (const a of [{ rate: 900 }, { rate: 900, turns: [900, 900, 900] }, { rate: 900, turns: [] }]) {
-    const r = pairedRatio(a, four, 1.8);
+  const none = { rate: 500, turns: [] as number[] }, untimed = { rate: 500 };
+  for (
+    const [a, b] of [
+      [{ rate: 900 }, four],
+      [{ rate: 900, turns: [900, 900, 900] }, four],
+      [{ rate: 900, turns: [900, 900, 900, 900] }, untimed],
+      [{ rate: 900, turns: [] }, none],
+    ]
+  ) {
+    const r = pairedRatio(a, b, 1.8);
     assert.equal(r.turns, undefined);
     assert.equal(r.target, ">= 1.8 (met)");
   }
   // A turn in which the other figure timed no step has no ratio and meets nothing.
   const r = pairedRatio({ rate: 900, turns: [900, 900] }, { rate: 450, turns: [450, 0] }, 1.8);
-  assert.equal(r.turns, "turns: 2.00 / -");
+  assert.equal(r.turns, "turn ratios: 2.00 / -");
   assert.equal(r.target, ">= 1.8 (met; 1 of 2 turns at or above)");
 });
 
@@ -49,4 +57,34 @@ Deno.test("atLeast meets a target at or above it and shows the target as asked",
   // A share of the peak against the moonshot, shown as a percentage: 69.3 % misses 70 %.
   assert.equal(atLeast(0.693, 0.7, "70 %"), ">= 70 % (missed)");
   assert.equal(atLeast(0.75, 0.7, "70 %", "; by the direct algorithm"), ">= 70 % (met; by the direct algorithm)");
+});
+
+Deno.test("sideBySide adds the processes' images/s, over all turns and turn by turn", () => {
+  // Batches of 32 and 32: 10 steps in 500 ms is 640 images/s, 8 in 500 ms 512.
+  const f = sideBySide([[{ steps: 10, ms: 500 }, { steps: 8, ms: 500 }], [{ steps: 10, ms: 500 }, {
+    steps: 10,
+    ms: 500,
+  }]], [
+    32,
+    32,
+  ]);
+  assert.deepEqual(f.turns, [1280, 1152]);
+  // Over all turns: 18 steps in 1000 ms (576 images/s) and 20 in 1000 (640).
+  assert.equal(f.rate, 1216);
+  assert.deepEqual(sumTurns([{ steps: 10, ms: 500 }, { steps: 8, ms: 500 }]), { steps: 18, ms: 1000 });
+});
+
+Deno.test("sideBySide leaves a turn in which any process timed no step without a rate", () => {
+  const f = sideBySide(
+    [[{ steps: 10, ms: 500 }, { steps: 0, ms: 0 }], [{ steps: 10, ms: 500 }, { steps: 9, ms: 500 }]],
+    [
+      32,
+      32,
+    ],
+  );
+  assert.equal(f.turns![0], 1280);
+  assert.ok(Number.isNaN(f.turns![1]));
+  const r = pairedRatio(f, { rate: 640, turns: [640, 640] }, 1.8);
+  assert.equal(r.turns, "turn ratios: 2.00 / -");
+  assert.equal(r.target, ">= 1.8 (met; 1 of 2 turns at or above)");
 });
