@@ -38,7 +38,7 @@ export function fillDropoutMask(out: Float32Array, rate: number, scale: number):
   const threshold = Math.round(rate * 16777216);
   let [s0, s1, s2, s3] = state;
   for (let i = 0; i < out.length; i++) {
-    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
+    const r = Math.imul(rotl(Math.imul(s1, 5), 7), 9);
     const t = s1 << 9;
     s2 ^= s0;
     s3 ^= s1;
@@ -46,7 +46,9 @@ export function fillDropoutMask(out: Float32Array, rate: number, scale: number):
     s0 ^= s3;
     s2 ^= t;
     s3 = rotl(s3, 11);
-    out[i] = (r >>> 8) >= threshold ? scale : 0;
+    // scale where the top 24 bits reach the threshold, else 0, without a branch: the sign bit of their difference is
+    // 1 below it. A `? :` here mispredicts at every drop: 2.4 against 1.4 ms for 1.2 million values (2026-12-06).
+    out[i] = scale * ((((r >>> 8) - threshold) >>> 31) ^ 1);
   }
   state[0] = s0;
   state[1] = s1;
