@@ -38,7 +38,7 @@ export function sumTurns(turns: Turn[]): Turn {
  * Processes training side by side in turns, as one figure: their images/s together over all turns, and in each turn
  * (`NaN` for a turn in which any of them timed no step). `turns[i]` holds process `i`'s turns, `batches[i]` its batch.
  */
-export function sideBySide(turns: Turn[][], batches: number[]): Figure {
+export function sideBySide(turns: Turn[][], batches: number[]): Required<Figure> {
   const rate = (t: Turn, i: number) => (batches[i] * 1000 * t.steps) / t.ms;
   const together = (pick: (ts: Turn[]) => Turn) =>
     turns.reduce((sum, ts, i) => {

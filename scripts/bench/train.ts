@@ -168,8 +168,9 @@ function loadNativeQuietly() {
  */
 const ROUNDS = QUICK ? 1 : 4;
 
-/** Each turn's images/s, as a figure's note shows them. */
-const turnsNote = (rates: number[]) => `turns: ${rates.map((v) => v.toFixed(0)).join(" / ")}`;
+/** Each turn's images/s, as a figure's note shows them ("-" for a turn without a rate: no step ended inside it). */
+const turnsNote = (rates: number[]) =>
+  `turns: ${rates.map((v) => Number.isFinite(v) ? v.toFixed(0) : "-").join(" / ")}`;
 
 /**
  * Images/s of training on one core (`single`, on the main thread) and over `pool` (`shared`, one replica per core),
@@ -244,12 +245,11 @@ async function pairedTrainRates(
     };
   }
   if (torch) {
-    const rate = (t: Turn) => t.steps ? (BATCH * 1000 * t.steps) / t.ms : 0;
-    const sums = torchTurns.map(sumTurns);
-    if (!torchFailure && sums.some((t) => t.steps === 0)) torchFailure = empty;
+    if (!torchFailure && torchTurns.some((ts) => sumTurns(ts).steps === 0)) torchFailure = empty;
+    // Each mode is one process: its images/s as sideBySide reads a single process's turns.
     torchRates = torchFailure
       ? { skipped: torchFailure }
-      : new Map(torch.modes.map((mode, i) => [mode, { rate: rate(sums[i]), turns: torchTurns[i].map(rate) }]));
+      : new Map(torch.modes.map((mode, i) => [mode, sideBySide([torchTurns[i]], [BATCH])]));
   }
   return { oneCore, replicas, turns, independent, torch: torchRates };
 }
@@ -258,7 +258,7 @@ async function pairedTrainRates(
  * PyTorch's images/s by mode from its turns in {@linkcode pairedTrainRates} (over all of them, and each one's), or why
  * they were not measured.
  */
-type TorchTurns = Map<TorchMode, { rate: number; turns: number[] }> | { skipped: string };
+type TorchTurns = Map<TorchMode, Required<Figure>> | { skipped: string };
 
 /** Images/s of inference over `pool` in batches of {@linkcode INFER_BATCH}, after one warm-up batch. */
 async function poolInferRate(model: tf.LayersModel, pool: WorkerPool, batches = INFER_BATCHES): Promise<number> {
@@ -764,7 +764,8 @@ function ratioFigures(): BenchEntry[] {
   const out: BenchEntry[] = [];
   const get = (k: string) => measured.get(k);
   const twoCores = helperWorkers() + 1 === 2;
-  const ratio = (name: string, a: Figure | undefined, b: Figure | undefined, note: string, target?: number) => {
+  // `notes`: the ratio's own, after its turns' ratios; empty ones are left out.
+  const ratio = (name: string, a: Figure | undefined, b: Figure | undefined, notes: string[], target?: number) => {
     if (a === undefined || b === undefined) return;
     const r = pairedRatio(a, b, target);
     out.push({
@@ -772,7 +773,7 @@ function ratioFigures(): BenchEntry[] {
       value: r.value,
       unit: "x",
       target: r.target,
-      note: [r.turns, note].filter(Boolean).join("; "),
+      note: [r.turns, ...notes].filter(Boolean).join("; "),
     });
   };
   for (const net of NETWORKS) {
@@ -781,14 +782,14 @@ function ratioFigures(): BenchEntry[] {
         `train: ratio, ${label}, ${net.key}, training, ${helperWorkers() + 1} replicas / 1 core`,
         get(`${label}|${net.key}|replicas|training`),
         get(`${label}|${net.key}|1 core|training`),
-        "",
+        [],
         twoCores ? SCALING_TARGET : undefined,
       );
       ratio(
         `train: ratio, ${label}, ${net.key}, training, ${helperWorkers() + 1} independent replicas / 1 core`,
         get(`${label}|${net.key}|independent|training`),
         get(`${label}|${net.key}|1 core|training`),
-        "the replicas' ceiling here: nothing exchanged, only the machine shared (each runs all of Adam)",
+        ["the replicas' ceiling here: nothing exchanged, only the machine shared (each runs all of Adam)"],
       );
     }
     for (const kind of ["training", "inference"] as const) {
@@ -803,14 +804,13 @@ function ratioFigures(): BenchEntry[] {
           `train: ratio, ${label} / ${TORCH_MODES["nchw-f32"].label}, ${net.key}, ${kind}`,
           ours(label),
           nchw,
-          turns,
+          [turns],
         );
         ratio(
           `train: ratio, ${label} / pytorch's faster f32 layout, ${net.key}, ${kind}`,
           ours(label),
           nchw === undefined || nhwc === undefined ? undefined : nchw.rate >= nhwc.rate ? nchw : nhwc,
-          [label === "native" ? "" : "PyTorch's CPU convolutions run the direct algorithm", turns].filter(Boolean)
-            .join("; "),
+          [label === "native" ? "" : "PyTorch's CPU convolutions run the direct algorithm", turns],
           twoCores ? net.overTorch[kind] : undefined,
         );
       }
@@ -818,8 +818,7 @@ function ratioFigures(): BenchEntry[] {
         `train: ratio, native, bf16 / ${TORCH_MODES["nhwc-bf16"].label}, ${net.key}, ${kind}`,
         ours("native, bf16"),
         torch("nhwc-bf16", "native, bf16"),
-        ["PyTorch's autocast runs its dense layers in bfloat16 too; ours, the convolutions only", turns].filter(Boolean)
-          .join("; "),
+        ["PyTorch's autocast runs its dense layers in bfloat16 too; ours, the convolutions only", turns],
       );
     }
   }
