@@ -10,11 +10,11 @@ Usage: python3 torch_cnn.py THREADS BATCH INFER_BATCH [STEPS WARMUP]  (training 
 STEPS 0 times inference only, "train" is then null)
 
 Training in turns with the bench's own figures (scripts/bench/_turn_protocol.ts):
-python3 torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS WARMUP WARM_SECONDS  (NETWORK "four_conv" or "best")
-builds one model, runs WARMUP untimed steps and on until WARM_SECONDS have passed, prints "@turn ready", then for each
-line it reads on stdin runs one untimed step, trains for SECONDS and prints '@turn {"steps": n, "ms": total}' (the
-steps that ended inside those seconds); it exits when stdin closes, and on a failure prints "error: " and its message
-to stderr.
+python3 torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS UNTIMED WARMUP WARM_SECONDS  (NETWORK "four_conv" or
+"best") builds one model, runs WARMUP untimed steps and on until WARM_SECONDS have passed, prints "@turn ready", then
+for each line it reads on stdin runs UNTIMED untimed steps, trains for SECONDS and prints
+'@turn {"steps": n, "ms": total}' (the steps that ended inside those seconds); it exits when stdin closes, and on a
+failure prints "error: " and its message to stderr.
 """
 
 import json
@@ -119,7 +119,7 @@ def rates(model, batch, infer_batch, mode, steps=8, warmup=2):
     return train, infer
 
 
-def turns(threads, batch, network, mode, seconds, warmup, warm_seconds):
+def turns(threads, batch, network, mode, seconds, untimed, warmup, warm_seconds):
     """Trains in turns as the module's description says."""
     if network not in NETWORKS or mode not in MODES:
         raise ValueError(
@@ -127,6 +127,8 @@ def turns(threads, batch, network, mode, seconds, warmup, warm_seconds):
         )
     if not (batch > 0 and seconds > 0):
         raise ValueError(f"batch {batch} and seconds {seconds} must be positive")
+    if untimed < 0:
+        raise ValueError(f"untimed steps {untimed} must be 0 or more")
     torch.set_num_threads(threads)
     torch.manual_seed(1)
     step = training_step(NETWORKS[network](), batch, mode)
@@ -136,7 +138,8 @@ def turns(threads, batch, network, mode, seconds, warmup, warm_seconds):
         done += 1
     print(f"{TURN_PREFIX}ready", flush=True)
     for _ in sys.stdin:
-        step()
+        for _ in range(untimed):
+            step()
         t0 = time.perf_counter()
         end, steps, last = t0 + seconds, 0, t0
         now = t0
@@ -151,10 +154,14 @@ def turns(threads, batch, network, mode, seconds, warmup, warm_seconds):
 def main():
     if sys.argv[1:2] == ["turns"]:
         try:
-            if len(sys.argv) != 9:
-                raise ValueError("usage: torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS WARMUP WARM_SECONDS")
-            threads, batch, network, mode, seconds, warmup, warm_seconds = sys.argv[2:9]
-            turns(int(threads), int(batch), network, mode, float(seconds), int(warmup), float(warm_seconds))
+            if len(sys.argv) != 10:
+                raise ValueError(
+                    "usage: torch_cnn.py turns THREADS BATCH NETWORK MODE SECONDS UNTIMED WARMUP WARM_SECONDS"
+                )
+            threads, batch, network, mode, seconds, untimed, warmup, warm_seconds = sys.argv[2:10]
+            turns(
+                int(threads), int(batch), network, mode, float(seconds), int(untimed), int(warmup), float(warm_seconds)
+            )
         except Exception as e:  # noqa: BLE001 - reported to the bench, which names the process
             print(f"error: {e}", file=sys.stderr)
             sys.exit(1)

@@ -145,6 +145,17 @@ const WARMUP_STEPS = QUICK ? 1 : 5;
  */
 const WARMUP_MS = QUICK ? 0 : 2000;
 
+/**
+ * Untimed steps that start each turn, in every process that takes turns (ours, the ceiling's replicas, PyTorch's): a
+ * real run never pauses, and after the pause of the other figures' turns two replicas take a few steps to get back to
+ * their pace, one core about one. Best network, direct, two processes multiplying matrices for 3 s before each of ten
+ * turns: the replicas' steps averaged 70.6 / 68.7 / 69.7 / 68.4 ms, then 67.0-69.1; one core's 123.0-124.5 from the
+ * first. Three runs of the best network's figures alone with 1 and 3 untimed steps a turn, alternated: two replicas
+ * over one core 1.68x / 1.63x / 1.59x against 1.83x / 1.61x / 1.73x, the ceiling's 1.70x / 1.77x / 1.82x against
+ * 1.83x / 1.92x / 1.90x (2026-12-06).
+ */
+export const TURN_UNTIMED_STEPS = QUICK ? 1 : 3;
+
 /** Runs `step` {@linkcode WARMUP_STEPS} times, and on until {@linkcode WARMUP_MS} have passed. */
 export async function warmUp(step: () => unknown): Promise<void> {
   const t0 = performance.now();
@@ -175,11 +186,11 @@ const turnsNote = (rates: number[]) =>
 /**
  * Images/s of training on one core (`single`, on the main thread) and over `pool` (`shared`, one replica per core),
  * each with its own Adam and batch: untimed steps of each ({@linkcode warmUp}), then {@linkcode ROUNDS} turns in
- * which each times {@linkcode STEPS}` / ROUNDS` steps after one untimed one (the first after the other figure ran,
- * with its data out of the caches; a real run never switches). With `solos` (of those `batches`), each turn also
- * times them side by side for {@linkcode TURN_SECONDS}, then the first alone as long; with `torch`, each of its
- * processes (one per mode) for as long, one after the other. Should either fail, the other figures go on without it.
- * `turns` holds each turn's images/s, one core's first.
+ * which each times {@linkcode STEPS}` / ROUNDS` steps after {@linkcode TURN_UNTIMED_STEPS} untimed ones (the first
+ * after the other figures ran, with their data out of the caches; a real run never switches). With `solos` (of those
+ * `batches`), each turn also times them side by side for {@linkcode TURN_SECONDS}, then the first alone as long; with
+ * `torch`, each of its processes (one per mode) for as long, one after the other. Should either fail, the other
+ * figures go on without it. `turns` holds each turn's images/s, one core's first.
  */
 async function pairedTrainRates(
   single: tf.LayersModel,
@@ -203,7 +214,7 @@ async function pairedTrainRates(
     for (const step of figures) await warmUp(step);
     for (let r = 0; r < ROUNDS; r++) {
       for (const [k, step] of figures.entries()) {
-        await step();
+        for (let i = 0; i < TURN_UNTIMED_STEPS; i++) await step();
         const t0 = performance.now();
         for (let i = 0; i < perTurn; i++) await step();
         const t = performance.now() - t0;
@@ -380,7 +391,10 @@ function startSolos(net: Network, batches: number[]): Promise<TurnTakers> {
   const script = new URL("./solo.ts", import.meta.url).pathname;
   return startTurnTakers(
     "solo.ts",
-    batches.map((batch) => [Deno.execPath(), ["run", "-A", script, net.key, String(batch), String(TURN_SECONDS)]]),
+    batches.map((batch) => [
+      Deno.execPath(),
+      ["run", "-A", script, net.key, ...[batch, TURN_SECONDS, TURN_UNTIMED_STEPS].map(String)],
+    ]),
   );
 }
 
@@ -406,7 +420,16 @@ export function torchMissing(): string | null {
  */
 function startTorch(net: Network, modes: TorchMode[], threads: number): Promise<TurnTakers> {
   const script = new URL("./torch_cnn.py", import.meta.url).pathname;
-  const args = (mode: TorchMode) => [threads, BATCH, net.torch, mode, TURN_SECONDS, WARMUP_STEPS, WARMUP_MS / 1000];
+  const args = (mode: TorchMode) => [
+    threads,
+    BATCH,
+    net.torch,
+    mode,
+    TURN_SECONDS,
+    TURN_UNTIMED_STEPS,
+    WARMUP_STEPS,
+    WARMUP_MS / 1000,
+  ];
   return startTurnTakers("torch_cnn.py", modes.map((mode) => [PYTHON, [script, "turns", ...args(mode).map(String)]]));
 }
 

@@ -8,7 +8,7 @@
 
 import assert from "node:assert/strict";
 import { loadNative } from "noisy-digits/runtime";
-import { solo, type SoloTurns } from "../../scripts/bench/solo.ts";
+import { solo, type SoloTurns, timedTurn } from "../../scripts/bench/solo.ts";
 import { PYTHON, torchMissing, warmUp } from "../../scripts/bench/train.ts";
 import { lineReader, TURN_PREFIX } from "../../scripts/bench/_turn_protocol.ts";
 
@@ -25,9 +25,37 @@ const TORCH_CNN = new URL("../../scripts/bench/torch_cnn.py", import.meta.url).p
 
 const noTurns: SoloTurns = { ready() {}, next: () => Promise.resolve(false), report() {} };
 
-Deno.test("solo refuses an unknown network, naming the ones it trains", async () => {
-  await assert.rejects(solo("vgg16", 8, 1, noTurns), /unknown network "vgg16"; expected 4-conv CNN, best network/);
-  await assert.rejects(solo("best network", 0, 1, noTurns), /batch 0 and seconds 1 must be positive/);
+Deno.test("solo refuses an unknown network, naming the ones it trains, and bad counts", async () => {
+  await assert.rejects(solo("vgg16", 8, 1, 3, noTurns), /unknown network "vgg16"; expected 4-conv CNN, best network/);
+  await assert.rejects(solo("best network", 0, 1, 3, noTurns), /batch 0 and seconds 1 must be positive/);
+  for (const untimed of [-1, 1.5, NaN]) {
+    await assert.rejects(solo("best network", 8, 1, untimed, noTurns), /untimed steps .* must be a whole number/);
+  }
+});
+
+Deno.test("timedTurn runs its untimed steps first and times only the steps that end inside the turn", () => {
+  // Steps of 20 ms or more, busy-waited: a turn of 0.2 s holds 10 of them at most.
+  for (const untimed of [0, 3]) {
+    const ends: number[] = [];
+    const step = () => {
+      const end = performance.now() + 20;
+      while (performance.now() < end) { /* busy */ }
+      ends.push(performance.now());
+    };
+    const t0 = performance.now();
+    const turn = timedTurn(step, untimed, 0.2);
+    // Every step but the last ended inside the turn or before it: the untimed ones, then the timed ones.
+    assert.equal(
+      ends.length,
+      untimed + turn.steps + 1,
+      `${untimed} untimed: ${ends.length} steps, ${turn.steps} timed`,
+    );
+    assert.ok(turn.steps >= 1 && turn.steps <= 10, `${turn.steps} timed steps`);
+    // The turn's clock starts after the untimed steps: it holds the timed steps alone.
+    const timedFrom = untimed ? ends[untimed - 1] : t0;
+    assert.ok(Math.abs(turn.ms - (ends[untimed + turn.steps - 1] - timedFrom)) < 5, `${turn.ms} ms`);
+    assert.ok(turn.ms <= 200, `${turn.ms} ms`);
+  }
 });
 
 /**
@@ -85,7 +113,7 @@ Deno.test({
   fn: () =>
     checkTurns(
       Deno.execPath(),
-      ["run", "-A", new URL("../../scripts/bench/solo.ts", import.meta.url).pathname, "4-conv CNN", "4", "0.3"],
+      ["run", "-A", new URL("../../scripts/bench/solo.ts", import.meta.url).pathname, "4-conv CNN", "4", "0.3", "2"],
       0.3,
     ),
 });
@@ -94,7 +122,7 @@ Deno.test({
   name:
     "torch_cnn.py turns times a turn only on a go line, reports the steps inside it, and ends when its input closes",
   ignore: !torch,
-  fn: () => checkTurns(PYTHON, [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "1", "0"], 0.3),
+  fn: () => checkTurns(PYTHON, [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "2", "1", "0"], 0.3),
 });
 
 Deno.test({
@@ -103,7 +131,7 @@ Deno.test({
   fn() {
     for (const [network, mode] of [["vgg16", "nhwc-f32"], ["best", "nhwc-f16"]]) {
       const r = new Deno.Command(PYTHON, {
-        args: [TORCH_CNN, "turns", "1", "8", network, mode, "0.3", "1", "0"],
+        args: [TORCH_CNN, "turns", "1", "8", network, mode, "0.3", "2", "1", "0"],
         stdout: "piped",
         stderr: "piped",
       }).outputSync();
@@ -118,6 +146,20 @@ Deno.test({
         ),
       );
     }
+  },
+});
+
+Deno.test({
+  name: "torch_cnn.py turns refuses a negative count of untimed steps on stderr",
+  ignore: !torch,
+  fn() {
+    const r = new Deno.Command(PYTHON, {
+      args: [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "-1", "1", "0"],
+      stdout: "piped",
+      stderr: "piped",
+    }).outputSync();
+    assert.equal(r.code, 1);
+    assert.match(new TextDecoder().decode(r.stderr), /^error: untimed steps -1 must be 0 or more$/m);
   },
 });
 
