@@ -80,6 +80,7 @@ if (import.meta.main) {
   const [network, batch, seconds, untimed] = Deno.args;
   const input = lineReader(Deno.stdin.readable);
   try {
+    if (Deno.args.length !== 4) throw new Error("usage: solo.ts <network> <batch> <seconds> <untimed>");
     await solo(network, Number(batch), Number(seconds), Number(untimed), {
       ready: () => console.log(`${TURN_PREFIX}ready`),
       next: async () => (await input.next()) !== null,

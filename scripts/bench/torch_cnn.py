@@ -138,7 +138,7 @@ def turns(threads, batch, network, mode, seconds, untimed, warmup, warm_seconds)
         done += 1
     print(f"{TURN_PREFIX}ready", flush=True)
     for _ in sys.stdin:
-        for _ in range(untimed):
+        for _untimed in range(untimed):
             step()
         t0 = time.perf_counter()
         end, steps, last = t0 + seconds, 0, t0

@@ -152,7 +152,7 @@ const WARMUP_MS = QUICK ? 0 : 2000;
  * turns: the replicas' steps averaged 70.6 / 68.7 / 69.7 / 68.4 ms, then 67.0-69.1; one core's 123.0-124.5 from the
  * first. Three runs of the best network's figures alone with 1 and 3 untimed steps a turn, alternated: two replicas
  * over one core 1.68x / 1.63x / 1.59x against 1.83x / 1.61x / 1.73x, the ceiling's 1.70x / 1.77x / 1.82x against
- * 1.83x / 1.92x / 1.90x (2026-12-06).
+ * 1.83x / 1.92x / 1.90x (2026-12-06). One when `BENCH_TRAIN_QUICK` is set.
  */
 export const TURN_UNTIMED_STEPS = QUICK ? 1 : 3;
 
