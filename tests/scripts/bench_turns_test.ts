@@ -33,16 +33,18 @@ Deno.test("solo refuses an unknown network, naming the ones it trains, and bad c
   }
 });
 
-Deno.test("solo.ts refuses a command line without its four arguments, showing its usage on stderr", () => {
-  const r = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", new URL("../../scripts/bench/solo.ts", import.meta.url).pathname, "4-conv CNN", "4", "0.3"],
-    stdout: "piped",
-    stderr: "piped",
-  }).outputSync();
+/** Runs `program args`, which must exit with 1, print nothing on stdout, and a line matching `error` on stderr. */
+function assertRefused(program: string, args: string[], error: RegExp) {
+  const r = new Deno.Command(program, { args, stdout: "piped", stderr: "piped" }).outputSync();
   assert.equal(r.code, 1);
   assert.equal(new TextDecoder().decode(r.stdout), "");
-  assert.match(
-    new TextDecoder().decode(r.stderr),
+  assert.match(new TextDecoder().decode(r.stderr), error);
+}
+
+Deno.test("solo.ts refuses a command line without its four arguments, showing its usage on stderr", () => {
+  assertRefused(
+    Deno.execPath(),
+    ["run", "-A", new URL("../../scripts/bench/solo.ts", import.meta.url).pathname, "4-conv CNN", "4", "0.3"],
     /^error: usage: solo\.ts <network> <batch> <seconds> <untimed>$/m,
   );
 });
@@ -144,15 +146,9 @@ Deno.test({
   ignore: !torch,
   fn() {
     for (const [network, mode] of [["vgg16", "nhwc-f32"], ["best", "nhwc-f16"]]) {
-      const r = new Deno.Command(PYTHON, {
-        args: [TORCH_CNN, "turns", "1", "8", network, mode, "0.3", "2", "1", "0"],
-        stdout: "piped",
-        stderr: "piped",
-      }).outputSync();
-      assert.equal(r.code, 1);
-      assert.equal(new TextDecoder().decode(r.stdout), "");
-      assert.match(
-        new TextDecoder().decode(r.stderr),
+      assertRefused(
+        PYTHON,
+        [TORCH_CNN, "turns", "1", "8", network, mode, "0.3", "2", "1", "0"],
         new RegExp(
           `^error: unknown network '${network}' or mode '${mode}'; expected one of \\['four_conv', 'best'\\] ` +
             "and \\['nchw-f32', 'nhwc-f32', 'nhwc-bf16'\\]$",
@@ -167,13 +163,11 @@ Deno.test({
   name: "torch_cnn.py turns refuses a negative count of untimed steps on stderr",
   ignore: !torch,
   fn() {
-    const r = new Deno.Command(PYTHON, {
-      args: [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "-1", "1", "0"],
-      stdout: "piped",
-      stderr: "piped",
-    }).outputSync();
-    assert.equal(r.code, 1);
-    assert.match(new TextDecoder().decode(r.stderr), /^error: untimed steps -1 must be 0 or more$/m);
+    assertRefused(
+      PYTHON,
+      [TORCH_CNN, "turns", "1", "8", "four_conv", "nhwc-f32", "0.3", "-1", "1", "0"],
+      /^error: untimed steps -1 must be 0 or more$/m,
+    );
   },
 });
 
