@@ -147,14 +147,15 @@ const WARMUP_MS = QUICK ? 0 : 2000;
 
 /**
  * Untimed steps that start each turn, in every process that takes turns (ours, the ceiling's replicas, PyTorch's): a
- * real run never pauses, and after the pause of the other figures' turns two replicas take a few steps to get back to
- * their pace, one core about one. Best network, direct, two processes multiplying matrices for 3 s before each of ten
- * turns: the replicas' steps averaged 70.6 / 68.7 / 69.7 / 68.4 ms, then 67.0-69.1; one core's 123.0-124.5 from the
- * first. Three runs of the best network's figures alone with 1 and 3 untimed steps a turn, alternated: two replicas
- * over one core 1.68x / 1.63x / 1.59x against 1.83x / 1.61x / 1.73x, the ceiling's 1.70x / 1.77x / 1.82x against
- * 1.83x / 1.92x / 1.90x (2026-12-06). One when `BENCH_TRAIN_QUICK` is set.
+ * real run never pauses, and after the pause of the other figures' turns the replicas' first steps ran slower than
+ * later ones, by more than one core's. Best network, direct, two processes multiplying matrices for 3 s before each
+ * turn: over five turns the replicas' steps averaged 76.3 / 73.0 / 75.8 / 80.1 ms, then 71.0-72.3, one core's 132.0 /
+ * 131.6, then 128.8-130.1; over ten, the replicas' 70.6 / 68.7 / 69.7 / 68.4, then 67.0-69.1, one core's 123.0-124.5
+ * throughout. Three runs of the best network's figures alone with 1 and 3 untimed steps a turn, alternated: two
+ * replicas over one core 1.68x / 1.63x / 1.59x against 1.83x / 1.61x / 1.73x, the ceiling's 1.70x / 1.77x / 1.82x
+ * against 1.83x / 1.92x / 1.90x (2026-12-06; weak evidence, docs/performance.md). One when `BENCH_TRAIN_QUICK` is set.
  */
-export const TURN_UNTIMED_STEPS = QUICK ? 1 : 3;
+const TURN_UNTIMED_STEPS = QUICK ? 1 : 3;
 
 /** Runs `step` {@linkcode WARMUP_STEPS} times, and on until {@linkcode WARMUP_MS} have passed. */
 export async function warmUp(step: () => unknown): Promise<void> {
